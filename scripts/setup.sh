@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up everything this project needs on a fresh Debian machine: system packages,
+# a Python 3.11 virtual environment in .venv, and the project installed editable.
+# Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages (Debian). g++ compiles the ap_fixed oracle and the HLS C-simulation.
+APT_PACKAGES=(g++)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+fi
+
+PY=${PYTHON:-python3.11}
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+# torch first, pinned: 2.13.0 is the CPU build on these machines (others pull CUDA packages).
+.venv/bin/python -m pip install -q torch==2.13.0
+.venv/bin/python -m pip install -q -e .
+# hls4ml ships AMD's Apache-2.0 ap_types headers (ap_fixed/ap_int/hls_stream); we need only
+# those headers, not its machine-learning dependencies.
+.venv/bin/python -m pip install -q --no-deps hls4ml==1.3.0
+echo "setup: done ($(.venv/bin/python --version))"
