@@ -1,0 +1,127 @@
+"""The ``taisp`` command line.
+
+    taisp run [RAW] [options]     the main job (default input: the built-in synthetic scene)
+    taisp info RAW [options]      print a RAW file's metadata
+    taisp scene OUT.dng [options] write the built-in scene as a DNG (or a headerless .raw)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from golden.cfa import BAYER_PATTERNS
+from golden.checkpoint import CheckpointError
+from golden.frontend import DEMOSAICS, FrontendError
+from golden.raw import RawFormatError
+from golden.rgfc import MASK_MODES
+from golden.scene import EXPOSURES
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, got {text!r}") from None
+    if w < 2 or h < 2:
+        raise argparse.ArgumentTypeError(f"size must be at least 2x2, got {text!r}")
+    return w, h
+
+
+def _black(text: str) -> list[float]:
+    try:
+        return [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"black level must be a number or four comma-separated numbers, got {text!r}") from None
+
+
+def _add_headerless(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("headerless .raw dumps (fields missing here are taken from a MANIFEST.json beside the file)")
+    g.add_argument("--width", type=int)
+    g.add_argument("--height", type=int)
+    g.add_argument("--bits", type=int, help="bit depth, 8..16")
+    g.add_argument("--cfa", choices=BAYER_PATTERNS, type=str.upper)
+    g.add_argument("--black", type=_black, help="black level in DN: one value, or four for the 2x2 cell row-major")
+    g.add_argument("--white", type=float, help="white level in DN (default 2**bits-1)")
+    g.add_argument("--dtype", help="sample type: <u2 (default), >u2 or u1")
+
+
+def _headerless(args: argparse.Namespace) -> dict:
+    return {k: getattr(args, k) for k in ("width", "height", "bits", "cfa", "black", "white", "dtype") if getattr(args, k) is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="taisp", description="TA-ISP hardware reference: golden model, RAW front end and tools")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    r = sub.add_parser("run", help="the main job: RAW -> front end -> TA-ISP, with report and PNGs")
+    r.add_argument("raw", nargs="?", help="RAW file (DNG, maker RAW, or headerless .raw); default: the built-in scene")
+    _add_headerless(r)
+    r.add_argument("--scene-size", type=_size, default=(1920, 1080), help="built-in scene size WxH (default 1920x1080)")
+    r.add_argument("--scene-cfa", choices=BAYER_PATTERNS, type=str.upper, default="RGGB")
+    r.add_argument("--exposure", choices=sorted(EXPOSURES), default="normal", help="built-in scene exposure")
+    r.add_argument("--seed", type=int, default=0, help="seed of the scene, its noise, untrained weights and Gumbel noise")
+    r.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
+    r.add_argument("--checkpoint", help="TA-ISP or whole-detector checkpoint (.pth)")
+    r.add_argument("--trust-checkpoint", action="store_true", help="allow pickled Python objects in the checkpoint")
+    r.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
+    r.add_argument("--mask-mode", choices=MASK_MODES, default="hard")
+    r.add_argument("--out", default="out/run", help="output folder (default out/run)")
+
+    i = sub.add_parser("info", help="print a RAW file's metadata as JSON")
+    i.add_argument("raw")
+    _add_headerless(i)
+
+    s = sub.add_parser("scene", help="write the built-in synthetic scene as a RAW file (.dng, or headerless .raw)")
+    s.add_argument("out")
+    s.add_argument("--size", type=_size, default=(1920, 1080))
+    s.add_argument("--cfa", choices=BAYER_PATTERNS, type=str.upper, default="RGGB")
+    s.add_argument("--exposure", choices=sorted(EXPOSURES), default="normal")
+    s.add_argument("--bits", type=int, default=12)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--no-noise", action="store_true")
+    return ap
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.cmd == "run":
+            from .run import RunOptions, run
+
+            run(RunOptions(
+                raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
+                scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,
+                trust_checkpoint=args.trust_checkpoint,
+                weight_range=tuple(args.weight_range) if args.weight_range else None,
+                mask_mode=args.mask_mode, out_dir=args.out,
+            ))
+        elif args.cmd == "info":
+            from golden.raw import read_raw
+
+            img = read_raw(args.raw, **_headerless(args))
+            meta = img.metadata()
+            meta["dn_min"], meta["dn_max"], meta["dn_mean"] = int(img.mosaic.min()), int(img.mosaic.max()), float(img.mosaic.mean())
+            print(json.dumps(meta, indent=2))
+        elif args.cmd == "scene":
+            from golden.scene import synthetic_raw
+
+            w, h = args.size
+            img = synthetic_raw(height=h, width=w, cfa=args.cfa, exposure=args.exposure, bits=args.bits,
+                                seed=args.seed, noise=not args.no_noise)
+            if args.out.lower().endswith(".dng"):
+                from golden.dng import write_dng
+
+                write_dng(args.out, img)
+            else:
+                img.mosaic.astype("<u2").tofile(args.out)
+            print(f"wrote {args.out}: {w}x{h} {args.bits}-bit {args.cfa}, black {img.black[0]:.0f}, white {img.white:.0f}")
+    except (RawFormatError, FrontendError, CheckpointError, ValueError, OSError) as exc:
+        print(f"taisp {args.cmd}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
