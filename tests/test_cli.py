@@ -1,0 +1,77 @@
+"""The ``taisp`` command line: the main job, info, scene, and error exits."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from golden.checkpoint import save_checkpoint
+from golden.model import TAISP
+from taisp_cli.main import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_run_default_scene_small(tmp_path: Path):
+    out = tmp_path / "run"
+    assert main(["run", "--scene-size", "192x108", "--out", str(out)]) == 0
+    for f in ("input_preview.png", "output.png", "stages.png", "report.txt", "summary.json"):
+        assert (out / f).is_file() and (out / f).stat().st_size > 0, f
+    s = json.loads((out / "summary.json").read_text())
+    assert s["model"]["parameters"] == 3297 and s["model"]["mask_mode"] == "hard"
+    assert s["frontend"]["width"] == 192 and s["input"]["cfa"] == "RGGB"
+    assert sum(s["taps"]["region_share"]) == pytest.approx(1.0)
+    assert set(s["mask_modes_vs_hard"]) == {"gumbel", "expected", "soft"}
+    assert "TA-ISP run report" in (out / "report.txt").read_text()
+
+
+def test_run_is_deterministic(tmp_path: Path):
+    for name in ("a", "b"):
+        assert main(["run", "--scene-size", "64x48", "--mask-mode", "gumbel", "--out", str(tmp_path / name)]) == 0
+    assert (tmp_path / "a" / "output.png").read_bytes() == (tmp_path / "b" / "output.png").read_bytes()
+
+
+def test_run_real_file_with_checkpoint(tmp_path: Path, shared_raw_dir: Path):
+    torch.manual_seed(1)
+    ckpt = tmp_path / "isp.pth"
+    save_checkpoint(TAISP(weight_range=(5, 9)), ckpt)
+    out = tmp_path / "rose"
+    rc = main(["run", str(shared_raw_dir / "rose_768x512_14bit_rggb.raw"), "--demosaic", "bin2",
+               "--checkpoint", str(ckpt), "--out", str(out)])
+    assert rc == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["input"]["bits"] == 14 and s["frontend"]["width"] == 384
+    assert s["model"]["weight_range"] == [5.0, 9.0] and "isp.pth" in s["model"]["weights"]
+
+
+def test_scene_then_info_then_run(tmp_path: Path, capsys):
+    dng = tmp_path / "scene.dng"
+    assert main(["scene", str(dng), "--size", "96x64", "--cfa", "GBRG", "--bits", "14"]) == 0
+    capsys.readouterr()
+    assert main(["info", str(dng)]) == 0
+    meta = json.loads(capsys.readouterr().out)
+    assert meta["cfa"] == "GBRG" and meta["bits"] == 14 and meta["width"] == 96
+    assert main(["run", str(dng), "--out", str(tmp_path / "r")]) == 0
+
+
+def test_errors_exit_2_with_a_clear_message(tmp_path: Path, capsys):
+    bad = tmp_path / "short.raw"
+    bad.write_bytes(b"\0" * 100)
+    assert main(["run", str(bad), "--width", "16", "--height", "16", "--bits", "12", "--cfa", "RGGB"]) == 2
+    err = capsys.readouterr().err
+    assert "taisp run: error:" in err and "short.raw: truncated" in err
+    assert main(["run", "--scene-size", "32x32", "--checkpoint", str(bad), "--out", str(tmp_path / "x")]) == 2
+    assert "not a PyTorch checkpoint" in capsys.readouterr().err
+    assert main(["info", str(tmp_path / "nothing.dng")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_console_script_entry_point(tmp_path: Path):
+    r = subprocess.run([sys.executable, "-m", "taisp_cli", "run", "--scene-size", "32x24", "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "[taisp run] wrote" in r.stdout
