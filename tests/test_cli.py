@@ -75,3 +75,11 @@ def test_console_script_entry_point(tmp_path: Path):
                        capture_output=True, text=True, cwd=REPO, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "[taisp run] wrote" in r.stdout
+
+
+def test_golden_benchmark_script_runs(tmp_path: Path):
+    """The benchmark stays runnable (a tiny size; its figures are not asserted)."""
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_golden.py"), "--sizes", "64x48", "--runs", "1",
+                        "--device", "cpu", "--modes", "hard"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "64x48" in r.stdout and "fps" in r.stdout and "x baseline" in r.stdout

@@ -15,10 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fixedpoint.arith import FxFormat, Overflow, Rounding
 
 ORACLE_DIR = Path(__file__).parent / "oracle"
-ALL_MODE_PAIRS = [(r, o) for r in Rounding for o in Overflow]
 
 
 def ap_types_dir() -> Path | None:
@@ -31,15 +29,6 @@ def ap_types_dir() -> Path | None:
         if (cand / "ap_fixed.h").is_file():
             return cand
     return None
-
-
-def cxx_args(f: FxFormat) -> str:
-    """ap_fixed template arguments ``W,I,S`` of a format."""
-    return f"{f.width},{f.int_bits},{'true' if f.signed else 'false'}"
-
-
-def mode_args(r: Rounding, o: Overflow) -> str:
-    return f"AP_{r.name},AP_{o.name}"
 
 
 @dataclass
@@ -95,7 +84,7 @@ class ApOracle:
         hdr += "#define ORACLE_TABLE_SIZES " + ", ".join(str(len(c)) for c in chunks) + "\n"
         (workdir / "oracle_parts.h").write_text(hdr)
         cxx = shutil.which("g++")
-        flags = ["-std=c++14", "-O1", "-DNDEBUG", "-w", f"-I{ap_dir}", f"-I{ORACLE_DIR}",
+        flags = ["-std=c++14", "-O0", "-DNDEBUG", "-w", f"-I{ap_dir}", f"-I{ORACLE_DIR}",
                  f"-I{workdir}"]
         t0 = time.perf_counter()
         srcs = [workdir / f"part_{p}.cpp" for p in range(parts)] + [ORACLE_DIR / "ap_oracle_main.cpp"]
@@ -147,5 +136,14 @@ def ap_dir() -> Path:
     return d
 
 
+@pytest.fixture(scope="session")
+def make_ap_oracle():
+    """Factory of :class:`ApOracle` collectors (classes cannot be imported from
+    a conftest under ``--import-mode=importlib``)."""
+    return ApOracle
+
+
+@pytest.fixture(scope="session")
 def oracle_parts() -> int:
+    """Translation units compiled in parallel."""
     return max(1, min(4, os.cpu_count() or 1))
