@@ -127,6 +127,77 @@ def mosaic(rgb: np.ndarray, cfa: str) -> np.ndarray:
     return np.take_along_axis(rgb, idx[None], axis=0)[0]
 
 
+def _exposure_scale(exposure: str | float) -> float:
+    if isinstance(exposure, str):
+        if exposure not in EXPOSURES:
+            raise ValueError(f"unknown exposure {exposure!r}; choose one of {', '.join(EXPOSURES)} or give a number")
+        return EXPOSURES[exposure]
+    scale = float(exposure)
+    if not (np.isfinite(scale) and scale > 0):
+        raise ValueError(f"exposure must be positive, got {exposure!r}")
+    return scale
+
+
+def sensor_raw(
+    rgb: np.ndarray,
+    cfa: str = "RGGB",
+    exposure: str | float = "normal",
+    bits: int = 12,
+    black: int = 64,
+    noise: bool = True,
+    rng: np.random.Generator | None = None,
+    full_well: float = 4000.0,
+    read_noise_dn: float = 2.0,
+    source: str = "synthetic",
+) -> RawImage:
+    """Pass a linear scene through the simulated sensor and return its Bayer RAW frame.
+
+    Args:
+        rgb: scene radiance, (3, H, W) linear RGB, 1.0 = a white reflector.
+        cfa: Bayer pattern.
+        exposure: ``dark``, ``normal``, ``bright`` (see :data:`EXPOSURES`) or a scale factor
+            from radiance to the fraction of the white level.
+        bits: bit depth (8..16); the white level is ``2**bits - 1``.
+        black: black level in DN.
+        noise: add Poisson shot noise and Gaussian read noise drawn from ``rng``.
+        rng: NumPy generator for the noise (default: seeded with 0).
+        full_well: electrons at the white level (shot-noise strength).
+        read_noise_dn: standard deviation of the read noise in DN.
+        source: description kept in the returned image.
+
+    Returns:
+        A :class:`RawImage` whose ``wb_gains`` undo :data:`SENSOR_RESPONSE`.
+    """
+    name = check_pattern(cfa)
+    scale = _exposure_scale(exposure)
+    if not (isinstance(bits, int) and 8 <= bits <= 16):
+        raise ValueError(f"bits must be an integer from 8 to 16, got {bits!r}")
+    white = (1 << bits) - 1
+    if not 0 <= black < white:
+        raise ValueError(f"black level {black} must be in 0..{white - 1}")
+    rng = np.random.default_rng(0) if rng is None else rng
+    resp = np.asarray(SENSOR_RESPONSE)
+    signal = mosaic(np.asarray(rgb, dtype=np.float64) * resp[:, None, None], name) * scale  # may exceed 1: clipped
+    span = white - black
+    if noise:
+        electrons = rng.poisson(np.clip(signal, 0.0, 4.0) * full_well).astype(np.float64)
+        dn = black + electrons * (span / full_well) + rng.normal(0.0, read_noise_dn, signal.shape)
+    else:
+        dn = black + signal * span
+    img = RawImage(
+        mosaic=np.clip(np.round(dn), 0, white).astype(np.uint16),
+        cfa=name,
+        black=(float(black),) * 4,  # type: ignore[arg-type]
+        white=float(white),
+        bits=bits,
+        source=source,
+        camera="taisp synthetic sensor",
+        wb_gains=tuple(float(resp[1] / r) for r in resp),  # type: ignore[arg-type]
+        extra={"reader": "synthetic", "exposure_scale": scale, "noise": bool(noise)},
+    )
+    return validate(img)
+
+
 def synthetic_raw(
     height: int = 1080,
     width: int = 1920,
@@ -139,59 +210,16 @@ def synthetic_raw(
     full_well: float = 4000.0,
     read_noise_dn: float = 2.0,
 ) -> RawImage:
-    """The built-in scene as a Bayer RAW frame.
+    """The built-in scene (:func:`scene_rgb`) as a Bayer RAW frame through :func:`sensor_raw`.
 
-    Args:
-        height, width: mosaic size in pixels.
-        cfa: Bayer pattern.
-        exposure: ``dark``, ``normal``, ``bright`` (see :data:`EXPOSURES`) or a scale factor.
-        bits: bit depth (8..16); the white level is ``2**bits - 1``.
-        black: black level in DN.
-        noise: add shot and read noise (seeded by ``seed``).
-        seed: seeds the random discs of the scene and the noise.
-        full_well: electrons at the white level (shot-noise strength).
-        read_noise_dn: standard deviation of the read noise in DN.
-
-    Returns:
-        A :class:`RawImage` whose ``wb_gains`` undo :data:`SENSOR_RESPONSE`.
+    ``seed`` seeds both the scene's random discs and the sensor noise.
     """
-    name = check_pattern(cfa)
-    if isinstance(exposure, str):
-        if exposure not in EXPOSURES:
-            raise ValueError(f"unknown exposure {exposure!r}; choose one of {', '.join(EXPOSURES)} or give a number")
-        scale = EXPOSURES[exposure]
-    else:
-        scale = float(exposure)
-        if not (np.isfinite(scale) and scale > 0):
-            raise ValueError(f"exposure must be positive, got {exposure!r}")
-    if not (isinstance(bits, int) and 8 <= bits <= 16):
-        raise ValueError(f"bits must be an integer from 8 to 16, got {bits!r}")
-    white = (1 << bits) - 1
-    if not 0 <= black < white:
-        raise ValueError(f"black level {black} must be in 0..{white - 1}")
-    rgb = scene_rgb(height, width, seed) * np.asarray(SENSOR_RESPONSE)[:, None, None]
-    signal = mosaic(rgb, name) * scale  # fraction of full scale, may exceed 1 (clipped below)
+    check_pattern(cfa)
+    _exposure_scale(exposure)
+    rgb = scene_rgb(height, width, seed)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
-    span = white - black
-    if noise:
-        electrons = rng.poisson(np.clip(signal, 0.0, 4.0) * full_well).astype(np.float64)
-        dn = black + electrons * (span / full_well) + rng.normal(0.0, read_noise_dn, signal.shape)
-    else:
-        dn = black + signal * span
-    raw_dn = np.clip(np.round(dn), 0, white).astype(np.uint16)
-    resp = np.asarray(SENSOR_RESPONSE)
-    img = RawImage(
-        mosaic=raw_dn,
-        cfa=name,
-        black=(float(black),) * 4,  # type: ignore[arg-type]
-        white=float(white),
-        bits=bits,
-        source=f"synthetic:{width}x{height}:{name}:{exposure}:seed={seed}",
-        camera="taisp synthetic sensor",
-        wb_gains=tuple(float(resp[1] / r) for r in resp),  # type: ignore[arg-type]
-        extra={"reader": "synthetic", "exposure_scale": scale, "noise": bool(noise)},
-    )
-    return validate(img)
+    return sensor_raw(rgb, cfa, exposure, bits, black, noise, rng, full_well, read_noise_dn,
+                      source=f"synthetic:{width}x{height}:{cfa.upper()}:{exposure}:seed={seed}")
 
 
-__all__ = ["EXPOSURES", "SENSOR_RESPONSE", "linear_to_srgb", "mosaic", "scene_rgb", "srgb_to_linear", "synthetic_raw"]
+__all__ = ["EXPOSURES", "SENSOR_RESPONSE", "linear_to_srgb", "mosaic", "scene_rgb", "sensor_raw", "srgb_to_linear", "synthetic_raw"]

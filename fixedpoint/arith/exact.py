@@ -55,8 +55,8 @@ def handle_overflow(t: int, fmt: FxFormat | str, overflow: Overflow | str) -> tu
         if f.signed and u >= (1 << (f.width - 1)):
             u -= 1 << f.width
         return u, True
-    if o == Overflow.SAT_SYM and f.signed:
-        lo = -hi
+    if o == Overflow.SAT_SYM and f.signed and f.width > 1:
+        lo = -hi  # a 1-bit signed word has no symmetric range: ap_fixed keeps -1
     if t > hi:
         return (0 if o == Overflow.SAT_ZERO else hi), True
     if t < lo:

@@ -19,7 +19,9 @@ Overflow applies after rounding, when the rounded value is outside the target:
 ``SAT``       clamp to [min, max]
 ``SAT_ZERO``  any out-of-range value becomes 0
 ``SAT_SYM``   signed target: clamp to [-max, max] (the value min itself
-              also becomes -max); unsigned target: same as ``SAT``
+              also becomes -max and counts as an overflow); unsigned target,
+              or a 1-bit signed one (range {-1, 0}, as ap_fixed does): same
+              as ``SAT``
 ``WRAP``      keep the low ``width`` bits, two's complement (ap_fixed
               default)
 ============  =============================================================

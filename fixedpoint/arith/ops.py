@@ -154,7 +154,7 @@ def _ceil_div_pow2(v: int, sh: int) -> int:
 def requant_spec(src_frac: int, dst: FxFormat, rounding: Rounding, overflow: Overflow) -> tuple:
     """Kernel spec for converting an exact value with ``src_frac`` bits into ``dst``."""
     lo, hi = dst.min_raw, dst.max_raw
-    lo_eff = -hi if (overflow == Overflow.SAT_SYM and dst.signed) else lo
+    lo_eff = -hi if (overflow == Overflow.SAT_SYM and dst.signed and dst.width > 1) else lo
     d = src_frac - dst.frac
     qlo = qhi = 0
     if d < 0:
