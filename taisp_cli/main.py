@@ -3,6 +3,8 @@
     taisp run [RAW] [options]     the main job (default input: the built-in synthetic scene)
     taisp info RAW [options]      print a RAW file's metadata
     taisp scene OUT.dng [options] write the built-in scene as a DNG (or a headerless .raw)
+    taisp train [options]         task-aware training on the built-in segmentation task
+    taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
 """
 from __future__ import annotations
 
@@ -63,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--exposure", choices=sorted(EXPOSURES), default="normal", help="built-in scene exposure")
     r.add_argument("--seed", type=int, default=0, help="seed of the scene, its noise, untrained weights and Gumbel noise")
     r.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
-    r.add_argument("--checkpoint", help="TA-ISP or whole-detector checkpoint (.pth)")
+    r.add_argument("--checkpoint", help="TA-ISP or whole-detector checkpoint (.pth); default: the shipped taisp_w1-4.pth")
+    r.add_argument("--random-init", action="store_true", help="untrained weights (PyTorch default init under --seed)")
     r.add_argument("--trust-checkpoint", action="store_true", help="allow pickled Python objects in the checkpoint")
     r.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
     r.add_argument("--mask-mode", choices=MASK_MODES, default="hard")
@@ -81,6 +84,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--bits", type=int, default=12)
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--no-noise", action="store_true")
+
+    t = sub.add_parser("train", help="train TA-ISP jointly with a segmenter on the built-in task (task loss only)")
+    t.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"), help="default 1 4")
+    t.add_argument("--baseline", action="store_true", help="also (or only) train the plain front-end baseline")
+    t.add_argument("--steps", type=int, default=3000)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--train-samples", type=int, default=4000)
+    t.add_argument("--val-samples", type=int, default=600)
+    t.add_argument("--out", default="out/train", help="output folder (default out/train)")
+
+    e = sub.add_parser("evaluate", help="task mIoU of task checkpoints per mask mode (default: the shipped ones)")
+    e.add_argument("checkpoints", nargs="*", help="*_task.pth files written by taisp train")
+    e.add_argument("--seed", type=int, default=0, help="seed of the gumbel noise")
+    e.add_argument("--json", help="also write the results as JSON here")
     return ap
 
 
@@ -93,10 +110,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             run(RunOptions(
                 raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
                 scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,
-                trust_checkpoint=args.trust_checkpoint,
+                random_init=args.random_init, trust_checkpoint=args.trust_checkpoint,
                 weight_range=tuple(args.weight_range) if args.weight_range else None,
                 mask_mode=args.mask_mode, out_dir=args.out,
             ))
+        elif args.cmd == "train":
+            from .train import main_train
+
+            return main_train(args)
+        elif args.cmd == "evaluate":
+            from .train import main_evaluate
+
+            return main_evaluate(args)
         elif args.cmd == "info":
             from golden.raw import read_raw
 

@@ -34,7 +34,8 @@ class RunOptions:
     scene_exposure: str = "normal"
     seed: int = 0
     demosaic: str = "bilinear"
-    checkpoint: str | None = None
+    checkpoint: str | None = None  # None: the shipped trained checkpoint (DEFAULT_CHECKPOINT)
+    random_init: bool = False  # untrained weights instead of a checkpoint
     trust_checkpoint: bool = False
     weight_range: tuple[float, float] | None = None
     mask_mode: str = "hard"
@@ -52,10 +53,15 @@ def _load_input(opt: RunOptions) -> RawImage:
     return synthetic_raw(height=h, width=w, cfa=opt.scene_cfa, exposure=opt.scene_exposure, seed=opt.seed)
 
 
+#: The checkpoint the main job uses by default: trained on the built-in task, w range [1, 4].
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[1] / "golden" / "checkpoints" / "taisp_w1-4.pth"
+
+
 def _model(opt: RunOptions) -> tuple[TAISP, str]:
-    if opt.checkpoint:
-        m = load_checkpoint(opt.checkpoint, weight_range=opt.weight_range, trusted=opt.trust_checkpoint)
-        return m, f"checkpoint {opt.checkpoint} (prefix {m.checkpoint_info.prefix!r})"  # type: ignore[attr-defined]
+    if not opt.random_init:
+        path = opt.checkpoint or DEFAULT_CHECKPOINT
+        m = load_checkpoint(path, weight_range=opt.weight_range, trusted=opt.trust_checkpoint)
+        return m, f"checkpoint {path} (prefix {m.checkpoint_info.prefix!r})"  # type: ignore[attr-defined]
     torch.manual_seed(opt.seed)
     m = TAISP(weight_range=opt.weight_range or (1.0, 3.0))
     m.eval()
