@@ -56,7 +56,6 @@ def bench(sizes: list[tuple[int, int]], modes: list[str], runs: int, device: tor
                              "baseline_ms": 1e3 * base})
                 print(f"  {device.type:4s} {w}x{h:<5d} {mode:9s} median {1e3 * t:9.2f} ms  {1.0 / t:8.2f} fps  "
                       f"{t / base:7.1f}x baseline ({1e3 * base:.2f} ms)", flush=True)
-        del x
     return rows
 
 

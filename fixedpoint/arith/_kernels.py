@@ -6,12 +6,15 @@ Each elementwise kernel exists twice, a ``prange`` version compiled with
 ``parallel=True`` and a plain loop, because Numba's cache cannot hold both
 compilations of one function.
 
-A requantization "spec" is a tuple of int64:
-``(d, rmode, omode, lo, hi, lo_eff, qlo, qhi, width, signed)`` where ``d`` is
-the source fractional bits minus the target's, ``[lo, hi]`` the target raw
-range, ``lo_eff`` the lower bound that triggers overflow handling (``-hi`` for
-SAT_SYM on a signed target, else ``lo``) and ``[qlo, qhi]`` the source raw range
-that a left shift (``d < 0``) maps inside the target.
+A requantization "spec" is a tuple of 23 int64 (built by ``ops.requant_spec``):
+``(d, rmode, omode, lo, hi, lo_eff, qlo, qhi, width, signed, path, dr, mask_d,
+c0, cneg, codd, sl, elo, ehi, wmask, wsign, wrap_m, sat_m)``.  ``d`` is the
+source fractional bits minus the target's, ``[lo, hi]`` the target raw range,
+``lo_eff`` the value an underflow saturates to (``-hi`` for SAT_SYM on a signed
+target wider than 1 bit, else ``lo``), ``[qlo, qhi]`` the source raw range that
+a left shift (``d < 0``) maps inside the target; the rest are the precomputed
+constants of the branch-free :func:`requant_fast` (``path`` 0) used whenever
+``-62 <= d <= 61``.
 """
 
 from __future__ import annotations
@@ -185,225 +188,317 @@ def quantize_scalar(x, frac, spec):
     return overflow_value(t, omode, lo, hi, lo_eff, width, signed)
 
 
-# --------------------------------------------------------------------------- loops
-@njit(cache=True)
-def requant_seq(q, spec, out):
-    n = 0
-    for i in range(q.size):
-        v, e = requant_scalar(q[i], spec)
-        out[i] = v
-        n += e
-    return n
+@njit(inline="always", cache=True)
+def requant_fast(q, spec):
+    """:func:`requant_scalar` for ``-62 <= d <= 61`` (``spec[10] == 0``), branch-free.
 
-
-@njit(cache=True, parallel=True)
-def requant_par(q, spec, out):
-    n = 0
-    for i in prange(q.size):
-        v, e = requant_scalar(q[i], spec)
-        out[i] = v
-        n += e
-    return n
-
-
-@njit(cache=True)
-def quantize_seq(x, frac, spec, out):
-    n = 0
-    for i in range(x.size):
-        v, e = quantize_scalar(x[i], frac, spec)
-        out[i] = v
-        n += e
-    return n
-
-
-@njit(cache=True, parallel=True)
-def quantize_par(x, frac, spec, out):
-    n = 0
-    for i in prange(x.size):
-        v, e = quantize_scalar(x[i], frac, spec)
-        out[i] = v
-        n += e
-    return n
+    ``t0 = floor(q / 2**dr) + ((rem + c) >> dr)`` with ``dr = max(d, 0)``: the
+    rounding constant ``c = c0 + (cneg if q < 0) + (codd if the floor is odd)``
+    is chosen per mode so that the carry is exactly the mode's increment.  The
+    result is ``t0 << sl`` (``sl = max(-d, 0)``), an overflow event when ``t0``
+    is outside ``[elo, ehi]`` (the target range, or for a left shift the source
+    range that maps inside it).  Callers dispatch ``spec[10] != 0`` to
+    :func:`requant_scalar`.
+    """
+    dr = spec[11]
+    fl = q >> dr
+    neg = (q >> 63) & 1
+    t0 = fl + (((q & spec[12]) + spec[13] + (spec[14] & -neg) + (spec[15] & -(fl & 1))) >> dr)
+    t = t0 << spec[16]
+    over = t0 > spec[18]
+    ev = over | (t0 < spec[17])
+    wr = ((t & spec[19]) ^ spec[20]) - spec[20]
+    sat = spec[4] if over else spec[5]
+    alt = (wr & spec[21]) | (sat & spec[22])  # WRAP: wr; SAT/SAT_SYM: sat; SAT_ZERO: 0
+    return (alt if ev else t), (1 if ev else 0)
 
 
 @njit(inline="always", cache=True)
-def _binary_scalar(a, b, op, sa, sb):
-    """Exact intermediate of ``a op b`` (op: 0 add, 1 sub, 2 mul) on aligned raws."""
-    if op == 2:
-        return a * b
-    if op == 0:
-        return (a << sa) + (b << sb)
-    return (a << sa) - (b << sb)
+def requant_any(q, spec):
+    """Requantize through the fast path when the spec allows it."""
+    if spec[10] == 0:
+        return requant_fast(q, spec)
+    return requant_scalar(q, spec)
+
+
+# --------------------------------------------------------------------------- loops
+# Elementwise work is split into blocks of ``block`` elements.  A block function
+# (a plain compiled function, so LLVM vectorises its loop) handles one block;
+# the ``_seq`` kernels loop over blocks, the ``_par`` kernels ``prange`` over
+# them.  Loop-invariant choices (the requantization path, the operation) are
+# made outside the element loops.  An operand flagged "tiled" holds one block
+# of a broadcast operand (its period divides the block) and is indexed
+# relative to the block start.
 
 
 @njit(cache=True)
-def binary_seq(a, b, op, sa, sb, spec, out):
+def _requant_block(q, spec, out, start, stop):
+    # views indexed from 0, so Numba drops negative-index wraparound and LLVM vectorises
+    qv = q[start:stop]
+    ov = out[start:stop]
+    c = 0
+    if spec[10] == 0:
+        for i in range(qv.size):
+            v, e = requant_fast(qv[i], spec)
+            ov[i] = v
+            c += e
+    else:
+        for i in range(qv.size):
+            v, e = requant_scalar(qv[i], spec)
+            ov[i] = v
+            c += e
+    return c
+
+
+@njit(cache=True)
+def requant_seq(q, spec, out, block):
+    m = q.size
     n = 0
-    na = a.size
-    nb = b.size
-    m = out.size
-    for i in range(m):
-        x = a[i] if na == m else a[i % na]
-        y = b[i] if nb == m else b[i % nb]
-        v, e = requant_scalar(_binary_scalar(x, y, op, sa, sb), spec)
-        out[i] = v
-        n += e
+    for kb in range((m + block - 1) // block):
+        n += _requant_block(q, spec, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(cache=True, parallel=True)
-def binary_par(a, b, op, sa, sb, spec, out):
+def requant_par(q, spec, out, block):
+    m = q.size
     n = 0
-    na = a.size
-    nb = b.size
+    for kb in prange((m + block - 1) // block):
+        n += _requant_block(q, spec, out, kb * block, min(kb * block + block, m))
+    return n
+
+
+@njit(cache=True)
+def _quantize_block(x, frac, spec, out, start, stop):
+    xv = x[start:stop]
+    ov = out[start:stop]
+    c = 0
+    for i in range(xv.size):
+        v, e = quantize_scalar(xv[i], frac, spec)
+        ov[i] = v
+        c += e
+    return c
+
+
+@njit(cache=True)
+def quantize_seq(x, frac, spec, out, block):
+    m = x.size
+    n = 0
+    for kb in range((m + block - 1) // block):
+        n += _quantize_block(x, frac, spec, out, kb * block, min(kb * block + block, m))
+    return n
+
+
+@njit(cache=True, parallel=True)
+def quantize_par(x, frac, spec, out, block):
+    m = x.size
+    n = 0
+    for kb in prange((m + block - 1) // block):
+        n += _quantize_block(x, frac, spec, out, kb * block, min(kb * block + block, m))
+    return n
+
+
+@njit(cache=True)
+def _binary_block(a, b, at, bt, op, sa, sb, spec, out, start, stop):
+    """out = Q(a op b) for op 0 add, 1 sub, 2 mul (a, b aligned by sa, sb bits)."""
+    n = stop - start
+    av = a[0:n] if at else a[start:stop]
+    bv = b[0:n] if bt else b[start:stop]
+    ov = out[start:stop]
+    c = 0
+    if spec[10] == 0:
+        if op == 2:
+            for i in range(n):
+                v, e = requant_fast(av[i] * bv[i], spec)
+                ov[i] = v
+                c += e
+        elif op == 0:
+            for i in range(n):
+                v, e = requant_fast((av[i] << sa) + (bv[i] << sb), spec)
+                ov[i] = v
+                c += e
+        else:
+            for i in range(n):
+                v, e = requant_fast((av[i] << sa) - (bv[i] << sb), spec)
+                ov[i] = v
+                c += e
+    else:
+        for i in range(n):
+            x = av[i]
+            y = bv[i]
+            if op == 2:
+                z = x * y
+            elif op == 0:
+                z = (x << sa) + (y << sb)
+            else:
+                z = (x << sa) - (y << sb)
+            v, e = requant_scalar(z, spec)
+            ov[i] = v
+            c += e
+    return c
+
+
+@njit(cache=True)
+def binary_seq(a, b, at, bt, block, op, sa, sb, spec, out):
     m = out.size
-    for i in prange(m):
-        x = a[i] if na == m else a[i % na]
-        y = b[i] if nb == m else b[i % nb]
-        v, e = requant_scalar(_binary_scalar(x, y, op, sa, sb), spec)
-        out[i] = v
-        n += e
+    n = 0
+    for kb in range((m + block - 1) // block):
+        n += _binary_block(a, b, at, bt, op, sa, sb, spec, out, kb * block, min(kb * block + block, m))
+    return n
+
+
+@njit(cache=True, parallel=True)
+def binary_par(a, b, at, bt, block, op, sa, sb, spec, out):
+    m = out.size
+    n = 0
+    for kb in prange((m + block - 1) // block):
+        n += _binary_block(a, b, at, bt, op, sa, sb, spec, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(inline="always", cache=True)
 def _mac_scalar(acc, a, b, s_acc, s_p, spec):
     """One accumulation step: requantize ``acc + a*b`` into the accumulator format."""
-    return requant_scalar((acc << s_acc) + ((a * b) << s_p), spec)
+    return requant_any((acc << s_acc) + ((a * b) << s_p), spec)
 
 
 @njit(cache=True)
-def mac_seq(acc, a, b, s_acc, s_p, spec, out):
-    n = 0
+def _mac_block(acc, a, b, ct, at, bt, s_acc, s_p, spec, out, start, stop):
+    n = stop - start
+    cv = acc[0:n] if ct else acc[start:stop]
+    av = a[0:n] if at else a[start:stop]
+    bv = b[0:n] if bt else b[start:stop]
+    ov = out[start:stop]
+    c = 0
+    if spec[10] == 0:
+        for i in range(n):
+            v, e = requant_fast((cv[i] << s_acc) + ((av[i] * bv[i]) << s_p), spec)
+            ov[i] = v
+            c += e
+    else:
+        for i in range(n):
+            v, e = requant_scalar((cv[i] << s_acc) + ((av[i] * bv[i]) << s_p), spec)
+            ov[i] = v
+            c += e
+    return c
+
+
+@njit(cache=True)
+def mac_seq(acc, a, b, ct, at, bt, block, s_acc, s_p, spec, out):
     m = out.size
-    nc = acc.size
-    na = a.size
-    nb = b.size
-    for i in range(m):
-        c = acc[i] if nc == m else acc[i % nc]
-        x = a[i] if na == m else a[i % na]
-        y = b[i] if nb == m else b[i % nb]
-        v, e = _mac_scalar(c, x, y, s_acc, s_p, spec)
-        out[i] = v
-        n += e
+    n = 0
+    for kb in range((m + block - 1) // block):
+        n += _mac_block(acc, a, b, ct, at, bt, s_acc, s_p, spec, out, kb * block,
+                        min(kb * block + block, m))
     return n
 
 
 @njit(cache=True, parallel=True)
-def mac_par(acc, a, b, s_acc, s_p, spec, out):
-    n = 0
+def mac_par(acc, a, b, ct, at, bt, block, s_acc, s_p, spec, out):
     m = out.size
-    nc = acc.size
-    na = a.size
-    nb = b.size
-    for i in prange(m):
-        c = acc[i] if nc == m else acc[i % nc]
-        x = a[i] if na == m else a[i % na]
-        y = b[i] if nb == m else b[i % nb]
-        v, e = _mac_scalar(c, x, y, s_acc, s_p, spec)
-        out[i] = v
-        n += e
+    n = 0
+    for kb in prange((m + block - 1) // block):
+        n += _mac_block(acc, a, b, ct, at, bt, s_acc, s_p, spec, out, kb * block,
+                        min(kb * block + block, m))
     return n
 
 
-@njit(inline="always", cache=True)
-def _dot_row(a, b, init, r, s_acc, s_p, spec):
-    acc = init[r]
+@njit(cache=True)
+def _dot_rows(a, b, init, s_acc, s_p, spec, out, start, stop):
     n = 0
-    for k in range(a.shape[1]):
-        acc, e = _mac_scalar(acc, a[r, k], b[r, k], s_acc, s_p, spec)
-        n += e
-    return acc, n
+    for r in range(start, stop):
+        acc = init[r]
+        for k in range(a.shape[1]):
+            acc, e = _mac_scalar(acc, a[r, k], b[r, k], s_acc, s_p, spec)
+            n += e
+        out[r] = acc
+    return n
 
 
 @njit(cache=True)
-def dot_seq(a, b, init, s_acc, s_p, spec, out):
+def dot_seq(a, b, init, s_acc, s_p, spec, out, block):
+    m = a.shape[0]
     n = 0
-    for r in range(a.shape[0]):
-        v, e = _dot_row(a, b, init, r, s_acc, s_p, spec)
-        out[r] = v
-        n += e
+    for kb in range((m + block - 1) // block):
+        n += _dot_rows(a, b, init, s_acc, s_p, spec, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(cache=True, parallel=True)
-def dot_par(a, b, init, s_acc, s_p, spec, out):
+def dot_par(a, b, init, s_acc, s_p, spec, out, block):
+    m = a.shape[0]
     n = 0
-    for r in prange(a.shape[0]):
-        v, e = _dot_row(a, b, init, r, s_acc, s_p, spec)
-        out[r] = v
-        n += e
+    for kb in prange((m + block - 1) // block):
+        n += _dot_rows(a, b, init, s_acc, s_p, spec, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(cache=True)
-def clamp_seq(q, lo, hi, out):
+def _clamp_block(q, lo, hi, out, start, stop):
+    qv = q[start:stop]
+    ov = out[start:stop]
+    c = 0
+    for i in range(qv.size):
+        v = qv[i]
+        e = (v < lo) | (v > hi)
+        ov[i] = min(max(v, lo), hi)
+        c += 1 if e else 0
+    return c
+
+
+@njit(cache=True)
+def clamp_seq(q, lo, hi, out, block):
+    m = q.size
     n = 0
-    for i in range(q.size):
-        v = q[i]
-        if v < lo:
-            v = lo
-            n += 1
-        elif v > hi:
-            v = hi
-            n += 1
-        out[i] = v
+    for kb in range((m + block - 1) // block):
+        n += _clamp_block(q, lo, hi, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(cache=True, parallel=True)
-def clamp_par(q, lo, hi, out):
+def clamp_par(q, lo, hi, out, block):
+    m = q.size
     n = 0
-    for i in prange(q.size):
-        v = q[i]
-        e = 0
-        if v < lo:
-            v = lo
-            e = 1
-        elif v > hi:
-            v = hi
-            e = 1
-        out[i] = v
-        n += e
+    for kb in prange((m + block - 1) // block):
+        n += _clamp_block(q, lo, hi, out, kb * block, min(kb * block + block, m))
     return n
 
 
 @njit(cache=True)
-def minmax_seq(a, b, sa, sb, take_max, spec, out):
+def _minmax_block(a, b, at, bt, sa, sb, take_max, spec, out, start, stop):
     """Pick the smaller (larger) exact value of aligned a, b; requantize it."""
-    n = 0
-    na = a.size
-    nb = b.size
+    n = stop - start
+    av = a[0:n] if at else a[start:stop]
+    bv = b[0:n] if bt else b[start:stop]
+    ov = out[start:stop]
+    c = 0
+    for i in range(n):
+        x = av[i] << sa
+        y = bv[i] << sb
+        z = max(x, y) if take_max else min(x, y)
+        v, e = requant_any(z, spec)
+        ov[i] = v
+        c += e
+    return c
+
+
+@njit(cache=True)
+def minmax_seq(a, b, at, bt, block, sa, sb, take_max, spec, out):
     m = out.size
-    for i in range(m):
-        x = (a[i] if na == m else a[i % na]) << sa
-        y = (b[i] if nb == m else b[i % nb]) << sb
-        if take_max:
-            z = x if x >= y else y
-        else:
-            z = x if x <= y else y
-        v, e = requant_scalar(z, spec)
-        out[i] = v
-        n += e
+    n = 0
+    for kb in range((m + block - 1) // block):
+        n += _minmax_block(a, b, at, bt, sa, sb, take_max, spec, out, kb * block,
+                           min(kb * block + block, m))
     return n
 
 
 @njit(cache=True, parallel=True)
-def minmax_par(a, b, sa, sb, take_max, spec, out):
-    n = 0
-    na = a.size
-    nb = b.size
+def minmax_par(a, b, at, bt, block, sa, sb, take_max, spec, out):
     m = out.size
-    for i in prange(m):
-        x = (a[i] if na == m else a[i % na]) << sa
-        y = (b[i] if nb == m else b[i % nb]) << sb
-        if take_max:
-            z = x if x >= y else y
-        else:
-            z = x if x <= y else y
-        v, e = requant_scalar(z, spec)
-        out[i] = v
-        n += e
+    n = 0
+    for kb in prange((m + block - 1) // block):
+        n += _minmax_block(a, b, at, bt, sa, sb, take_max, spec, out, kb * block,
+                           min(kb * block + block, m))
     return n
 
 
@@ -427,10 +522,8 @@ def raw_range(q):
     hi = q[0]
     for i in range(1, q.size):
         v = q[i]
-        if v < lo:
-            lo = v
-        elif v > hi:
-            hi = v
+        lo = min(lo, v)
+        hi = max(hi, v)
     return lo, hi
 
 

@@ -64,7 +64,7 @@ def handle_overflow(t: int, fmt: FxFormat | str, overflow: Overflow | str) -> tu
     return t, False
 
 
-def convert(v: Fraction | int | float, fmt: FxFormat | str, rounding: Rounding | str,
+def convert(v: Fraction | float, fmt: FxFormat | str, rounding: Rounding | str,
             overflow: Overflow | str) -> tuple[int, bool]:
     """Exact value ``v`` into ``fmt``: round, then handle overflow."""
     f = as_format(fmt)

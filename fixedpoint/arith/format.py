@@ -64,7 +64,7 @@ class FxFormat:
 
     # ----------------------------------------------------------------- notation
     @classmethod
-    def parse(cls, text: str) -> "FxFormat":
+    def parse(cls, text: str) -> FxFormat:
         """Parse ``'s16.10'``-style notation (see module docstring)."""
         if not isinstance(text, str):
             raise TypeError(f"format notation must be a str, got {type(text).__name__}")
@@ -83,7 +83,7 @@ class FxFormat:
         return f"FxFormat('{self}')"
 
     @classmethod
-    def from_ap(cls, width: int, int_bits: int, signed: bool = True) -> "FxFormat":
+    def from_ap(cls, width: int, int_bits: int, signed: bool = True) -> FxFormat:
         """Build from ``ap_fixed<width, int_bits>`` (``signed=False``: ap_ufixed)."""
         return cls(signed, width, width - int_bits)
 
@@ -137,7 +137,7 @@ class FxFormat:
         return self.min_raw <= q <= self.max_raw
 
 
-def as_format(fmt: "FxFormat | str") -> FxFormat:
+def as_format(fmt: FxFormat | str) -> FxFormat:
     """Accept an :class:`FxFormat` or its notation string."""
     if isinstance(fmt, FxFormat):
         return fmt

@@ -76,10 +76,10 @@ _FOREIGN_OVERFLOW = {"saturate": "SAT", "wrap": "WRAP"}
 
 def _clean(name: str) -> str:
     n = name.strip().upper()
-    return n[3:] if n.startswith("AP_") else n
+    return n.removeprefix("AP_")
 
 
-def parse_rounding(mode: "Rounding | str") -> Rounding:
+def parse_rounding(mode: Rounding | str) -> Rounding:
     """Accept a :class:`Rounding` or its name (case-insensitive, optional ``AP_``)."""
     if isinstance(mode, Rounding):
         return mode
@@ -102,7 +102,7 @@ def parse_rounding(mode: "Rounding | str") -> Rounding:
     )
 
 
-def parse_overflow(mode: "Overflow | str") -> Overflow:
+def parse_overflow(mode: Overflow | str) -> Overflow:
     """Accept an :class:`Overflow` or its name (case-insensitive, optional ``AP_``)."""
     if isinstance(mode, Overflow):
         return mode

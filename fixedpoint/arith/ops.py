@@ -16,6 +16,10 @@ naming the bits it would need, never computed wrongly.
 
 Defaults follow ``ap_fixed<W, I>``: ``TRN`` and ``WRAP``.
 
+Every elementwise operation accepts ``out=``, a C-contiguous int64 array of the
+result's shape to write into (it may be an input: elements are read before
+they are written), so streaming code can reuse buffers.
+
 Broadcasting: operands of equal shape, or one operand whose shape is a suffix
 of the other's (per-channel gains on an ``(H, W, 3)`` image, a scalar), run
 without copies; other broadcastable shapes are materialised first.
@@ -23,9 +27,10 @@ without copies; other broadcastable shapes are materialised first.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -33,7 +38,7 @@ from . import _kernels as K
 from .format import FxFormat, as_format, covering_format
 from .modes import Overflow, Rounding, parse_overflow, parse_rounding
 
-PARALLEL_MIN_SIZE = 1 << 16
+PARALLEL_MIN_SIZE = 1 << 20
 """Arrays at least this large use the ``prange`` kernels when ``parallel=None``."""
 
 _I64_MIN = -(1 << 63)
@@ -47,7 +52,7 @@ class Fx(NamedTuple):
     fmt: FxFormat | str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FxResult:
     """Result of an operation.
 
@@ -104,7 +109,7 @@ def _raw(values: Any, fmt: FxFormat, what: str) -> np.ndarray:
         )
     if arr.dtype == np.uint64 and arr.size and int(arr.max()) > _I64_MAX:
         raise ValueError(f"{what}: raw values above 2**63-1 are outside {fmt}")
-    arr = np.ascontiguousarray(arr, dtype=np.int64)
+    arr = np.asarray(arr, dtype=np.int64, order="C")  # keeps 0-d shapes
     if arr.size:
         lo, hi = K.raw_range(arr.reshape(-1))
         if lo < fmt.min_raw or hi > fmt.max_raw:
@@ -152,26 +157,45 @@ def _ceil_div_pow2(v: int, sh: int) -> int:
 
 
 def requant_spec(src_frac: int, dst: FxFormat, rounding: Rounding, overflow: Overflow) -> tuple:
-    """Kernel spec for converting an exact value with ``src_frac`` bits into ``dst``."""
+    """Kernel spec for converting an exact value with ``src_frac`` bits into ``dst``.
+
+    See the layout in :mod:`fixedpoint.arith._kernels`.
+    """
     lo, hi = dst.min_raw, dst.max_raw
     lo_eff = -hi if (overflow == Overflow.SAT_SYM and dst.signed and dst.width > 1) else lo
+    lo_ev = lo if overflow == Overflow.WRAP else lo_eff
     d = src_frac - dst.frac
     qlo = qhi = 0
     if d < 0:
         sh = -d
         qhi = _floor_div_pow2(hi, sh)
-        qlo = _ceil_div_pow2(lo if overflow == Overflow.WRAP else lo_eff, sh)
+        qlo = _ceil_div_pow2(lo_ev, sh)
+    # constants of the branch-free path (see _kernels.requant_fast)
+    path = 0 if -62 <= d <= 61 else 1
+    dr, sl = max(d, 0), max(-d, 0)
+    mask_d = c0 = cneg = codd = 0
+    if path == 0 and dr > 0:
+        mask_d, half = (1 << dr) - 1, 1 << (dr - 1)
+        c0, cneg, codd = {
+            Rounding.TRN: (0, 0, 0),
+            Rounding.TRN_ZERO: (0, mask_d, 0),
+            Rounding.RND: (half, 0, 0),
+            Rounding.RND_ZERO: (half - 1, 1, 0),
+            Rounding.RND_MIN_INF: (half - 1, 0, 0),
+            Rounding.RND_INF: (half, -1, 0),
+            Rounding.RND_CONV: (half - 1, 0, 1),
+        }[rounding]
+    elo, ehi = (qlo, qhi) if d < 0 else (lo_ev, hi)
+    if dst.width >= 64:
+        wmask, wsign = -1, 0
+    else:
+        wmask, wsign = (1 << dst.width) - 1, (1 << (dst.width - 1)) if dst.signed else 0
+    wrap_m = -1 if overflow == Overflow.WRAP else 0
+    sat_m = -1 if overflow in (Overflow.SAT, Overflow.SAT_SYM) else 0
     return (
-        d,
-        int(rounding),
-        int(overflow),
-        lo,
-        hi,
-        lo_eff,
-        qlo,
-        qhi,
-        dst.width,
-        1 if dst.signed else 0,
+        d, int(rounding), int(overflow), lo, hi, lo_eff, qlo, qhi, dst.width,
+        1 if dst.signed else 0, path, dr, mask_d, c0, cneg, codd, sl, elo, ehi,
+        wmask, wsign, wrap_m, sat_m,
     )
 
 
@@ -186,13 +210,51 @@ def _bcast_shape(*shapes: tuple[int, ...]) -> tuple[int, ...]:
         raise ValueError(f"operand shapes {list(shapes)} do not broadcast") from exc
 
 
-def _flat_for(arr: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """Flat view usable with cyclic indexing for ``shape``, copying only if needed."""
-    if arr.shape == shape:
-        return arr.reshape(-1)
-    if arr.size == 1 or (arr.ndim <= len(shape) and shape[len(shape) - arr.ndim :] == arr.shape):
-        return arr.reshape(-1)  # suffix broadcast: element i uses arr[i % arr.size]
-    return np.ascontiguousarray(np.broadcast_to(arr, shape)).reshape(-1)
+BLOCK = 1 << 14
+"""Elements per unit of (parallel) work in the elementwise kernels."""
+
+
+def _layout(arrays: Sequence[np.ndarray], shape: tuple[int, ...]
+            ) -> tuple[list[np.ndarray], list[bool], int]:
+    """Flat operands for the block kernels: (arrays, tiled flags, block length).
+
+    An operand of the full shape is used as is.  One whose shape is a suffix of
+    ``shape`` (per-channel gains, a scalar) is tiled to one block (the block a
+    multiple of its period) and flagged; other broadcasts are materialised.
+    """
+    period = 0
+    flats: list[np.ndarray] = []
+    tiled: list[bool] = []
+    for arr in arrays:
+        suffix = arr.ndim <= len(shape) and shape[len(shape) - arr.ndim:] == arr.shape
+        if arr.shape == shape:
+            flats.append(arr.reshape(-1))
+            tiled.append(False)
+        elif (arr.size == 1 or suffix) and period in (0, arr.size) and arr.size <= BLOCK:
+            period = arr.size
+            flats.append(arr.reshape(-1))
+            tiled.append(True)
+        else:
+            flats.append(np.ascontiguousarray(np.broadcast_to(arr, shape)).reshape(-1))
+            tiled.append(False)
+    block = BLOCK if period == 0 else period * max(1, BLOCK // period)
+    flats = [np.tile(f, block // f.size) if t else f for f, t in zip(flats, tiled)]
+    return flats, tiled, block
+
+
+def _out_buffer(out: np.ndarray | None, shape: tuple[int, ...]) -> np.ndarray:
+    """Flat int64 output buffer: a new one, or the caller's ``out`` (checked)."""
+    if out is None:
+        return np.empty(int(np.prod(shape, dtype=np.int64)), dtype=np.int64)
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
+    if out.dtype != np.int64 or out.shape != tuple(shape) or not out.flags.c_contiguous \
+            or not out.flags.writeable:
+        raise ValueError(
+            f"out must be a writeable C-contiguous int64 array of shape {tuple(shape)}, "
+            f"got {out.dtype} {out.shape}"
+        )
+    return out.reshape(-1)
 
 
 def _result(out: np.ndarray, shape: tuple[int, ...], fmt: FxFormat, n: int, o: Overflow) -> FxResult:
@@ -216,12 +278,18 @@ def quantize(
     overflow: Overflow | str = "WRAP",
     *,
     parallel: bool | None = None,
+    out: np.ndarray | None = None,
 ) -> FxResult:
     """Quantize real numbers (float array) into ``fmt``, exactly as ``ap_fixed(double)``.
 
-    ``x`` is converted to float64 (float16/32 exactly); the rounding is decided on
-    the exact double value.  Integer arrays are taken as exact integers.
-    NaN and infinities are refused with a ValueError.
+    ``x`` (real values, any shape) is converted to float64 (float16/32 exactly);
+    the rounding is decided on the exact double value.  Integer arrays are taken
+    as exact integers.  NaN and infinities are refused with a ValueError.
+    Returns raw int64 values of ``fmt`` with ``x``'s shape.
+
+    (ap_fixed reads subnormal doubles as if they had an implicit leading one;
+    here their exact value is rounded.  The two differ only for formats with
+    more than about 1020 fractional bits.)
     """
     r, o = _modes(rounding, overflow)
     dst = _fmt(fmt, "target")
@@ -234,7 +302,7 @@ def quantize(
         src = FxFormat(True, 64, 0)
         if arr.dtype == np.uint64 and arr.size and int(arr.max()) > _I64_MAX:
             raise ValueError("quantize: integer inputs above 2**63-1 are not supported")
-        return requantize(arr.astype(np.int64), src, dst, r, o, parallel=parallel)
+        return requantize(arr.astype(np.int64), src, dst, r, o, parallel=parallel, out=out)
     flat = np.ascontiguousarray(arr, dtype=np.float64).reshape(-1)
     if not K.all_finite(flat):
         bad = flat[~np.isfinite(flat)]
@@ -242,10 +310,12 @@ def quantize(
             f"quantize: {bad.size} input value(s) are NaN or infinite (first: {bad[0]}); "
             "only finite numbers can be quantized"
         )
-    out = np.empty(flat.size, dtype=np.int64)
+    out = _out_buffer(out, arr.shape)
     spec = requant_spec(0, dst, r, o)
-    kern = K.quantize_par if _use_parallel(parallel, flat.size) else K.quantize_seq
-    n = kern(flat, np.int64(dst.frac), spec, out)
+    if _use_parallel(parallel, flat.size):
+        n = K.quantize_par(flat, np.int64(dst.frac), spec, out, BLOCK)
+    else:
+        n = K.quantize_seq(flat, np.int64(dst.frac), spec, out, BLOCK)
     return _result(out, arr.shape, dst, n, o)
 
 
@@ -257,6 +327,7 @@ def requantize(
     overflow: Overflow | str = "WRAP",
     *,
     parallel: bool | None = None,
+    out: np.ndarray | None = None,
 ) -> FxResult:
     """Convert raw values from ``src`` to ``dst`` as ap_fixed assignment does."""
     r, o = _modes(rounding, overflow)
@@ -264,13 +335,16 @@ def requantize(
     d = _fmt(dst, "target")
     q = _raw(raw, s, "raw")
     flat = q.reshape(-1)
-    out = np.empty(flat.size, dtype=np.int64)
-    kern = K.requant_par if _use_parallel(parallel, flat.size) else K.requant_seq
-    n = kern(flat, requant_spec(s.frac, d, r, o), out)
+    out = _out_buffer(out, q.shape)
+    spec = requant_spec(s.frac, d, r, o)
+    if _use_parallel(parallel, flat.size):
+        n = K.requant_par(flat, spec, out, BLOCK)
+    else:
+        n = K.requant_seq(flat, spec, out, BLOCK)
     return _result(out, q.shape, d, n, o)
 
 
-def _binary(op: int, name: str, a: Any, b: Any, dst, rounding, overflow, parallel) -> FxResult:
+def _binary(op: int, name: str, a: Any, b: Any, dst, rounding, overflow, parallel, out) -> FxResult:
     r, o = _modes(rounding, overflow)
     qa, fa = _operand(a, f"{name}: a")
     qb, fb = _operand(b, f"{name}: b")
@@ -289,32 +363,35 @@ def _binary(op: int, name: str, a: Any, b: Any, dst, rounding, overflow, paralle
     _need_int64(min(corners), max(corners), f"{name}({fa}, {fb})")
     shape = _bcast_shape(qa.shape, qb.shape)
     size = int(np.prod(shape, dtype=np.int64))
-    out = np.empty(size, dtype=np.int64)
+    out = _out_buffer(out, shape)
     if size:
+        (fa_, fb_), (ta, tb), block = _layout([qa, qb], shape)
         kern = K.binary_par if _use_parallel(parallel, size) else K.binary_seq
-        n = kern(_flat_for(qa, shape), _flat_for(qb, shape), op, sa, sb,
-                 requant_spec(frac, d, r, o), out)
+        n = kern(fa_, fb_, ta, tb, block, op, sa, sb, requant_spec(frac, d, r, o), out)
     else:
         n = 0
     return _result(out, shape, d, n, o)
 
 
 def add(a: Any, b: Any, dst: FxFormat | str, rounding: Rounding | str = "TRN",
-        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None) -> FxResult:
+        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None,
+        out: np.ndarray | None = None) -> FxResult:
     """``a + b`` computed exactly, then converted into ``dst``."""
-    return _binary(0, "add", a, b, dst, rounding, overflow, parallel)
+    return _binary(0, "add", a, b, dst, rounding, overflow, parallel, out)
 
 
 def sub(a: Any, b: Any, dst: FxFormat | str, rounding: Rounding | str = "TRN",
-        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None) -> FxResult:
+        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None,
+        out: np.ndarray | None = None) -> FxResult:
     """``a - b`` computed exactly, then converted into ``dst``."""
-    return _binary(1, "sub", a, b, dst, rounding, overflow, parallel)
+    return _binary(1, "sub", a, b, dst, rounding, overflow, parallel, out)
 
 
 def mul(a: Any, b: Any, dst: FxFormat | str, rounding: Rounding | str = "TRN",
-        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None) -> FxResult:
+        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None,
+        out: np.ndarray | None = None) -> FxResult:
     """``a * b`` computed exactly (``frac_a + frac_b`` bits), then converted into ``dst``."""
-    return _binary(2, "mul", a, b, dst, rounding, overflow, parallel)
+    return _binary(2, "mul", a, b, dst, rounding, overflow, parallel, out)
 
 
 def _mac_plan(fc: FxFormat, fa: FxFormat, fb: FxFormat, name: str) -> tuple[int, int, int]:
@@ -332,7 +409,8 @@ def _mac_plan(fc: FxFormat, fa: FxFormat, fb: FxFormat, name: str) -> tuple[int,
 
 
 def mac(acc: Any, a: Any, b: Any, rounding: Rounding | str = "TRN",
-        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None) -> FxResult:
+        overflow: Overflow | str = "WRAP", *, parallel: bool | None = None,
+        out: np.ndarray | None = None) -> FxResult:
     """Elementwise multiply-accumulate: ``acc + a*b`` converted into ``acc``'s format.
 
     This is one step of a fixed-width accumulator (``acc += a*b`` in HLS C++): the
@@ -345,12 +423,12 @@ def mac(acc: Any, a: Any, b: Any, rounding: Rounding | str = "TRN",
     frac, s_acc, s_p = _mac_plan(fc, fa, fb, "mac")
     shape = _bcast_shape(qc.shape, qa.shape, qb.shape)
     size = int(np.prod(shape, dtype=np.int64))
-    out = np.empty(size, dtype=np.int64)
+    out = _out_buffer(out, shape)
     n = 0
     if size:
+        (c_, a_, b_), (tc, ta, tb), block = _layout([qc, qa, qb], shape)
         kern = K.mac_par if _use_parallel(parallel, size) else K.mac_seq
-        n = kern(_flat_for(qc, shape), _flat_for(qa, shape), _flat_for(qb, shape),
-                 s_acc, s_p, requant_spec(frac, fc, r, o), out)
+        n = kern(c_, a_, b_, tc, ta, tb, block, s_acc, s_p, requant_spec(frac, fc, r, o), out)
     return _result(out, shape, fc, n, o)
 
 
@@ -391,7 +469,8 @@ def dot(a: Any, b: Any, acc_fmt: FxFormat | str, rounding: Rounding | str = "TRN
     n = 0
     if rows:
         kern = K.dot_par if _use_parallel(parallel, rows * max(k, 1)) else K.dot_seq
-        n = kern(a2, b2, init_raw, s_acc, s_p, requant_spec(frac, fc, r, o), out)
+        n = kern(a2, b2, init_raw, s_acc, s_p, requant_spec(frac, fc, r, o), out,
+                 max(1, BLOCK // max(k, 1)))
     return _result(out, lead, fc, n + n0, o)
 
 
@@ -438,8 +517,8 @@ def _bound_raw(v: Any, fmt: FxFormat, up: bool, what: str) -> int:
     return -((-scaled.numerator) // scaled.denominator) if up else scaled.numerator // scaled.denominator
 
 
-def clamp(x: Any, lo: float | int | Fraction, hi: float | int | Fraction,
-          *, parallel: bool | None = None) -> FxResult:
+def clamp(x: Any, lo: float | Fraction, hi: float | Fraction,
+          *, parallel: bool | None = None, out: np.ndarray | None = None) -> FxResult:
     """Clamp values to ``[lo, hi]`` (real bounds) in the operand's format.
 
     The bounds become the representable values inside ``[lo, hi]``: ``lo`` rounds
@@ -452,46 +531,53 @@ def clamp(x: Any, lo: float | int | Fraction, hi: float | int | Fraction,
     if rlo > rhi:
         raise ValueError(f"clamp: no value of {f} lies in [{lo}, {hi}]")
     flat = q.reshape(-1)
-    out = np.empty(flat.size, dtype=np.int64)
-    kern = K.clamp_par if _use_parallel(parallel, flat.size) else K.clamp_seq
-    n = kern(flat, np.int64(rlo), np.int64(rhi), out)
+    out = _out_buffer(out, q.shape)
+    if _use_parallel(parallel, flat.size):
+        n = K.clamp_par(flat, np.int64(rlo), np.int64(rhi), out, BLOCK)
+    else:
+        n = K.clamp_seq(flat, np.int64(rlo), np.int64(rhi), out, BLOCK)
     return _result(out, q.shape, f, n, Overflow.SAT)
 
 
-def _minmax(take_max: bool, name: str, a, b, dst, rounding, overflow, parallel) -> FxResult:
+def _minmax(take_max: bool, name: str, a, b, dst, rounding, overflow, parallel, out) -> FxResult:
     r, o = _modes(rounding, overflow)
     qa, fa = _operand(a, f"{name}: a")
     qb, fb = _operand(b, f"{name}: b")
     common = covering_format(fa, fb)
-    d = common if dst is None else _fmt(dst, "target")
+    if dst is None:  # the covering format holds both values: a plain copy
+        d, r = common, Rounding.TRN
+        o = Overflow.WRAP
+    else:
+        d = _fmt(dst, "target")
     sa, sb = common.frac - fa.frac, common.frac - fb.frac
     shape = _bcast_shape(qa.shape, qb.shape)
     size = int(np.prod(shape, dtype=np.int64))
-    out = np.empty(size, dtype=np.int64)
+    out = _out_buffer(out, shape)
     n = 0
     if size:
+        (fa_, fb_), (ta, tb), block = _layout([qa, qb], shape)
         kern = K.minmax_par if _use_parallel(parallel, size) else K.minmax_seq
-        n = kern(_flat_for(qa, shape), _flat_for(qb, shape), sa, sb, take_max,
+        n = kern(fa_, fb_, ta, tb, block, sa, sb, take_max,
                  requant_spec(common.frac, d, r, o), out)
     return _result(out, shape, d, n, o)
 
 
 def minimum(a: Any, b: Any, dst: FxFormat | str | None = None,
             rounding: Rounding | str = "TRN", overflow: Overflow | str = "WRAP",
-            *, parallel: bool | None = None) -> FxResult:
+            *, parallel: bool | None = None, out: np.ndarray | None = None) -> FxResult:
     """Elementwise smaller value (compared exactly), converted into ``dst``.
 
     ``dst`` defaults to the narrowest format holding both operands' values, so
     the result is exact and ``n_overflow`` is 0.
     """
-    return _minmax(False, "minimum", a, b, dst, rounding, overflow, parallel)
+    return _minmax(False, "minimum", a, b, dst, rounding, overflow, parallel, out)
 
 
 def maximum(a: Any, b: Any, dst: FxFormat | str | None = None,
             rounding: Rounding | str = "TRN", overflow: Overflow | str = "WRAP",
-            *, parallel: bool | None = None) -> FxResult:
+            *, parallel: bool | None = None, out: np.ndarray | None = None) -> FxResult:
     """Elementwise larger value (compared exactly), converted into ``dst``."""
-    return _minmax(True, "maximum", a, b, dst, rounding, overflow, parallel)
+    return _minmax(True, "maximum", a, b, dst, rounding, overflow, parallel, out)
 
 
 def argmax(x: Any, axis: int = -1) -> np.ndarray:
@@ -523,7 +609,22 @@ def argmax(x: Any, axis: int = -1) -> np.ndarray:
 
 
 __all__: Sequence[str] = (
-    "Fx", "FxResult", "to_float", "quantize", "requantize", "add", "sub", "mul",
-    "mac", "dot", "shift_left", "shift_right", "clamp", "minimum", "maximum", "argmax",
-    "requant_spec", "PARALLEL_MIN_SIZE",
+    "PARALLEL_MIN_SIZE",
+    "Fx",
+    "FxResult",
+    "add",
+    "argmax",
+    "clamp",
+    "dot",
+    "mac",
+    "maximum",
+    "minimum",
+    "mul",
+    "quantize",
+    "requant_spec",
+    "requantize",
+    "shift_left",
+    "shift_right",
+    "sub",
+    "to_float",
 )

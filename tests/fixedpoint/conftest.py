@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-
 ORACLE_DIR = Path(__file__).parent / "oracle"
 
 
