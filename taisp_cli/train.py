@@ -186,7 +186,7 @@ def load_task_model(path: str | Path, settings: TaskSettings | None = None) -> t
         joint.isp.load_state_dict(sd)
     joint.downstream.load_state_dict({k[len("downstream."):]: v for k, v in obj["state_dict"].items() if k.startswith("downstream.")})
     joint.eval()
-    return joint, {"settings": s, **meta}
+    return joint, {**meta, "settings": s}
 
 
 def evaluate_checkpoints(paths: list[str | Path], seed: int = 0) -> dict[str, dict[str, dict[str, float]]]:
