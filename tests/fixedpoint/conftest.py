@@ -129,9 +129,9 @@ class ApOracle:
 def ap_dir() -> Path:
     d = ap_types_dir()
     if d is None:
-        pytest.skip("hls4ml (which ships the ap_fixed headers) is not installed")
+        pytest.fail("hls4ml (which ships the ap_fixed headers) is not installed: run ./scripts/setup.sh")
     if shutil.which("g++") is None:
-        pytest.skip("g++ is not installed")
+        pytest.fail("g++ is not installed: run ./scripts/setup.sh")
     return d
 
 

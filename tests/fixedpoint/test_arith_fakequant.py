@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-torch = pytest.importorskip("torch")
+import torch  # noqa: E402
 
 from fixedpoint.arith import FxFormat, Overflow, Rounding, quantize, to_float
 from fixedpoint.arith.fakequant import FakeQuantize, fake_quantize
