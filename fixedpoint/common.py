@@ -1,0 +1,86 @@
+"""Helpers shared by the fixed-point stages: requantizing exact integer values into a config
+entry, the clamp constants, exact rounded division, and overflow bookkeeping.
+
+Every stage works on int64 raw values (value = raw * 2**-frac). Products and sums of raw
+values are exact in int64 (the stages check their bounds); the only places where bits are
+dropped are the explicit requantizations into config entries, each with its own rounding and
+overflow mode.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .arith import FxFormat, requantize
+from .config import Q
+
+#: The float model's lower clamp, clamp(v, 1e-6, 1).
+EPS = 1e-6
+
+
+@dataclass
+class Overflows:
+    """Number of values saturated or wrapped per config entry (for the report)."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def add(self, key: str, n: int) -> None:
+        if n:
+            self.counts[key] += int(n)
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(sorted(self.counts.items()))
+
+
+def rq(raw: np.ndarray | int, src_frac: int, q: Q, key: str, ovf: Overflows | None = None) -> np.ndarray:
+    """Requantize exact int64 values with ``src_frac`` fractional bits into entry ``q``."""
+    arr = np.asarray(raw, dtype=np.int64)
+    res = requantize(arr, FxFormat(True, 64, src_frac), q.fmt, q.rounding, q.overflow)
+    if ovf is not None:
+        ovf.add(key, res.n_overflow)
+    return res.raw
+
+
+def one(fmt: FxFormat) -> int:
+    """Raw value of 1.0 in ``fmt`` (saturated to the format's maximum)."""
+    return min(1 << fmt.frac, fmt.max_raw) if fmt.frac >= 0 else min(1, fmt.max_raw)
+
+
+def eps_raw(fmt: FxFormat) -> int:
+    """Raw value of the 1e-6 clamp floor in ``fmt``: round(1e-6 * 2**frac), at least 1 LSB.
+
+    The floor is kept as a deliberate constant rather than dropped: it is what makes
+    log2 finite and the power curve of a black pixel equal the float model's (1e-6)^(1/w).
+    """
+    return max(1, int(round(EPS * 2.0**fmt.frac)))
+
+
+def clamp_eps_one(raw: np.ndarray, fmt: FxFormat) -> np.ndarray:
+    """``clamp(v, 1e-6, 1)`` on raw values of ``fmt``."""
+    return np.clip(raw, eps_raw(fmt), one(fmt))
+
+
+def div_round(num: int, den: int) -> int:
+    """Exactly specified integer division: ``floor(num / den + 1/2)`` (round half up), den > 0.
+
+    Python integers, exact for any size: what a sequential divider in the parameter engine computes.
+    """
+    if den <= 0:
+        raise ValueError(f"division by a non-positive pixel count {den}")
+    return (2 * int(num) + int(den)) // (2 * int(den))
+
+
+def quantize_param(values: np.ndarray, q: Q, key: str) -> np.ndarray:
+    """Quantize float weights into entry ``q``; weights that do not fit are an error, not a silent clip."""
+    from .arith import quantize
+
+    v = np.asarray(values, dtype=np.float64)
+    if not np.all(np.isfinite(v)):
+        raise ValueError(f"{key}: weights hold NaN/Inf")
+    res = quantize(v, q.fmt, q.rounding, "SAT")
+    if res.n_overflow:
+        raise ValueError(f"{key}: {res.n_overflow} weight(s) outside the range of {q.fmt} "
+                         f"(max |w| = {np.abs(v).max():.4g}); widen the format in the quantization config")
+    return res.raw

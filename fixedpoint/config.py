@@ -1,0 +1,198 @@
+"""The quantization configuration: one TOML file naming a format, a rounding mode and an
+overflow mode for every tensor and operation of the fixed-point TA-ISP, plus its tables.
+
+    cfg = load_config()                      # fixedpoint/configs/default.toml
+    cfg["glc.xg"].fmt, cfg["glc.xg"].rounding, cfg["glc.xg"].overflow
+    cfg.table("log2")                        # a FunctionTable built from [tables.log2]
+
+Validation raises :class:`ConfigError` naming the file and the key: unknown or missing
+entries, impossible formats (zero width, over 64 bits), unknown modes, tables whose input or
+output format does not match the entries that feed and read them.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .arith import FunctionTable, FxFormat, Overflow, Rounding, make_table, parse_overflow, parse_rounding
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "configs" / "default.toml"
+SCHEMA = 1
+
+#: Every entry the model needs, by stage.
+ENTRIES: dict[str, tuple[str, ...]] = {
+    "frontend": ("gain", "x", "avg"),
+    "glc": ("sum", "sumsq", "mean", "var", "w1", "b1", "acc1", "h1", "w2", "b2", "acc2", "z", "alpha", "xg"),
+    "hsa": ("third", "pool", "wb3", "wb5", "acc", "z", "m", "dsum", "d", "wg", "gate_acc", "gate", "A", "xs"),
+    "rgfc": ("wm", "acc", "logits", "lsum", "p", "w3", "b3", "acc3", "h3", "w4", "b4", "acc4", "z", "wrange",
+             "w", "inv_w", "log2", "e", "y", "out"),
+}
+TABLES: tuple[str, ...] = ("softplus", "sigmoid", "reciprocal", "log2", "exp2")
+TABLE_KEYS = ("kind", "in_fmt", "out_fmt", "size", "segmentation", "rounding")
+
+#: (table, side, entry): the table's input (or output) format must equal the entry's format.
+TABLE_LINKS: tuple[tuple[str, str, str], ...] = (
+    ("softplus", "in_fmt", "glc.z"),
+    ("sigmoid", "in_fmt", "hsa.z"),
+    ("sigmoid", "in_fmt", "rgfc.z"),
+    ("sigmoid", "out_fmt", "hsa.m"),
+    ("reciprocal", "in_fmt", "rgfc.w"),
+    ("reciprocal", "out_fmt", "rgfc.inv_w"),
+    ("log2", "in_fmt", "hsa.xs"),
+    ("log2", "out_fmt", "rgfc.log2"),
+    ("exp2", "in_fmt", "rgfc.e"),
+    ("exp2", "out_fmt", "rgfc.y"),
+)
+
+
+class ConfigError(ValueError):
+    """An invalid quantization configuration; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Q:
+    """One entry: the format a value is held in and how values are brought into it."""
+
+    fmt: FxFormat
+    rounding: Rounding
+    overflow: Overflow
+
+    def __str__(self) -> str:
+        return f"{self.fmt} {self.rounding.name}/{self.overflow.name}"
+
+
+class QuantConfig:
+    """A validated configuration (see the module docstring)."""
+
+    def __init__(self, data: dict[str, Any], source: str = "<dict>") -> None:
+        self.source = source
+        self.raw = data
+        self.name = str(data.get("name", Path(source).stem))
+        self.entries: dict[str, Q] = {}
+        self.table_specs: dict[str, dict[str, Any]] = {}
+        self._validate(data)
+
+    # -- validation --------------------------------------------------------------------------
+    def _err(self, key: str, msg: str) -> ConfigError:
+        return ConfigError(f"{self.source}: [{key}] {msg}")
+
+    def _validate(self, data: dict[str, Any]) -> None:
+        known_top = {"schema", "name", "defaults", "tables", *ENTRIES}
+        for k in data:
+            if k not in known_top:
+                raise self._err(k, f"unknown section or key (known: {', '.join(sorted(known_top))})")
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            raise self._err("schema", f"schema must be {SCHEMA}, got {schema!r}")
+        defaults = data.get("defaults", {})
+        for k in defaults:
+            if k not in ("rounding", "overflow"):
+                raise self._err(f"defaults.{k}", "unknown key (known: rounding, overflow)")
+        d_round = self._mode(parse_rounding, defaults.get("rounding", "RND"), "defaults.rounding")
+        d_ovf = self._mode(parse_overflow, defaults.get("overflow", "SAT"), "defaults.overflow")
+        for stage, names in ENTRIES.items():
+            sec = data.get(stage)
+            if not isinstance(sec, dict):
+                raise self._err(stage, "missing section")
+            for name in sec:
+                if name not in names:
+                    raise self._err(f"{stage}.{name}", f"unknown entry (known: {', '.join(names)})")
+            for name in names:
+                key = f"{stage}.{name}"
+                if name not in sec:
+                    raise self._err(key, "missing entry")
+                e = sec[name]
+                if isinstance(e, str):
+                    e = {"fmt": e}
+                if not isinstance(e, dict) or "fmt" not in e:
+                    raise self._err(key, "must be a format string or a table with 'fmt'")
+                for k in e:
+                    if k not in ("fmt", "rounding", "overflow"):
+                        raise self._err(key, f"unknown field {k!r} (known: fmt, rounding, overflow)")
+                self.entries[key] = Q(self._fmt(e["fmt"], key),
+                                      self._mode(parse_rounding, e.get("rounding", d_round.name), key + ".rounding"),
+                                      self._mode(parse_overflow, e.get("overflow", d_ovf.name), key + ".overflow"))
+        tables = data.get("tables")
+        if not isinstance(tables, dict):
+            raise self._err("tables", "missing section")
+        for t in tables:
+            if t not in TABLES:
+                raise self._err(f"tables.{t}", f"unknown table (known: {', '.join(TABLES)})")
+        for t in TABLES:
+            spec = tables.get(t)
+            if not isinstance(spec, dict):
+                raise self._err(f"tables.{t}", "missing table")
+            for k in spec:
+                if k not in TABLE_KEYS:
+                    raise self._err(f"tables.{t}.{k}", f"unknown key (known: {', '.join(TABLE_KEYS)})")
+            for k in TABLE_KEYS:
+                if k not in spec:
+                    raise self._err(f"tables.{t}.{k}", "missing key")
+            spec = dict(spec)
+            spec["in_fmt"] = self._fmt(spec["in_fmt"], f"tables.{t}.in_fmt")
+            spec["out_fmt"] = self._fmt(spec["out_fmt"], f"tables.{t}.out_fmt")
+            self.table_specs[t] = spec
+        for t, side, entry in TABLE_LINKS:
+            if self.table_specs[t][side] != self.entries[entry].fmt:
+                raise self._err(f"tables.{t}.{side}",
+                                f"is {self.table_specs[t][side]} but [{entry}] is {self.entries[entry].fmt}: they must match")
+        for t in TABLES:  # build every table now, so a bad size or kind is reported here
+            try:
+                self.table(t)
+            except (ValueError, TypeError) as exc:
+                raise self._err(f"tables.{t}", str(exc)) from None
+
+    def _fmt(self, text: Any, key: str) -> FxFormat:
+        if not isinstance(text, str):
+            raise self._err(key, f"format must be a string such as 's16.10', got {text!r}")
+        try:
+            return FxFormat.parse(text)
+        except (ValueError, TypeError) as exc:
+            raise self._err(key, f"impossible format {text!r}: {exc}") from None
+
+    def _mode(self, parse, text: Any, key: str):
+        try:
+            return parse(text)
+        except (ValueError, TypeError) as exc:
+            raise self._err(key, str(exc)) from None
+
+    # -- access ------------------------------------------------------------------------------
+    def __getitem__(self, key: str) -> Q:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise KeyError(f"no entry {key!r} in quantization config {self.source}") from None
+
+    def table(self, name: str) -> FunctionTable:
+        """The function table ``name`` (built once, cached)."""
+        return self._tables[name] if name in self._tables else self._build(name)
+
+    @cached_property
+    def _tables(self) -> dict[str, FunctionTable]:
+        return {}
+
+    def _build(self, name: str) -> FunctionTable:
+        s = self.table_specs[name]
+        t = make_table(name, kind=s["kind"], in_fmt=s["in_fmt"], out_fmt=s["out_fmt"], size=int(s["size"]),
+                       segmentation=s["segmentation"], rounding=s["rounding"])
+        self._tables[name] = t
+        return t
+
+
+def load_config(path: str | os.PathLike | None = None) -> QuantConfig:
+    """Read and validate a quantization config (default: ``fixedpoint/configs/default.toml``)."""
+    p = Path(path) if path is not None else DEFAULT_CONFIG
+    try:
+        data = tomllib.loads(p.read_text())
+    except FileNotFoundError:
+        raise ConfigError(f"{p}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: not valid TOML ({exc})") from None
+    return QuantConfig(data, str(p))
+
+
+__all__ = ["DEFAULT_CONFIG", "ENTRIES", "TABLES", "ConfigError", "Q", "QuantConfig", "load_config"]

@@ -1,0 +1,91 @@
+"""Fixed-point front end: black level, white level, ``bin2`` / ``bilinear`` demosaic, integers only.
+
+``x = clamp(rq((max(DN - black[pos], 0)) * gain[pos]), 0, 1)`` with
+``gain[pos] = round(2**F_gain / (white - black[pos]))`` in ``frontend.gain``, then the
+demosaic of the float front end (golden/frontend.py) with its halving and quartering as
+requantizations into ``frontend.avg`` (so their rounding is the config's).
+Output: (3, H', W') int64 raw values of ``frontend.x``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from golden.cfa import cell_colours, check_pattern
+from golden.frontend import FrontendError
+from golden.raw import RawImage
+
+from .common import Overflows, one, rq
+from .config import QuantConfig
+
+
+def gains(raw: RawImage, cfg: QuantConfig) -> list[int]:
+    """Raw ``frontend.gain`` per 2x2 position (row-major): 1 / (white - black) rounded."""
+    q = cfg["frontend.gain"]
+    out = []
+    for b in raw.black:
+        span = float(raw.white) - round(b)
+        g = int(round(2.0**q.fmt.frac / span))
+        if not 0 < g <= q.fmt.max_raw:
+            raise ValueError(f"{raw.source}: gain 1/{span:g} does not fit frontend.gain {q.fmt}")
+        out.append(g)
+    return out
+
+
+def normalize(raw: RawImage, cfg: QuantConfig, ovf: Overflows | None = None) -> np.ndarray:
+    """(H, W) DN -> (H, W) raw values of ``frontend.x`` in [0, 1]."""
+    qg, qx = cfg["frontend.gain"], cfg["frontend.x"]
+    h, w = raw.height, raw.width
+    black = np.array([round(b) for b in raw.black], dtype=np.int64).reshape(2, 2)
+    gain = np.array(gains(raw, cfg), dtype=np.int64).reshape(2, 2)
+    reps = ((h + 1) // 2, (w + 1) // 2)
+    d = np.maximum(raw.mosaic.astype(np.int64) - np.tile(black, reps)[:h, :w], 0)
+    v = rq(d * np.tile(gain, reps)[:h, :w], qg.fmt.frac, qx, "frontend.x", ovf)
+    return np.minimum(v, one(qx.fmt))
+
+
+def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overflows | None = None,
+             where: str = "demosaic") -> np.ndarray:
+    """(H, W) raw ``frontend.x`` mosaic -> (3, H', W') raw ``frontend.x`` RGB."""
+    cfa = check_pattern(cfa)
+    fx = cfg["frontend.x"].fmt.frac
+    qa = cfg["frontend.avg"]
+    h, w = m.shape
+    cell = cell_colours(cfa)
+    if method == "bin2":
+        if h % 2 or w % 2:
+            raise FrontendError(f"{where}: bin2 demosaic needs an even width and height, got {w}x{h}")
+        planes = {(dy, dx): m[dy::2, dx::2] for dy in range(2) for dx in range(2)}
+        pos = {c: [(dy, dx) for dy in range(2) for dx in range(2) if cell[dy, dx] == c] for c in range(3)}
+        g = rq(planes[pos[1][0]] + planes[pos[1][1]], fx + 1, qa, "frontend.avg", ovf)
+        return np.stack([planes[pos[0][0]], g, planes[pos[2][0]]])
+    if method != "bilinear":
+        raise FrontendError(f"{where}: unknown demosaic {method!r}; choose bin2 or bilinear")
+    if h < 2 or w < 2:
+        raise FrontendError(f"{where}: bilinear demosaic needs at least 2x2 pixels, got {w}x{h}")
+    p = np.pad(m, 1, mode="reflect")  # pixel -1 = pixel 1: keeps the CFA phase
+    c = p[1:-1, 1:-1]
+    horiz = p[1:-1, :-2] + p[1:-1, 2:]
+    vert = p[:-2, 1:-1] + p[2:, 1:-1]
+    diag = p[:-2, :-2] + p[:-2, 2:] + p[2:, :-2] + p[2:, 2:]
+    idx = np.tile(cell, ((h + 1) // 2, (w + 1) // 2))[:h, :w]
+    row_has = {col: np.tile(np.array([[int(col in cell[0])], [int(col in cell[1])]]), ((h + 1) // 2, w))[:h, :w]
+               for col in (0, 2)}
+    cross = rq(horiz + vert, fx + 2, qa, "frontend.avg", ovf)
+    diag4 = rq(diag, fx + 2, qa, "frontend.avg", ovf)
+    h2 = rq(horiz, fx + 1, qa, "frontend.avg", ovf)
+    v2 = rq(vert, fx + 1, qa, "frontend.avg", ovf)
+    out = np.empty((3, h, w), dtype=np.int64)
+    # green: own sample at G sites, the 4-neighbour mean elsewhere
+    out[1] = np.where(idx == 1, c, cross)
+    for col in (0, 2):
+        # at sites of this colour: own; at the other chroma: diagonal mean; at G sites: the
+        # horizontal pair if this colour shares the row, else the vertical pair
+        at_g = np.where(row_has[col] == 1, h2, v2)
+        out[col] = np.where(idx == col, c, np.where(idx == 1, at_g, diag4))
+    return out
+
+
+def frontend(raw: RawImage, cfg: QuantConfig, method: str = "bilinear", ovf: Overflows | None = None) -> np.ndarray:
+    """RAW -> (3, H', W') int64 raw values of ``frontend.x``."""
+    where = raw.source or "raw image"
+    return demosaic(normalize(raw, cfg, ovf), raw.cfa, method, cfg, ovf, where)

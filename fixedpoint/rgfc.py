@@ -1,0 +1,43 @@
+"""Fixed-point RGFC pixel path: the 16 mask logits (3x3 conv), hard argmax (ties to the lowest
+region), and ``y = xs^(1/w_k*) = exp2(log2(xs) * inv_w_k*)`` through the log2 and exp2 tables,
+then the 8-bit output ``round(clamp(y, 1e-6, 1) * 255)``; and the frame sums of the logits.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._conv import conv_same_exact
+from .common import Overflows, clamp_eps_one, rq
+from .config import QuantConfig
+from .params import FixedWeights
+
+
+def logits(xs: np.ndarray, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> np.ndarray:
+    """(16, H, W) raw ``rgfc.logits``."""
+    fxs = cfg["hsa.xs"].fmt.frac
+    fp = fxs + cfg["rgfc.wm"].fmt.frac
+    bias = np.array([int(v) << fxs for v in fw.bm], dtype=np.int64)
+    acc = rq(conv_same_exact(xs, fw.wm, bias), fp, cfg["rgfc.acc"], "rgfc.acc", ovf)
+    return rq(acc, cfg["rgfc.acc"].fmt.frac, cfg["rgfc.logits"], "rgfc.logits", ovf)
+
+
+def region_index(lg: np.ndarray) -> np.ndarray:
+    """(H, W) int64: argmax over the 16 logits, ties to the lowest index."""
+    return np.argmax(lg, axis=0).astype(np.int64)
+
+
+def logit_sums(lg: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> np.ndarray:
+    """(16,) raw ``rgfc.lsum``: frame sums of each logit (exact)."""
+    s = np.array([int(v) for v in lg.reshape(lg.shape[0], -1).sum(axis=1)], dtype=np.int64)
+    return rq(s, cfg["rgfc.logits"].fmt.frac, cfg["rgfc.lsum"], "rgfc.lsum", ovf)
+
+
+def power(xs: np.ndarray, index: np.ndarray, inv_w: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
+    """Taps log2 (3,H,W), e (3,H,W), y (3,H,W) and out (3,H,W) uint8-valued int64."""
+    l2 = cfg.table("log2").evaluate(xs)
+    fe = cfg["rgfc.log2"].fmt.frac + cfg.table("reciprocal").out_fmt.frac
+    e = rq(l2 * inv_w[index][None], fe, cfg["rgfc.e"], "rgfc.e", ovf)
+    qy = cfg["rgfc.y"]
+    y = clamp_eps_one(cfg.table("exp2").evaluate(e), qy.fmt)
+    out = rq(y * 255, qy.fmt.frac, cfg["rgfc.out"], "rgfc.out", ovf)
+    return {"log2": l2, "e": e, "y": y, "out": out}
