@@ -1,0 +1,117 @@
+"""The fixed-point TA-ISP (work in progress for issue 5): config validation, agreement with the
+golden model, and the previous-frame statistics mode converging to the same-frame oracle."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from fixedpoint.config import DEFAULT_CONFIG, ConfigError, load_config
+from fixedpoint.frontend import frontend as fixed_frontend
+from fixedpoint.model import FixedTAISP
+from golden.checkpoint import load_checkpoint
+from golden.model import TAISP
+from golden.scene import synthetic_raw
+from taisp_cli.train import CHECKPOINT_DIR
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    return load_config()
+
+
+def _spread_isp(seed: int = 0) -> TAISP:
+    """Untrained weights scaled up so that many regions and both branches are used."""
+    torch.manual_seed(seed)
+    m = TAISP(weight_range=(1, 4)).eval()
+    with torch.no_grad():
+        m.mask_head.weight.mul_(2.0)
+        m.weight_mlp[2].weight.mul_(3.0)
+    return m
+
+
+def _isps():
+    return [load_checkpoint(CHECKPOINT_DIR / "taisp_w1-4.pth"), load_checkpoint(CHECKPOINT_DIR / "taisp_w5-9.pth"), _spread_isp()]
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_previous_mode_reaches_same_mode_on_the_fourth_frame(cfg, which):
+    isp = _isps()[which]
+    fx = FixedTAISP(isp, cfg)
+    x = fixed_frontend(synthetic_raw(40, 56, exposure="dark", seed=3), cfg, "bilinear")
+    same = fx.frame(x, "same")
+    seq = fx.sequence([x] * 5, "previous")
+    assert not np.array_equal(seq[0].out, same.out)  # defaults differ from the frame's own parameters
+    for k in range(3, 5):
+        assert np.array_equal(seq[k].out, same.out), f"frame {k + 1}"
+        for name in ("xg", "A", "xs", "logits", "index", "y"):
+            assert np.array_equal(seq[k].taps[name], same.taps[name]), (k, name)
+    # each parameter becomes right exactly when the design note says: alpha from frame 2,
+    # the gate from frame 3, w from frame 4
+    assert np.array_equal(seq[1].params["glc.alpha"], same.params["glc.alpha"])
+    assert np.array_equal(seq[2].params["hsa.gate"], same.params["hsa.gate"])
+    assert np.array_equal(seq[3].params["rgfc.inv_w"], same.params["rgfc.inv_w"])
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_same_mode_agrees_with_golden_hard(cfg, which):
+    """On the fixed front end's own input: >= 99.5% of 8-bit values within 1 LSB, regions >= 99%."""
+    isp = _isps()[which]
+    fx = FixedTAISP(isp, cfg)
+    for exposure in ("dark", "normal", "bright"):
+        x = fixed_frontend(synthetic_raw(96, 128, exposure=exposure, seed=1), cfg, "bilinear")
+        r = fx.frame(x, "same")
+        with torch.no_grad():
+            y, taps = isp(torch.from_numpy(np.ldexp(x.astype(np.float64), -cfg["frontend.x"].fmt.frac)).float()[None],
+                          mask_mode="hard", taps=True)
+        g8 = torch.round(torch.clamp(y, 1e-6, 1) * 255)[0].numpy()
+        d = np.abs(r.out - g8)
+        assert (d <= 1).mean() >= 0.995, exposure
+        assert (r.taps["index"] == taps["index"][0].numpy()).mean() >= 0.99, exposure
+
+
+def test_fixed_front_end_within_one_lsb_of_float(cfg):
+    from golden.frontend import frontend as float_frontend
+
+    for cfa in ("RGGB", "BGGR", "GRBG", "GBRG"):
+        raw = synthetic_raw(32, 48, cfa=cfa, seed=2)
+        for method in ("bin2", "bilinear"):
+            a = np.ldexp(fixed_frontend(raw, cfg, method).astype(np.float64), -cfg["frontend.x"].fmt.frac)
+            b = float_frontend(raw, method, np.float64)
+            assert np.abs(a - b).max() <= 2.0 ** -cfg["frontend.x"].fmt.frac
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "q.toml"
+    p.write_text(text)
+    return p
+
+
+def test_config_errors(tmp_path: Path):
+    base = DEFAULT_CONFIG.read_text()
+    with pytest.raises(ConfigError, match=r"\[glc.bogus\] unknown entry"):
+        load_config(_write(tmp_path, base.replace("[glc]\n", "[glc]\nbogus = { fmt = \"s8.4\" }\n")))
+    with pytest.raises(ConfigError, match=r"\[glc.alpha\] missing entry"):
+        load_config(_write(tmp_path, "\n".join(line for line in base.splitlines() if not line.startswith("alpha ="))))
+    with pytest.raises(ConfigError, match=r"\[glc.xg\] impossible format 'u0.4'"):
+        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u0.4" }')))
+    with pytest.raises(ConfigError, match=r"\[glc.xg\] impossible format 'u65.24'"):
+        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u65.24" }')))
+    with pytest.raises(ConfigError, match=r"\[glc.xg.rounding\]"):
+        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u25.24", rounding = "nearest" }')))
+    with pytest.raises(ConfigError, match=r"\[tables.log2.in_fmt\] is u24.24 but \[hsa.xs\] is u25.24"):
+        load_config(_write(tmp_path, base.replace('in_fmt = "u25.24"', 'in_fmt = "u24.24"')))
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(_write(tmp_path, "schema = = 1"))
+    with pytest.raises(ConfigError, match="no such file"):
+        load_config(tmp_path / "absent.toml")
+
+
+def test_weights_outside_their_format_are_refused(cfg):
+    isp = _spread_isp()
+    with torch.no_grad():
+        isp.gain_mlp[0].weight[0, 0] = 100.0
+    with pytest.raises(ValueError, match=r"glc.w1 \(gain_mlp.0.weight\): 1 weight\(s\) outside the range of s16.12"):
+        FixedTAISP(isp, cfg)
