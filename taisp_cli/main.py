@@ -5,6 +5,7 @@
     taisp scene OUT.dng [options] write the built-in scene as a DNG (or a headerless .raw)
     taisp train [options]         task-aware training on the built-in segmentation task
     taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
+    taisp report [RAW ...]        quantization-error report: fixed point against the golden model
 """
 from __future__ import annotations
 
@@ -98,6 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("checkpoints", nargs="*", help="*_task.pth files written by taisp train")
     e.add_argument("--seed", type=int, default=0, help="seed of the gumbel noise")
     e.add_argument("--json", help="also write the results as JSON here")
+
+    q = sub.add_parser("report", help="quantization-error report of the fixed-point model against the golden model")
+    q.add_argument("raw", nargs="*", help="RAW files (default: the built-in scene, normal and dark)")
+    q.add_argument("--checkpoint", action="append", help="checkpoint(s); default: both shipped ones")
+    q.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    q.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
+    q.add_argument("--out", default="out/report", help="output folder (default out/report)")
     return ap
 
 
@@ -122,6 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .train import main_evaluate
 
             return main_evaluate(args)
+        elif args.cmd == "report":
+            from fixedpoint.config import load_config
+            from fixedpoint.report import run_report
+            from golden.checkpoint import load_checkpoint
+            from golden.raw import read_raw
+            from golden.scene import synthetic_raw
+
+            from .train import CHECKPOINT_DIR
+
+            raws = [read_raw(p) for p in args.raw] or [synthetic_raw(exposure=e, seed=0) for e in ("normal", "dark")]
+            cks = args.checkpoint or [str(CHECKPOINT_DIR / "taisp_w1-4.pth"), str(CHECKPOINT_DIR / "taisp_w5-9.pth")]
+            data = run_report(raws, [load_checkpoint(c) for c in cks], load_config(args.config), args.out, args.demosaic)
+            print(f"[taisp report] lowest share within +-1 LSB {100 * data['min_within_1lsb_8bit']:.4f}%, lowest region "
+                  f"agreement {100 * data['min_region_agreement']:.4f}%; wrote report.md, report.json and PNGs to {args.out}/")
         elif args.cmd == "info":
             from golden.raw import read_raw
 

@@ -115,3 +115,20 @@ def test_weights_outside_their_format_are_refused(cfg):
         isp.gain_mlp[0].weight[0, 0] = 100.0
     with pytest.raises(ValueError, match=r"glc.w1 \(gain_mlp.0.weight\): 1 weight\(s\) outside the range of s16.12"):
         FixedTAISP(isp, cfg)
+
+
+def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
+    import json
+
+    from fixedpoint.report import run_report
+
+    raws = [synthetic_raw(72, 96, exposure=e, seed=4) for e in ("dark", "bright")]
+    data = run_report(raws, _isps()[:2], cfg, tmp_path, progress=None)
+    assert (tmp_path / "report.md").is_file() and (tmp_path / "report.json").is_file()
+    assert json.loads((tmp_path / "report.json").read_text())["cases"][0]["png"] == "case0_0_error.png"
+    assert all((tmp_path / c["png"]).is_file() for c in data["cases"])
+    assert data["min_within_1lsb_8bit"] >= 0.995 and data["min_region_agreement"] >= 0.99
+    c = data["cases"][0]
+    assert set(c["stages"]) >= {"frontend.x", "glc.xg", "hsa.A", "hsa.xs", "rgfc.logits", "rgfc.y", "rgfc.out (8-bit)"}
+    assert set(c["golden_modes_8bit"]) == {"hard vs expected", "hard vs gumbel", "expected vs gumbel"}
+    assert c["stages"]["frontend.x"]["max_lsb"] <= 1.0
