@@ -78,12 +78,12 @@ def _layer(x: np.ndarray, fx: int, w: np.ndarray, fw: int, b: np.ndarray, fb: in
 def glc_params(s_sum: np.ndarray, s_sq: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig,
                ovf: Overflows) -> dict[str, np.ndarray]:
     """alpha (3,) raw ``glc.alpha`` from the frame sums of x and x^2 (raw, ``glc.sum``/``glc.sumsq``)."""
-    fx = cfg["frontend.x"].fmt.frac
+    fs, fq = cfg["glc.sum"].fmt.frac, cfg["glc.sumsq"].fmt.frac  # the sums' own scales
     qm, qv = cfg["glc.mean"], cfg["glc.var"]
     fm = qm.fmt.frac
     # mean = S / n, E[x^2] = Q / n, both rounded half up, at the mean's precision
-    mean = np.array([div_round(int(s) << max(fm - fx, 0), n << max(fx - fm, 0)) for s in s_sum], dtype=np.int64)
-    ex2 = np.array([div_round(int(q) << max(fm - 2 * fx, 0), n << max(2 * fx - fm, 0)) for q in s_sq], dtype=np.int64)
+    mean = np.array([div_round(int(s) << max(fm - fs, 0), n << max(fs - fm, 0)) for s in s_sum], dtype=np.int64)
+    ex2 = np.array([div_round(int(q) << max(fm - fq, 0), n << max(fq - fm, 0)) for q in s_sq], dtype=np.int64)
     mean = rq(mean, fm, qm, "glc.mean", ovf)
     var_exact = np.maximum(ex2 - np.array([div_round(int(m) * int(m), 1 << fm) for m in mean], dtype=np.int64), 0)
     var = rq(var_exact, fm, qv, "glc.var", ovf)
@@ -106,7 +106,7 @@ def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf:
     softmax over two logits is the sigmoid of their difference: gate_0 = sigmoid(l0 - l1),
     gate_1 = 1 - gate_0 (exactly, so the two always sum to one).
     """
-    fxg = cfg["glc.xg"].fmt.frac
+    fxg = cfg["hsa.dsum"].fmt.frac  # the sum's own scale
     qd = cfg["hsa.d"]
     d = rq(np.array([div_round(int(v) << max(qd.fmt.frac - fxg, 0), n << max(fxg - qd.fmt.frac, 0)) for v in d_sum],
                     dtype=np.int64), qd.fmt.frac, qd, "hsa.d", ovf)
@@ -121,7 +121,7 @@ def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf:
 
 def rgfc_params(l_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
     """w and 1/w (16,) raw ``rgfc.w``/``rgfc.inv_w`` from the frame sums of the logits (raw ``rgfc.lsum``)."""
-    fl = cfg["rgfc.logits"].fmt.frac
+    fl = cfg["rgfc.lsum"].fmt.frac  # the sum's own scale
     qp = cfg["rgfc.p"]
     p = rq(np.array([div_round(int(v) << max(qp.fmt.frac - fl, 0), n << max(fl - qp.fmt.frac, 0)) for v in l_sum],
                     dtype=np.int64), qp.fmt.frac, qp, "rgfc.p", ovf)
