@@ -1,5 +1,5 @@
 """``taisp run``: the main job. RAW in (a file or the built-in scene), front end, golden TA-ISP,
-then a text report, a JSON summary and PNGs in the output folder.
+the fixed-point model against it, then a text report, a JSON summary and PNGs in the output folder.
 
 It grows with the project: later stages (fixed point, RTL) add their sections here.
 """
@@ -66,6 +66,19 @@ def _model(opt: RunOptions) -> tuple[TAISP, str]:
     m = TAISP(weight_range=opt.weight_range or (1.0, 3.0))
     m.eval()
     return m, f"untrained: PyTorch default initialisation, torch.manual_seed({opt.seed})"
+
+
+def _fixed_point(raw: RawImage, model: TAISP, demosaic: str, golden8: np.ndarray, golden_index: np.ndarray) -> dict[str, Any]:
+    """The fixed-point model (default config, ``same`` statistics) on the same RAW, against golden ``hard``."""
+    from fixedpoint.config import load_config
+    from fixedpoint.frontend import frontend as fixed_frontend
+    from fixedpoint.model import FixedTAISP
+
+    cfg = load_config()
+    res = FixedTAISP(model, cfg).frame(fixed_frontend(raw, cfg, demosaic), "same")
+    d = np.abs(res.out - golden8)
+    return {"config": cfg.source, "within_1lsb_8bit": float((d <= 1).mean()), "max_abs_lsb": float(d.max()),
+            "region_agreement": float((res.taps["index"] == golden_index).mean()), "saturations": res.overflows}
 
 
 def _to_u8(img: np.ndarray) -> np.ndarray:
@@ -152,6 +165,13 @@ def run(opt: RunOptions) -> dict[str, Any]:
             d = (detector_input(ym, round_to_int=True) - y8_ref).abs()
             modes[mode] = {"max_abs_lsb": float(d.max()), "mean_abs_lsb": float(d.mean())}
 
+    t0 = time.perf_counter()
+    with torch.no_grad():
+        hard8 = y8_ref if opt.mask_mode == "hard" else detector_input(model(x, mask_mode="hard"), round_to_int=True)
+    fixed = _fixed_point(raw, model, opt.demosaic, hard8[0].numpy(), taps["index"][0].numpy())
+    timings["fixed_point_s"] = time.perf_counter() - t0
+    _log(f"fixed point: {100 * fixed['within_1lsb_8bit']:.4f}% of 8-bit values within +-1 LSB of golden hard, "
+         f"regions {100 * fixed['region_agreement']:.4f}%")
     y8 = detector_input(y, round_to_int=True)[0].numpy().astype(np.uint8)
     k = model.num_masks
     counts = np.bincount(taps["index"][0].numpy().ravel(), minlength=k)
@@ -172,6 +192,7 @@ def run(opt: RunOptions) -> dict[str, Any]:
         },
         "output": {"mean_rgb_8bit": [float(v) for v in y8.reshape(3, -1).mean(axis=1)]},
         "mask_modes_vs_" + opt.mask_mode: modes,
+        "fixed_point": fixed,
         "timings": timings,
         "host": {"python": platform.python_version(), "torch": torch.__version__, "threads": torch.get_num_threads()},
     }
@@ -212,6 +233,11 @@ def format_report(s: dict[str, Any]) -> str:
     ]
     for mode, d in s[mode_key].items():
         lines.append(f"  {mode:9s} max {d['max_abs_lsb']:6.1f}  mean {d['mean_abs_lsb']:7.3f}")
+    fx = s["fixed_point"]
+    lines += ["", f"fixed point (default config, same-frame statistics) vs golden hard: "
+              f"{100 * fx['within_1lsb_8bit']:.4f}% of 8-bit values within +-1 LSB (max {fx['max_abs_lsb']:.0f}), "
+              f"region agreement {100 * fx['region_agreement']:.4f}%"]
     tm = s["timings"]
-    lines += ["", "time: read {read_s:.2f} s, front end {frontend_s:.2f} s, model {model_s:.2f} s".format(**tm), ""]
+    lines += ["", "time: read {read_s:.2f} s, front end {frontend_s:.2f} s, model {model_s:.2f} s, "
+              "fixed point {fixed_point_s:.2f} s".format(**tm), ""]
     return "\n".join(lines)

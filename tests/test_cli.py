@@ -83,3 +83,11 @@ def test_golden_benchmark_script_runs(tmp_path: Path):
                         "--device", "cpu", "--modes", "hard"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "64x48" in r.stdout and "fps" in r.stdout and "x baseline" in r.stdout
+
+
+def test_run_includes_the_fixed_point_comparison(tmp_path: Path):
+    out = tmp_path / "fx"
+    assert main(["run", "--scene-size", "128x96", "--exposure", "dark", "--mask-mode", "gumbel", "--out", str(out)]) == 0
+    s = json.loads((out / "summary.json").read_text())
+    assert s["fixed_point"]["within_1lsb_8bit"] >= 0.995 and s["fixed_point"]["region_agreement"] >= 0.99
+    assert "fixed point (default config" in (out / "report.txt").read_text()
