@@ -22,9 +22,12 @@ EPS = 1e-6
 
 @dataclass
 class Overflows:
-    """Number of values saturated or wrapped per config entry (for the report)."""
+    """Bookkeeping of one run: values saturated or wrapped per config entry (for the report),
+    and the run's execution option ``parallel`` (None: Numba's parallel kernels for large
+    arrays only; True/False: always/never). The results do not depend on ``parallel``."""
 
     counts: Counter = field(default_factory=Counter)
+    parallel: bool | None = None
 
     def add(self, key: str, n: int) -> None:
         if n:
@@ -37,10 +40,16 @@ class Overflows:
 def rq(raw: np.ndarray | int, src_frac: int, q: Q, key: str, ovf: Overflows | None = None) -> np.ndarray:
     """Requantize exact int64 values with ``src_frac`` fractional bits into entry ``q``."""
     arr = np.asarray(raw, dtype=np.int64)
-    res = requantize(arr, FxFormat(True, 64, src_frac), q.fmt, q.rounding, q.overflow)
+    res = requantize(arr, FxFormat(True, 64, src_frac), q.fmt, q.rounding, q.overflow,
+                     parallel=None if ovf is None else ovf.parallel)
     if ovf is not None:
         ovf.add(key, res.n_overflow)
     return res.raw
+
+
+def table(cfg, name: str, raw: np.ndarray, ovf: Overflows | None = None) -> np.ndarray:
+    """Evaluate the config's function table ``name`` on raw inputs (the run's parallel option)."""
+    return cfg.table(name).evaluate(raw, parallel=None if ovf is None else ovf.parallel)
 
 
 def one(fmt: FxFormat) -> int:

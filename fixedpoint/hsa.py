@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._conv import conv_same_exact
-from .common import Overflows, clamp_eps_one, one, rq
+from .common import Overflows, table, clamp_eps_one, one, rq
 from .config import QuantConfig
 from .params import FixedWeights
 
@@ -26,9 +26,9 @@ def branch(pooled: np.ndarray, w: np.ndarray, b: np.ndarray, wkey: str, cfg: Qua
     """sigmoid(conv(pooled)) (H, W) raw ``hsa.m`` for one branch."""
     fp = cfg["hsa.pool"].fmt.frac + cfg[wkey].fmt.frac
     bias = np.array([int(v) << cfg["hsa.pool"].fmt.frac for v in b], dtype=np.int64)
-    acc = rq(conv_same_exact(pooled, w, bias), fp, cfg["hsa.acc"], "hsa.acc", ovf)
+    acc = rq(conv_same_exact(pooled, w, bias, ovf.parallel), fp, cfg["hsa.acc"], "hsa.acc", ovf)
     z = rq(acc, cfg["hsa.acc"].fmt.frac, cfg["hsa.z"], "hsa.z", ovf)
-    return cfg.table("sigmoid").evaluate(z)[0]
+    return table(cfg, "sigmoid", z, ovf)[0]
 
 
 def attention(xg: np.ndarray, gate: np.ndarray, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:

@@ -49,8 +49,10 @@ class FrameResult:
 class FixedTAISP:
     """The fixed-point model of one TA-ISP checkpoint under one quantization config."""
 
-    def __init__(self, isp: TAISP, cfg: QuantConfig | None = None) -> None:
+    def __init__(self, isp: TAISP, cfg: QuantConfig | None = None, parallel: bool | None = None) -> None:
+        """``parallel``: Numba's multi-threaded kernels (None: for large frames only); same integers either way."""
         self.cfg = cfg if cfg is not None else load_config()
+        self.parallel = parallel
         self.weights = params.quantize_weights(isp, self.cfg)
         self.defaults = params.default_params(self.weights, self.cfg)
         self.reset()
@@ -85,7 +87,7 @@ class FixedTAISP:
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[0] != 3 or not np.issubdtype(x.dtype, np.integer):
             raise ValueError(f"fixed-point input must be integer raw values of shape (3, H, W), got {x.dtype} {x.shape}")
-        cfg, fw, ovf = self.cfg, self.weights, Overflows()
+        cfg, fw, ovf = self.cfg, self.weights, Overflows(parallel=self.parallel)
         n = int(x.shape[1] * x.shape[2])
         x = x.astype(np.int64)
         x_sum, x_sumsq = glc.stats(x, cfg, ovf)
@@ -114,6 +116,10 @@ class FixedTAISP:
         """Process frames in order from reset."""
         self.reset()
         return [self.frame(f, mode) for f in frames]
+
+    def taps_float(self, result: FrameResult) -> dict[str, np.ndarray]:
+        """A frame's taps as real values (``index`` stays an integer map)."""
+        return {k: (v if k == "index" else self.to_float(k, v)) for k, v in result.taps.items()}
 
     def to_float(self, name: str, raw: np.ndarray) -> np.ndarray:
         """A tap's raw integers as real values (its config entry's scale)."""

@@ -13,7 +13,7 @@ import numpy as np
 
 from golden.model import TAISP
 
-from .common import Overflows, div_round, one, quantize_param, rq
+from .common import Overflows, table, div_round, one, quantize_param, rq
 from .config import QuantConfig
 
 
@@ -93,7 +93,7 @@ def glc_params(s_sum: np.ndarray, s_sq: np.ndarray, n: int, fw: FixedWeights, cf
     a2, f2 = _layer(h1, cfg["glc.h1"].fmt.frac, fw.w2, cfg["glc.w2"].fmt.frac, fw.b2, cfg["glc.b2"].fmt.frac,
                     cfg, "glc.acc2", ovf)
     z = rq(a2, f2, cfg["glc.z"], "glc.z", ovf)
-    sp = cfg.table("softplus").evaluate(z)
+    sp = table(cfg, "softplus", z, ovf)
     qa = cfg["glc.alpha"]
     fsp = cfg.table("softplus").out_fmt.frac
     alpha = rq(sp + (1 << fsp), fsp, qa, "glc.alpha", ovf)
@@ -113,7 +113,7 @@ def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf:
     fwg = cfg["hsa.wg"].fmt.frac
     logits, fl = _layer(d, qd.fmt.frac, fw.wg, fwg, fw.bg, fwg, cfg, "hsa.gate_acc", ovf)
     z = rq(np.array([logits[0] - logits[1]]), fl, cfg["hsa.z"], "hsa.z", ovf)
-    s = cfg.table("sigmoid").evaluate(z)
+    s = table(cfg, "sigmoid", z, ovf)
     qg = cfg["hsa.gate"]
     g0 = rq(s, cfg.table("sigmoid").out_fmt.frac, qg, "hsa.gate", ovf)[0]
     return {"d": d, "gate": np.array([g0, one(qg.fmt) - g0], dtype=np.int64)}
@@ -130,13 +130,13 @@ def rgfc_params(l_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, o
     a4, f4 = _layer(h3, cfg["rgfc.h3"].fmt.frac, fw.w4, cfg["rgfc.w4"].fmt.frac, fw.b4, cfg["rgfc.b4"].fmt.frac,
                     cfg, "rgfc.acc4", ovf)
     z = rq(a4, f4, cfg["rgfc.z"], "rgfc.z", ovf)
-    sig = cfg.table("sigmoid").evaluate(z)
+    sig = table(cfg, "sigmoid", z, ovf)
     fs = cfg.table("sigmoid").out_fmt.frac
     fr = cfg["rgfc.wrange"].fmt.frac
     # w = w_min + (w_max - w_min) * sigmoid: exact product, one rounding into rgfc.w
     w_exact = (np.int64(fw.w_min) << fs) + np.int64(fw.w_max - fw.w_min) * sig
     w = rq(w_exact, fr + fs, cfg["rgfc.w"], "rgfc.w", ovf)
-    inv_w = cfg.table("reciprocal").evaluate(w)
+    inv_w = table(cfg, "reciprocal", w, ovf)
     return {"p": p, "z": z, "w": w, "inv_w": inv_w}
 
 
@@ -148,4 +148,4 @@ def default_params(fw: FixedWeights, cfg: QuantConfig) -> dict[str, np.ndarray]:
     w_mid = rq(np.full(16, fw.w_min + fw.w_max, dtype=np.int64), fr + 1, qw, "rgfc.w")
     return {"alpha": np.full(3, one(qa.fmt), dtype=np.int64),
             "gate": np.array([half, one(qg.fmt) - half], dtype=np.int64),
-            "w": w_mid, "inv_w": cfg.table("reciprocal").evaluate(w_mid)}
+            "w": w_mid, "inv_w": table(cfg, "reciprocal", w_mid)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._conv import conv_same_exact
-from .common import Overflows, clamp_eps_one, rq
+from .common import Overflows, table, clamp_eps_one, rq
 from .config import QuantConfig
 from .params import FixedWeights
 
@@ -17,7 +17,7 @@ def logits(xs: np.ndarray, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -
     fxs = cfg["hsa.xs"].fmt.frac
     fp = fxs + cfg["rgfc.wm"].fmt.frac
     bias = np.array([int(v) << fxs for v in fw.bm], dtype=np.int64)
-    acc = rq(conv_same_exact(xs, fw.wm, bias), fp, cfg["rgfc.acc"], "rgfc.acc", ovf)
+    acc = rq(conv_same_exact(xs, fw.wm, bias, ovf.parallel), fp, cfg["rgfc.acc"], "rgfc.acc", ovf)
     return rq(acc, cfg["rgfc.acc"].fmt.frac, cfg["rgfc.logits"], "rgfc.logits", ovf)
 
 
@@ -34,10 +34,10 @@ def logit_sums(lg: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> np.ndarray:
 
 def power(xs: np.ndarray, index: np.ndarray, inv_w: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
     """Taps log2 (3,H,W), e (3,H,W), y (3,H,W) and out (3,H,W) uint8-valued int64."""
-    l2 = cfg.table("log2").evaluate(xs)
+    l2 = table(cfg, "log2", xs, ovf)
     fe = cfg["rgfc.log2"].fmt.frac + cfg.table("reciprocal").out_fmt.frac
     e = rq(l2 * inv_w[index][None], fe, cfg["rgfc.e"], "rgfc.e", ovf)
     qy = cfg["rgfc.y"]
-    y = clamp_eps_one(cfg.table("exp2").evaluate(e), qy.fmt)
+    y = clamp_eps_one(table(cfg, "exp2", e, ovf), qy.fmt)
     out = rq(y * 255, qy.fmt.frac, cfg["rgfc.out"], "rgfc.out", ovf)
     return {"log2": l2, "e": e, "y": y, "out": out}

@@ -132,3 +132,15 @@ def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
     assert set(c["stages"]) >= {"frontend.x", "glc.xg", "hsa.A", "hsa.xs", "rgfc.logits", "rgfc.y", "rgfc.out (8-bit)"}
     assert set(c["golden_modes_8bit"]) == {"hard vs expected", "hard vs gumbel", "expected vs gumbel"}
     assert c["stages"]["frontend.x"]["max_lsb"] <= 1.0
+
+
+def test_parallel_option_gives_the_same_integers(cfg):
+    isp = _spread_isp(1)
+    x = fixed_frontend(synthetic_raw(300, 260, exposure="dark", seed=5), cfg, "bin2")
+    a = FixedTAISP(isp, cfg, parallel=True).frame(x, "same")
+    b = FixedTAISP(isp, cfg, parallel=False).frame(x, "same")
+    for k in a.taps:
+        assert np.array_equal(a.taps[k], b.taps[k]), k
+    assert a.overflows == b.overflows
+    floats = FixedTAISP(isp, cfg).taps_float(a)
+    assert floats["xs"].dtype == np.float64 and floats["xs"].max() <= 1.0 and floats["index"].dtype == np.int64
