@@ -13,7 +13,8 @@ For every input (RAW files, or the built-in scene) and every checkpoint:
   8-bit output, so that a reader sees how much of a difference is quantization and how much
   the determinism of hard masks.
 
-Writes ``report.md``, ``report.json`` and per case an error map and histogram PNG.
+Writes ``report.md``, ``report.json`` and per case an error map and histogram PNG and a PNG
+of the per-stage error histograms.
 """
 from __future__ import annotations
 
@@ -37,13 +38,19 @@ from .model import FixedTAISP
 STAGES: dict[str, str] = {"xg": "glc.xg", "A": "hsa.A", "xs": "hsa.xs", "logits": "rgfc.logits", "y": "rgfc.y"}
 
 
-def error_stats(fixed: np.ndarray, ref: np.ndarray, lsb: float) -> dict[str, float]:
-    """Error figures of ``fixed`` (real values) against ``ref``; ``lsb`` is the stage's LSB."""
+#: Stages whose values live in [0, 1] like the output: their errors are also given in output LSB (1/255).
+UNIT_RANGE = {"frontend.x", "glc.xg", "hsa.A", "hsa.xs", "rgfc.y"}
+
+
+def error_stats(fixed: np.ndarray, ref: np.ndarray, lsb: float, out_lsb: float | None = None) -> dict[str, float]:
+    """Error figures of ``fixed`` (real values) against ``ref``; ``lsb`` is the stage's LSB,
+    ``out_lsb`` (if given) the output LSB the errors are also expressed in."""
     e = (np.asarray(fixed, dtype=np.float64) - np.asarray(ref, dtype=np.float64)).ravel()
     r = np.asarray(ref, dtype=np.float64).ravel()
     ae = np.abs(e)
     noise = float(np.sum(e * e))
-    return {
+    extra = {} if out_lsb is None else {"max_out_lsb": float(ae.max() / out_lsb), "rms_out_lsb": float(np.sqrt(np.mean(e * e)) / out_lsb)}
+    return {**extra,
         "max_lsb": float(ae.max() / lsb),
         "mean_lsb": float(ae.mean() / lsb),
         "rms_lsb": float(np.sqrt(np.mean(e * e)) / lsb),
@@ -70,8 +77,10 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
         y_model_only = isp(torch.from_numpy(fx.to_float("x", x_fixed)).float()[None], mask_mode="hard")
     g8 = _u8(y_hard)
     out = res.out.astype(np.float64)
+    out_lsb = 1.0 / 255.0
     stages: dict[str, Any] = {"frontend.x": error_stats(fx.to_float("x", x_fixed), x_float[0].numpy(),
-                                                          2.0 ** -cfg["frontend.x"].fmt.frac)}
+                                                          2.0 ** -cfg["frontend.x"].fmt.frac, out_lsb)}
+    errors: dict[str, np.ndarray] = {"frontend.x": (fx.to_float("x", x_fixed) - x_float[0].numpy()).ravel()}
     for name, entry in STAGES.items():
         if name == "y":  # golden y of the chosen region, before the 8-bit rounding
             ref = y_hard[0].numpy()
@@ -79,7 +88,9 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
             ref = taps[name][0].numpy()
         if name == "A":
             ref = ref[0]
-        stages[entry] = error_stats(fx.to_float(name, res.taps[name]), ref, 2.0 ** -cfg[entry].fmt.frac)
+        fixed_vals = fx.to_float(name, res.taps[name])
+        stages[entry] = error_stats(fixed_vals, ref, 2.0 ** -cfg[entry].fmt.frac, out_lsb if entry in UNIT_RANGE else None)
+        errors[entry] = (fixed_vals - ref).ravel() / 2.0 ** -cfg[entry].fmt.frac
     stages["rgfc.out (8-bit)"] = error_stats(out, g8, 1.0)
     d8 = np.abs(out - g8)
     modes = {}
@@ -100,7 +111,7 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
         "overflows": res.overflows,
         "golden_modes_8bit": modes,
         "seconds": time.perf_counter() - t0,
-        "_maps": {"err8": d8.max(axis=0), "signed": (out - g8).ravel()},
+        "_maps": {"err8": d8.max(axis=0), "signed": (out - g8).ravel(), "stages": errors},
     }
 
 
@@ -126,6 +137,18 @@ def _png(path: Path, case: dict[str, Any]) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
+    # per-stage error histograms, in each stage's own LSB
+    st = case["_maps"]["stages"]
+    fig, axes = plt.subplots(1, len(st), figsize=(3.2 * len(st), 3))
+    for ax, (name, e) in zip(np.atleast_1d(axes), st.items()):
+        ax.hist(e, bins=101, log=True)
+        ax.set_title(name, fontsize=9)
+        ax.set_xlabel("error (stage LSB)", fontsize=8)
+        ax.tick_params(labelsize=7)
+    fig.suptitle(f"stage errors, fixed - golden: {Path(case['input']).name} | {Path(case['checkpoint']).name}", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path.with_name(path.stem.replace("_error", "_stages") + ".png"), dpi=80)
+    plt.close(fig)
 
 
 def format_markdown(cases: list[dict[str, Any]], cfg: QuantConfig) -> str:
@@ -139,15 +162,20 @@ def format_markdown(cases: list[dict[str, Any]], cfg: QuantConfig) -> str:
                      f"{c['stages']['rgfc.out (8-bit)']['max_lsb']:.0f} | {sum(c['overflows'].values())} |")
     for c in cases:
         lines += ["", f"## {Path(c['input']).name} / {Path(c['checkpoint']).name}", "",
-                  "| stage | max (LSB) | mean (LSB) | RMS (LSB) | SQNR (dB) | within +-1 LSB |", "|---|---|---|---|---|---|"]
+                  "| stage | max (LSB) | mean (LSB) | RMS (LSB) | max (output LSB) | RMS (output LSB) | SQNR (dB) | within +-1 LSB |",
+                  "|---|---|---|---|---|---|---|---|"]
         for st, e in c["stages"].items():
-            lines.append(f"| {st} | {e['max_lsb']:.2f} | {e['mean_lsb']:.4f} | {e['rms_lsb']:.4f} | {e['sqnr_db']:.1f} | "
-                         f"{100 * e['within_1lsb']:.3f}% |")
+            o_max = f"{e['max_out_lsb']:.4f}" if "max_out_lsb" in e else "-"
+            o_rms = f"{e['rms_out_lsb']:.5f}" if "rms_out_lsb" in e else "-"
+            lines.append(f"| {st} | {e['max_lsb']:.2f} | {e['mean_lsb']:.4f} | {e['rms_lsb']:.4f} | {o_max} | {o_rms} | "
+                         f"{e['sqnr_db']:.1f} | {100 * e['within_1lsb']:.3f}% |")
         lines += ["", "Golden mask modes against each other (8-bit output): " + "; ".join(
             f"{k}: mean {v['mean_lsb']:.3f}, max {v['max_lsb']:.0f}, {100 * v['within_1lsb']:.2f}% within 1" for k, v in
             c["golden_modes_8bit"].items()), "", f"Saturation/wrap counts: {c['overflows'] or 'none'}"]
-    lines += ["", "Stage LSBs are those of the config entries; `rgfc.out` is in 8-bit LSB. Saturation counts include the "
-              "intended clamps at 1.0 (for example glc.xg where alpha * x exceeds the format).", ""]
+    lines += ["", "Stage LSBs are those of the config entries; output LSB is 1/255 (stages in [0, 1] only); `rgfc.out` is "
+              "in 8-bit LSB. The stage errors include the propagated errors of earlier stages (both sides start from the same "
+              "RAW). Saturation counts include the intended clamps at 1.0 (for example glc.xg where alpha * x exceeds the "
+              "format). PNGs per case: `*_error.png` (8-bit error map and histogram), `*_stages.png` (per-stage histograms).", ""]
     return "\n".join(lines)
 
 

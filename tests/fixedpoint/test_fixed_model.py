@@ -127,11 +127,13 @@ def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
     assert (tmp_path / "report.md").is_file() and (tmp_path / "report.json").is_file()
     assert json.loads((tmp_path / "report.json").read_text())["cases"][0]["png"] == "case0_0_error.png"
     assert all((tmp_path / c["png"]).is_file() for c in data["cases"])
+    assert (tmp_path / "case0_0_stages.png").is_file()
     assert data["min_within_1lsb_8bit"] >= 0.995 and data["min_region_agreement"] >= 0.99
     c = data["cases"][0]
     assert set(c["stages"]) >= {"frontend.x", "glc.xg", "hsa.A", "hsa.xs", "rgfc.logits", "rgfc.y", "rgfc.out (8-bit)"}
     assert set(c["golden_modes_8bit"]) == {"hard vs expected", "hard vs gumbel", "expected vs gumbel"}
     assert c["stages"]["frontend.x"]["max_lsb"] <= 1.0
+    assert c["stages"]["hsa.xs"]["max_out_lsb"] < 1.0 and "max_out_lsb" not in c["stages"]["rgfc.logits"]
 
 
 def test_parallel_option_gives_the_same_integers(cfg):
@@ -144,3 +146,26 @@ def test_parallel_option_gives_the_same_integers(cfg):
     assert a.overflows == b.overflows
     floats = FixedTAISP(isp, cfg).taps_float(a)
     assert floats["xs"].dtype == np.float64 and floats["xs"].max() <= 1.0 and floats["index"].dtype == np.int64
+
+
+def test_sweep_measures_what_narrower_words_cost(cfg):
+    """The word-length sweep behind the default config: too few fractional bits in the pixel path show."""
+    import copy
+    import tomllib
+
+    from fixedpoint.config import QuantConfig
+    from fixedpoint.sweep import _pixel, measure
+    from golden.frontend import frontend_torch
+
+    raws = [synthetic_raw(48, 64, exposure="dark", seed=6)]
+    isps = _isps()[1:2]
+    with torch.no_grad():
+        y, taps = isps[0](frontend_torch(raws[0], "bilinear"), mask_mode="hard", taps=True)
+    golden = {(0, 0): (torch.round(torch.clamp(y, 1e-6, 1) * 255)[0].numpy(), taps["index"][0].numpy())}
+    base = tomllib.loads(DEFAULT_CONFIG.read_text())
+    good = measure(QuantConfig(copy.deepcopy(base), "default"), raws, isps, golden)
+    narrow = copy.deepcopy(base)
+    _pixel(12)(narrow)
+    bad = measure(QuantConfig(narrow, "pixel frac 12"), raws, isps, golden)
+    assert good["within_1lsb"] >= 0.995 and good["max_lsb"] <= 1
+    assert bad["within_1lsb"] < 0.95 and bad["max_lsb"] > 5
