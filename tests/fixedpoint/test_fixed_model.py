@@ -169,3 +169,25 @@ def test_sweep_measures_what_narrower_words_cost(cfg):
     bad = measure(QuantConfig(narrow, "pixel frac 12"), raws, isps, golden)
     assert good["within_1lsb"] >= 0.995 and good["max_lsb"] <= 1
     assert bad["within_1lsb"] < 0.95 and bad["max_lsb"] > 5
+
+
+@pytest.mark.slow
+def test_every_real_file_meets_the_bounds(cfg, shared_raw_dir, raw_manifest):
+    """Default config, both shipped checkpoints, every file of ../shared/data/raw, full pipeline from RAW
+    (float front end + golden hard vs fixed front end + fixed point, same-frame statistics):
+    >= 99.5% of 8-bit values within +-1 LSB and >= 99% region agreement."""
+    from golden.frontend import frontend_torch
+    from golden.raw import read_raw
+
+    isps = _isps()[:2]
+    for entry in raw_manifest:
+        raw = read_raw(shared_raw_dir / entry["file"])
+        x = fixed_frontend(raw, cfg, "bilinear")
+        xf = frontend_torch(raw, "bilinear")
+        for isp in isps:
+            r = FixedTAISP(isp, cfg).frame(x, "same")
+            with torch.no_grad():
+                y, taps = isp(xf, mask_mode="hard", taps=True)
+            d = np.abs(r.out - torch.round(torch.clamp(y, 1e-6, 1) * 255)[0].numpy())
+            assert (d <= 1).mean() >= 0.995, (entry["file"], isp.weight_range)
+            assert (r.taps["index"] == taps["index"][0].numpy()).mean() >= 0.99, (entry["file"], isp.weight_range)
