@@ -6,6 +6,7 @@
     taisp train [options]         task-aware training on the built-in segmentation task
     taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
     taisp report [RAW ...]        quantization-error report: fixed point against the golden model
+    taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
 """
 from __future__ import annotations
 
@@ -106,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
     q.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
     q.add_argument("--out", default="out/report", help="output folder (default out/report)")
+
+    g = sub.add_parser("gen", help="generate the Verilog header, C++ header and table memories from the quantization config")
+    g.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    g.add_argument("--out", default="build/gen", help="output folder (default build/gen)")
     return ap
 
 
@@ -144,6 +149,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = run_report(raws, [load_checkpoint(c) for c in cks], load_config(args.config), args.out, args.demosaic)
             print(f"[taisp report] lowest share within +-1 LSB {100 * data['min_within_1lsb_8bit']:.4f}%, lowest region "
                   f"agreement {100 * data['min_region_agreement']:.4f}%; wrote report.md, report.json and PNGs to {args.out}/")
+        elif args.cmd == "gen":
+            from fixedpoint.codegen import write_all
+            from fixedpoint.config import load_config
+
+            paths = write_all(load_config(args.config), args.out)
+            print(f"[taisp gen] wrote {', '.join(p.name for p in paths)} to {args.out}/")
         elif args.cmd == "info":
             from golden.raw import read_raw
 

@@ -273,6 +273,12 @@ class FunctionTable:
         return self.error.max_rel
 
     # ------------------------------------------------------------ export
+    @property
+    def segment_param(self) -> int:
+        """The index logic's constant: uniform: log2 of the segment width in raw input steps;
+        pow2: log2 of the segments per octave."""
+        return int(self._param)
+
     def describe(self) -> str:
         """One-line summary: what the table is and how many entries it has."""
         seg = f"{self.size} segments" if self.segmentation == "uniform" else f"{self.size} segments/octave"

@@ -1,0 +1,90 @@
+"""Generated hardware files from the quantization config: the one source of every word length,
+mode and table content for the Verilog and the HLS C++ (nothing is typed by hand there).
+
+    .venv/bin/taisp gen --out build/gen            # or: write_all(load_config(), "build/gen")
+
+Writes:
+
+* ``taisp_config.vh``: Verilog defines per config entry ``TAISP_<STAGE>_<NAME>_{W,F,S,RND,OVF}``
+  (word length, fractional bits, signedness, rounding and overflow codes) and per table
+  ``TAISP_TAB_<NAME>_{N,IN_W,IN_F,OUT_W,OUT_F,SEG,PARAM}``;
+* ``taisp_config.h``: C++ ``ap_fixed``/``ap_ufixed`` typedefs ``taisp::<stage>_<name>_t`` with the
+  entry's modes, and the same table constants;
+* ``tab_<name>.hex`` (``$readmemh``) and ``tab_<name>.h`` (C++ array) for the five tables.
+
+Rounding codes: TRN 0, TRN_ZERO 1, RND 2, RND_ZERO 3, RND_MIN_INF 4, RND_INF 5, RND_CONV 6;
+overflow codes: SAT 0, SAT_ZERO 1, SAT_SYM 2, WRAP 3 (the values of
+:class:`fixedpoint.arith.Rounding` / :class:`~fixedpoint.arith.Overflow`).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .config import TABLES, QuantConfig
+
+_HEADER = "Generated from {src} ({name}) by fixedpoint/codegen.py: do not edit."
+
+
+def _ident(key: str) -> str:
+    return key.replace(".", "_").upper()
+
+
+def _table_constants(cfg: QuantConfig, name: str) -> dict[str, int]:
+    t = cfg.table(name)
+    seg = 0 if t.segmentation == "uniform" else 1
+    return {"N": int(len(t.entries)), "IN_W": t.in_fmt.width, "IN_F": t.in_fmt.frac, "IN_S": int(t.in_fmt.signed),
+            "OUT_W": t.out_fmt.width, "OUT_F": t.out_fmt.frac, "SEG": seg, "PARAM": t.segment_param,
+            "PWL": int(t.kind == "pwl"), "RND": int(t.rounding)}
+
+
+def verilog_header(cfg: QuantConfig) -> str:
+    """The Verilog header (defines) of every entry and table."""
+    lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "`ifndef TAISP_CONFIG_VH", "`define TAISP_CONFIG_VH", ""]
+    for key, q in cfg.entries.items():
+        p = f"TAISP_{_ident(key)}"
+        lines.append(f"// {key}: {q}")
+        for suffix, v in (("W", q.fmt.width), ("F", q.fmt.frac), ("S", int(q.fmt.signed)),
+                          ("RND", int(q.rounding)), ("OVF", int(q.overflow))):
+            lines.append(f"`define {p}_{suffix} {v}")
+    lines.append("")
+    for name in TABLES:
+        lines.append(f"// table {name}: {cfg.table(name).describe()}")
+        for suffix, v in _table_constants(cfg, name).items():
+            lines.append(f"`define TAISP_TAB_{name.upper()}_{suffix} {v}")
+    lines += ["", "`endif", ""]
+    return "\n".join(lines)
+
+
+def cpp_header(cfg: QuantConfig) -> str:
+    """The C++ header: ap_fixed typedefs of every entry and the table constants."""
+    lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "#ifndef TAISP_CONFIG_H", "#define TAISP_CONFIG_H", "",
+             "#include <ap_fixed.h>", "", "namespace taisp {", ""]
+    for key, q in cfg.entries.items():
+        lines.append(f"typedef {q.fmt.ap_type(q.rounding.name, q.overflow.name)} {key.replace('.', '_')}_t;  // {key}")
+    lines.append("")
+    for name in TABLES:
+        for suffix, v in _table_constants(cfg, name).items():
+            lines.append(f"constexpr int TAB_{name.upper()}_{suffix} = {v};")
+    lines += ["", "}  // namespace taisp", "", "#endif", ""]
+    return "\n".join(lines)
+
+
+def write_all(cfg: QuantConfig, out_dir: str | os.PathLike) -> list[Path]:
+    """Write every generated file into ``out_dir``; returns the paths."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {"taisp_config.vh": verilog_header(cfg), "taisp_config.h": cpp_header(cfg)}
+    for name in TABLES:
+        t = cfg.table(name)
+        files[f"tab_{name}.hex"] = t.to_readmemh()
+        files[f"tab_{name}.h"] = t.to_cpp_array(f"taisp_tab_{name}")
+    paths = []
+    for fname, text in files.items():
+        p = out / fname
+        p.write_text(text)
+        paths.append(p)
+    return paths
+
+
+__all__ = ["cpp_header", "verilog_header", "write_all"]

@@ -1,0 +1,60 @@
+"""Generated hardware files: the Verilog defines, the C++ ap_fixed types and the table memories
+all carry exactly the config's values (a changed config changes them)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from fixedpoint.codegen import write_all
+from fixedpoint.config import DEFAULT_CONFIG, TABLES, load_config
+from taisp_cli.main import main
+
+
+def _defines(text: str) -> dict[str, int]:
+    return {m.group(1): int(m.group(2)) for m in re.finditer(r"^`define (\w+) (-?\d+)$", text, re.M)}
+
+
+@pytest.mark.parametrize("variant", ["default", "narrow"])
+def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
+    src = DEFAULT_CONFIG
+    if variant == "narrow":  # a config with other word lengths regenerates other headers
+        src = tmp_path / "narrow.toml"
+        src.write_text(DEFAULT_CONFIG.read_text().replace('alpha = { fmt = "u16.12" }', 'alpha = { fmt = "u12.8", rounding = "TRN" }'))
+    cfg = load_config(src)
+    out = tmp_path / "gen"
+    write_all(cfg, out)
+    d = _defines((out / "taisp_config.vh").read_text())
+    for key, q in cfg.entries.items():
+        p = "TAISP_" + key.replace(".", "_").upper()
+        assert (d[p + "_W"], d[p + "_F"], d[p + "_S"]) == (q.fmt.width, q.fmt.frac, int(q.fmt.signed)), key
+        assert (d[p + "_RND"], d[p + "_OVF"]) == (int(q.rounding), int(q.overflow)), key
+    assert d["TAISP_GLC_ALPHA_W"] == (12 if variant == "narrow" else 16)
+    for name in TABLES:
+        t = cfg.table(name)
+        hexlines = [ln for ln in (out / f"tab_{name}.hex").read_text().splitlines() if ln and not ln.startswith("//")]
+        assert len(hexlines) == len(t.entries) == d[f"TAISP_TAB_{name.upper()}_N"]
+        mask = (1 << t.out_fmt.width) - 1
+        assert [int(h, 16) for h in hexlines] == [int(v) & mask for v in t.entries]
+    # the C++ header compiles against AMD's ap_types and its types have the config's widths
+    checks = [f'static_assert(taisp::{k.replace(".", "_")}_t::width == {q.fmt.width}, "{k}");\n'
+              f'static_assert(taisp::{k.replace(".", "_")}_t::iwidth == {q.fmt.int_bits}, "{k}");'
+              for k, q in cfg.entries.items()]
+    checks += [f'static_assert(sizeof(taisp_tab_{n}) / sizeof(taisp_tab_{n}[0]) == taisp::TAB_{n.upper()}_N, "{n}");'
+               for n in TABLES]
+    prog = tmp_path / "check.cpp"
+    prog.write_text("#include <cstdint>\n#include \"taisp_config.h\"\n"
+                    + "".join(f'#include "tab_{n}.h"\n' for n in TABLES) + "\n".join(checks) + "\nint main() { return 0; }\n")
+    assert shutil.which("g++"), "g++ is needed: run ./scripts/setup.sh"
+    r = subprocess.run(["g++", "-std=c++14", "-Wall", "-fsyntax-only", f"-I{ap_dir}", f"-I{out}", str(prog)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-3000:]
+
+
+def test_gen_command(tmp_path: Path, capsys):
+    assert main(["gen", "--out", str(tmp_path / "g")]) == 0
+    assert "taisp_config.vh" in capsys.readouterr().out
+    assert (tmp_path / "g" / "tab_exp2.hex").is_file()
