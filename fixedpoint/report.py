@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from golden.frontend import frontend_torch
-from golden.model import TAISP
+from golden.model import TAISP, detector_input
 from golden.raw import RawImage
 
 from .config import QuantConfig
@@ -60,7 +60,8 @@ def error_stats(fixed: np.ndarray, ref: np.ndarray, lsb: float, out_lsb: float |
 
 
 def _u8(t: torch.Tensor) -> np.ndarray:
-    return torch.round(torch.clamp(t, 1e-6, 1.0) * 255.0)[0].numpy()
+    """The 8-bit detector input of the first image of a batch, (3, H, W) float."""
+    return detector_input(t, round_to_int=True)[0].numpy()
 
 
 def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "bilinear", seed: int = 0) -> dict[str, Any]:

@@ -21,6 +21,7 @@ import torch
 
 from golden.checkpoint import load_checkpoint
 from golden.frontend import frontend_torch
+from golden.model import detector_input
 from golden.raw import RawImage, read_raw
 from golden.scene import synthetic_raw
 
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
             xf = frontend_torch(raw, "bilinear")
             for j, isp in enumerate(isps):
                 y, taps = isp(xf, mask_mode="hard", taps=True)
-                golden[(i, j)] = (torch.round(torch.clamp(y, 1e-6, 1) * 255)[0].numpy(), taps["index"][0].numpy())
+                golden[(i, j)] = (detector_input(y, round_to_int=True)[0].numpy(), taps["index"][0].numpy())
     print(f"{len(raws)} inputs x {len(isps)} checkpoints; lowest share within +-1 LSB / max error / lowest region agreement")
     for name, edit in VARIANTS:
         d = copy.deepcopy(base)
