@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from golden.cfa import cell_colours, check_pattern
+from golden.cfa import cell_colours, check_pattern, tile_cell
 from golden.frontend import FrontendError
 from golden.raw import RawImage
 
@@ -35,11 +35,10 @@ def normalize(raw: RawImage, cfg: QuantConfig, ovf: Overflows | None = None) -> 
     """(H, W) DN -> (H, W) raw values of ``frontend.x`` in [0, 1]."""
     qg, qx = cfg["frontend.gain"], cfg["frontend.x"]
     h, w = raw.height, raw.width
-    black = np.array([round(b) for b in raw.black], dtype=np.int64).reshape(2, 2)
-    gain = np.array(gains(raw, cfg), dtype=np.int64).reshape(2, 2)
-    reps = ((h + 1) // 2, (w + 1) // 2)
-    d = np.maximum(raw.mosaic.astype(np.int64) - np.tile(black, reps)[:h, :w], 0)
-    v = rq(d * np.tile(gain, reps)[:h, :w], qg.fmt.frac, qx, "frontend.x", ovf)
+    black = tile_cell(np.array([round(b) for b in raw.black], dtype=np.int64), h, w)
+    gain = tile_cell(np.array(gains(raw, cfg), dtype=np.int64), h, w)
+    d = np.maximum(raw.mosaic.astype(np.int64) - black, 0)
+    v = rq(d * gain, qg.fmt.frac, qx, "frontend.x", ovf)
     return np.minimum(v, one(qx.fmt))
 
 
@@ -67,8 +66,9 @@ def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overfl
     horiz = p[1:-1, :-2] + p[1:-1, 2:]
     vert = p[:-2, 1:-1] + p[2:, 1:-1]
     diag = p[:-2, :-2] + p[:-2, 2:] + p[2:, :-2] + p[2:, 2:]
-    idx = np.tile(cell, ((h + 1) // 2, (w + 1) // 2))[:h, :w]
-    row_has = {col: np.tile(np.array([[int(col in cell[0])], [int(col in cell[1])]]), ((h + 1) // 2, w))[:h, :w]
+    idx = tile_cell(cell, h, w)
+    # whether a pixel's row holds samples of colour col (R or B)
+    row_has = {col: tile_cell(np.array([[col in cell[0]] * 2, [col in cell[1]] * 2], dtype=np.int64), h, w)
                for col in (0, 2)}
     cross = rq(horiz + vert, fx + 2, qa, "frontend.avg", ovf)
     diag4 = rq(diag, fx + 2, qa, "frontend.avg", ovf)

@@ -45,10 +45,20 @@ def colour_positions(cfa: str) -> dict[str, list[int]]:
     return out
 
 
+def tile_cell(cell: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Repeat a per-position 2x2 array (one value per CFA cell position) over a (height, width) frame."""
+    cell = np.asarray(cell).reshape(2, 2)
+    return np.tile(cell, ((height + 1) // 2, (width + 1) // 2))[:height, :width]
+
+
+def colour_index(cfa: str, height: int, width: int) -> np.ndarray:
+    """Colour index (0=R, 1=G, 2=B) of every pixel of a mosaic, shape (height, width), int64."""
+    return tile_cell(cell_colours(cfa), height, width)
+
+
 def colour_masks(cfa: str, height: int, width: int) -> np.ndarray:
     """One-hot colour masks of a mosaic, shape (3, height, width), float32: mask[c, y, x] = 1 where pixel (y, x) samples colour c."""
-    cell = cell_colours(cfa)
-    idx = np.tile(cell, ((height + 1) // 2, (width + 1) // 2))[:height, :width]
+    idx = colour_index(cfa, height, width)
     return np.stack([(idx == c) for c in range(3)]).astype(np.float32)
 
 

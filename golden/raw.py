@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .cfa import BAYER_PATTERNS, CFAError, check_pattern, pattern_from_colour_indices
+from .cfa import BAYER_PATTERNS, CFAError, check_pattern, pattern_from_colour_indices, tile_cell
 
 #: File name suffixes read as headerless dumps (everything else goes to rawpy/LibRaw).
 HEADERLESS_SUFFIXES = (".raw", ".bin")
@@ -71,8 +71,7 @@ class RawImage:
 
     def black_map(self) -> np.ndarray:
         """Black level of every pixel, shape (H, W), float64, in DN."""
-        cell = np.asarray(self.black, dtype=np.float64).reshape(2, 2)
-        return np.tile(cell, ((self.height + 1) // 2, (self.width + 1) // 2))[: self.height, : self.width]
+        return tile_cell(np.asarray(self.black, dtype=np.float64), self.height, self.width)
 
     def metadata(self) -> dict[str, Any]:
         """The metadata as a JSON-friendly dict (no pixel data)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .cfa import cell_colours, check_pattern
+from .cfa import check_pattern, colour_index
 from .raw import RawImage, validate
 
 #: Exposure presets: scale from scene radiance to the sensor's white level.
@@ -123,7 +123,7 @@ def mosaic(rgb: np.ndarray, cfa: str) -> np.ndarray:
     if rgb.ndim != 3 or rgb.shape[0] != 3:
         raise ValueError(f"mosaic expects an RGB array of shape (3, H, W), got {rgb.shape}")
     _, h, w = rgb.shape
-    idx = np.tile(cell_colours(cfa), ((h + 1) // 2, (w + 1) // 2))[:h, :w]
+    idx = colour_index(cfa, h, w)
     return np.take_along_axis(rgb, idx[None], axis=0)[0]
 
 
