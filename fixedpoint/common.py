@@ -21,35 +21,39 @@ EPS = 1e-6
 
 
 @dataclass
-class Overflows:
-    """Bookkeeping of one run: values saturated or wrapped per config entry (for the report),
-    and the run's execution option ``parallel`` (None: Numba's parallel kernels for large
-    arrays only; True/False: always/never). The results do not depend on ``parallel``."""
+class RunContext:
+    """One run of the model: its execution option and its bookkeeping.
 
-    counts: Counter = field(default_factory=Counter)
+    Attributes:
+        parallel: Numba's multi-threaded kernels: None for large arrays only, True/False
+            always/never. The integers computed do not depend on it.
+        counts: values saturated or wrapped per config entry (for the report).
+    """
+
     parallel: bool | None = None
+    counts: Counter = field(default_factory=Counter)
 
-    def add(self, key: str, n: int) -> None:
+    def count_overflow(self, key: str, n: int) -> None:
         if n:
             self.counts[key] += int(n)
 
-    def as_dict(self) -> dict[str, int]:
+    def overflow_counts(self) -> dict[str, int]:
         return dict(sorted(self.counts.items()))
 
 
-def rq(raw: np.ndarray | int, src_frac: int, q: Q, key: str, ovf: Overflows | None = None) -> np.ndarray:
+def rq(raw: np.ndarray | int, src_frac: int, q: Q, key: str, run: RunContext | None = None) -> np.ndarray:
     """Requantize exact int64 values with ``src_frac`` fractional bits into entry ``q``."""
     arr = np.asarray(raw, dtype=np.int64)
     res = requantize(arr, FxFormat(True, 64, src_frac), q.fmt, q.rounding, q.overflow,
-                     parallel=None if ovf is None else ovf.parallel)
-    if ovf is not None:
-        ovf.add(key, res.n_overflow)
+                     parallel=None if run is None else run.parallel)
+    if run is not None:
+        run.count_overflow(key, res.n_overflow)
     return res.raw
 
 
-def table(cfg, name: str, raw: np.ndarray, ovf: Overflows | None = None) -> np.ndarray:
+def table(cfg, name: str, raw: np.ndarray, run: RunContext | None = None) -> np.ndarray:
     """Evaluate the config's function table ``name`` on raw inputs (the run's parallel option)."""
-    return cfg.table(name).evaluate(raw, parallel=None if ovf is None else ovf.parallel)
+    return cfg.table(name).evaluate(raw, parallel=None if run is None else run.parallel)
 
 
 def one(fmt: FxFormat) -> int:
@@ -79,6 +83,18 @@ def div_round(num: int, den: int) -> int:
     if den <= 0:
         raise ValueError(f"division by a non-positive pixel count {den}")
     return (2 * int(num) + int(den)) // (2 * int(den))
+
+
+def frame_mean(sums: np.ndarray, src_frac: int, dst_frac: int, n: int) -> np.ndarray:
+    """``div_round(sum / n)`` of each frame sum (raw with ``src_frac`` bits), with ``dst_frac`` bits."""
+    up, down = max(dst_frac - src_frac, 0), max(src_frac - dst_frac, 0)
+    return np.array([div_round(int(s) << up, int(n) << down) for s in sums], dtype=np.int64)
+
+
+def channel_sums(values: np.ndarray, src_frac: int, q: Q, key: str, run: RunContext | None = None) -> np.ndarray:
+    """Exact per-channel frame sums of (C, H, W) raw values, brought into entry ``q`` (the accumulator)."""
+    s = values.reshape(values.shape[0], -1).sum(axis=1, dtype=np.int64)
+    return rq(s, src_frac, q, key, run)
 
 
 def quantize_param(values: np.ndarray, q: Q, key: str) -> np.ndarray:

@@ -14,7 +14,7 @@ from golden.cfa import cell_colours, check_pattern, tile_cell
 from golden.frontend import FrontendError
 from golden.raw import RawImage
 
-from .common import Overflows, one, rq
+from .common import RunContext, one, rq
 from .config import QuantConfig
 
 
@@ -31,18 +31,18 @@ def gains(raw: RawImage, cfg: QuantConfig) -> list[int]:
     return out
 
 
-def normalize(raw: RawImage, cfg: QuantConfig, ovf: Overflows | None = None) -> np.ndarray:
+def normalize(raw: RawImage, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarray:
     """(H, W) DN -> (H, W) raw values of ``frontend.x`` in [0, 1]."""
     qg, qx = cfg["frontend.gain"], cfg["frontend.x"]
     h, w = raw.height, raw.width
     black = tile_cell(np.array([round(b) for b in raw.black], dtype=np.int64), h, w)
     gain = tile_cell(np.array(gains(raw, cfg), dtype=np.int64), h, w)
     d = np.maximum(raw.mosaic.astype(np.int64) - black, 0)
-    v = rq(d * gain, qg.fmt.frac, qx, "frontend.x", ovf)
+    v = rq(d * gain, qg.fmt.frac, qx, "frontend.x", run)
     return np.minimum(v, one(qx.fmt))
 
 
-def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overflows | None = None,
+def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, run: RunContext | None = None,
              where: str = "demosaic") -> np.ndarray:
     """(H, W) raw ``frontend.x`` mosaic -> (3, H', W') raw ``frontend.x`` RGB."""
     cfa = check_pattern(cfa)
@@ -55,7 +55,7 @@ def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overfl
             raise FrontendError(f"{where}: bin2 demosaic needs an even width and height, got {w}x{h}")
         planes = {(dy, dx): m[dy::2, dx::2] for dy in range(2) for dx in range(2)}
         pos = {c: [(dy, dx) for dy in range(2) for dx in range(2) if cell[dy, dx] == c] for c in range(3)}
-        g = rq(planes[pos[1][0]] + planes[pos[1][1]], fx + 1, qa, "frontend.avg", ovf)
+        g = rq(planes[pos[1][0]] + planes[pos[1][1]], fx + 1, qa, "frontend.avg", run)
         return np.stack([planes[pos[0][0]], g, planes[pos[2][0]]])
     if method != "bilinear":
         raise FrontendError(f"{where}: unknown demosaic {method!r}; choose bin2 or bilinear")
@@ -70,10 +70,10 @@ def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overfl
     # whether a pixel's row holds samples of colour col (R or B)
     row_has = {col: tile_cell(np.array([[col in cell[0]] * 2, [col in cell[1]] * 2], dtype=np.int64), h, w)
                for col in (0, 2)}
-    cross = rq(horiz + vert, fx + 2, qa, "frontend.avg", ovf)
-    diag4 = rq(diag, fx + 2, qa, "frontend.avg", ovf)
-    h2 = rq(horiz, fx + 1, qa, "frontend.avg", ovf)
-    v2 = rq(vert, fx + 1, qa, "frontend.avg", ovf)
+    cross = rq(horiz + vert, fx + 2, qa, "frontend.avg", run)
+    diag4 = rq(diag, fx + 2, qa, "frontend.avg", run)
+    h2 = rq(horiz, fx + 1, qa, "frontend.avg", run)
+    v2 = rq(vert, fx + 1, qa, "frontend.avg", run)
     out = np.empty((3, h, w), dtype=np.int64)
     # green: own sample at G sites, the 4-neighbour mean elsewhere
     out[1] = np.where(idx == 1, c, cross)
@@ -85,7 +85,7 @@ def demosaic(m: np.ndarray, cfa: str, method: str, cfg: QuantConfig, ovf: Overfl
     return out
 
 
-def frontend(raw: RawImage, cfg: QuantConfig, method: str = "bilinear", ovf: Overflows | None = None) -> np.ndarray:
+def frontend(raw: RawImage, cfg: QuantConfig, method: str = "bilinear", run: RunContext | None = None) -> np.ndarray:
     """RAW -> (3, H', W') int64 raw values of ``frontend.x``."""
     where = raw.source or "raw image"
-    return demosaic(normalize(raw, cfg, ovf), raw.cfa, method, cfg, ovf, where)
+    return demosaic(normalize(raw, cfg, run), raw.cfa, method, cfg, run, where)

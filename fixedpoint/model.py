@@ -20,7 +20,7 @@ import numpy as np
 from golden.model import TAISP
 
 from . import glc, hsa, params, rgfc
-from .common import Overflows
+from .common import RunContext
 from .config import QuantConfig, load_config
 
 
@@ -64,20 +64,20 @@ class FixedTAISP:
         self._prev_gate = self.defaults["gate"]
 
     # -- the parameter engine on a frame's statistics -----------------------------------------
-    def _alpha(self, st: FrameStats | None, ovf: Overflows) -> dict[str, np.ndarray]:
+    def _alpha(self, st: FrameStats | None, run: RunContext) -> dict[str, np.ndarray]:
         if st is None:
             return {"alpha": self.defaults["alpha"]}
-        return params.glc_params(st.x_sum, st.x_sumsq, st.n, self.weights, self.cfg, ovf)
+        return params.glc_params(st.x_sum, st.x_sumsq, st.n, self.weights, self.cfg, run)
 
-    def _gate(self, st: FrameStats | None, ovf: Overflows) -> dict[str, np.ndarray]:
+    def _gate(self, st: FrameStats | None, run: RunContext) -> dict[str, np.ndarray]:
         if st is None:
             return {"gate": self.defaults["gate"]}
-        return params.hsa_gate(st.xg_sum, st.n, self.weights, self.cfg, ovf)
+        return params.hsa_gate(st.xg_sum, st.n, self.weights, self.cfg, run)
 
-    def _w(self, st: FrameStats | None, ovf: Overflows) -> dict[str, np.ndarray]:
+    def _w(self, st: FrameStats | None, run: RunContext) -> dict[str, np.ndarray]:
         if st is None:
             return {"w": self.defaults["w"], "inv_w": self.defaults["inv_w"]}
-        return params.rgfc_params(st.logit_sum, st.n, self.weights, self.cfg, ovf)
+        return params.rgfc_params(st.logit_sum, st.n, self.weights, self.cfg, run)
 
     # -- frames ----------------------------------------------------------------------------------
     def frame(self, x: np.ndarray, mode: str = "previous") -> FrameResult:
@@ -87,30 +87,30 @@ class FixedTAISP:
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[0] != 3 or not np.issubdtype(x.dtype, np.integer):
             raise ValueError(f"fixed-point input must be integer raw values of shape (3, H, W), got {x.dtype} {x.shape}")
-        cfg, fw, ovf = self.cfg, self.weights, Overflows(parallel=self.parallel)
+        cfg, fw, run = self.cfg, self.weights, RunContext(parallel=self.parallel)
         n = int(x.shape[1] * x.shape[2])
         x = x.astype(np.int64)
-        x_sum, x_sumsq = glc.stats(x, cfg, ovf)
+        x_sum, x_sumsq = glc.stats(x, cfg, run)
         if mode == "same":
-            pa = params.glc_params(x_sum, x_sumsq, n, fw, cfg, ovf)
+            pa = params.glc_params(x_sum, x_sumsq, n, fw, cfg, run)
         else:
-            pa = self._alpha(self._prev, ovf)
-        xg = glc.apply_gain(x, pa["alpha"], cfg, ovf)
-        xg_sum = hsa.xg_sums(xg, cfg, ovf)
-        pg = params.hsa_gate(xg_sum, n, fw, cfg, ovf) if mode == "same" else self._gate(self._prev, ovf)
-        h = hsa.attention(xg, pg["gate"], fw, cfg, ovf)
-        lg = rgfc.logits(h["xs"], fw, cfg, ovf)
-        lsum = rgfc.logit_sums(lg, cfg, ovf)
-        pw = params.rgfc_params(lsum, n, fw, cfg, ovf) if mode == "same" else self._w(self._prev, ovf)
+            pa = self._alpha(self._prev, run)
+        xg = glc.apply_gain(x, pa["alpha"], cfg, run)
+        xg_sum = hsa.xg_sums(xg, cfg, run)
+        pg = params.hsa_gate(xg_sum, n, fw, cfg, run) if mode == "same" else self._gate(self._prev, run)
+        h = hsa.attention(xg, pg["gate"], fw, cfg, run)
+        lg = rgfc.logits(h["xs"], fw, cfg, run)
+        lsum = rgfc.logit_sums(lg, cfg, run)
+        pw = params.rgfc_params(lsum, n, fw, cfg, run) if mode == "same" else self._w(self._prev, run)
         index = rgfc.region_index(lg)
-        pw_out = rgfc.power(h["xs"], index, pw["inv_w"], cfg, ovf)
+        pw_out = rgfc.power(h["xs"], index, pw["inv_w"], cfg, run)
         st = FrameStats(n, x_sum, x_sumsq, xg_sum, lsum)
         if mode == "previous":
             self._prev = st
         taps = {"x": x, "xg": xg, **h, "logits": lg, "index": index, **pw_out}
         prm = {**{f"glc.{k}": v for k, v in pa.items()}, **{f"hsa.{k}": v for k, v in pg.items()},
                **{f"rgfc.{k}": v for k, v in pw.items()}}
-        return FrameResult(pw_out["out"], taps, st, prm, ovf.as_dict())
+        return FrameResult(pw_out["out"], taps, st, prm, run.overflow_counts())
 
     def sequence(self, frames: Iterable[np.ndarray], mode: str = "previous") -> list[FrameResult]:
         """Process frames in order from reset."""

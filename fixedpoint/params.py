@@ -13,7 +13,7 @@ import numpy as np
 
 from golden.model import TAISP
 
-from .common import Overflows, table, div_round, one, quantize_param, rq
+from .common import RunContext, div_round, frame_mean, one, quantize_param, rq, table
 from .config import QuantConfig
 
 
@@ -64,7 +64,7 @@ def quantize_weights(isp: TAISP, cfg: QuantConfig) -> FixedWeights:
 
 
 def _layer(x: np.ndarray, fx: int, w: np.ndarray, fw: int, b: np.ndarray, fb: int, cfg: QuantConfig,
-           acc: str, ovf: Overflows) -> tuple[np.ndarray, int]:
+           acc: str, run: RunContext) -> tuple[np.ndarray, int]:
     """``W x + b`` exactly (Python ints), then into the accumulator entry; returns (raw, frac)."""
     fp = fx + fw
     if fb > fp:
@@ -72,35 +72,35 @@ def _layer(x: np.ndarray, fx: int, w: np.ndarray, fw: int, b: np.ndarray, fb: in
     exact = np.array([sum(int(wi) * int(xi) for wi, xi in zip(row, x)) + (int(bi) << (fp - fb))
                       for row, bi in zip(w, b)], dtype=object)
     qa = cfg[acc]
-    return rq(exact.astype(np.int64), fp, qa, acc, ovf), qa.fmt.frac
+    return rq(exact.astype(np.int64), fp, qa, acc, run), qa.fmt.frac
 
 
 def glc_params(s_sum: np.ndarray, s_sq: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig,
-               ovf: Overflows) -> dict[str, np.ndarray]:
+               run: RunContext) -> dict[str, np.ndarray]:
     """alpha (3,) raw ``glc.alpha`` from the frame sums of x and x^2 (raw, ``glc.sum``/``glc.sumsq``)."""
     fs, fq = cfg["glc.sum"].fmt.frac, cfg["glc.sumsq"].fmt.frac  # the sums' own scales
     qm, qv = cfg["glc.mean"], cfg["glc.var"]
     fm = qm.fmt.frac
     # mean = S / n, E[x^2] = Q / n, both rounded half up, at the mean's precision
-    mean = np.array([div_round(int(s) << max(fm - fs, 0), n << max(fs - fm, 0)) for s in s_sum], dtype=np.int64)
-    ex2 = np.array([div_round(int(q) << max(fm - fq, 0), n << max(fq - fm, 0)) for q in s_sq], dtype=np.int64)
-    mean = rq(mean, fm, qm, "glc.mean", ovf)
+    mean = frame_mean(s_sum, fs, fm, n)
+    ex2 = frame_mean(s_sq, fq, fm, n)
+    mean = rq(mean, fm, qm, "glc.mean", run)
     var_exact = np.maximum(ex2 - np.array([div_round(int(m) * int(m), 1 << fm) for m in mean], dtype=np.int64), 0)
-    var = rq(var_exact, fm, qv, "glc.var", ovf)
-    s = np.concatenate([mean, rq(var, qv.fmt.frac, qm, "glc.mean", ovf)])  # both at the mean's frac
-    a1, f1 = _layer(s, fm, fw.w1, cfg["glc.w1"].fmt.frac, fw.b1, cfg["glc.b1"].fmt.frac, cfg, "glc.acc1", ovf)
-    h1 = rq(np.maximum(a1, 0), f1, cfg["glc.h1"], "glc.h1", ovf)
+    var = rq(var_exact, fm, qv, "glc.var", run)
+    s = np.concatenate([mean, rq(var, qv.fmt.frac, qm, "glc.mean", run)])  # both at the mean's frac
+    a1, f1 = _layer(s, fm, fw.w1, cfg["glc.w1"].fmt.frac, fw.b1, cfg["glc.b1"].fmt.frac, cfg, "glc.acc1", run)
+    h1 = rq(np.maximum(a1, 0), f1, cfg["glc.h1"], "glc.h1", run)
     a2, f2 = _layer(h1, cfg["glc.h1"].fmt.frac, fw.w2, cfg["glc.w2"].fmt.frac, fw.b2, cfg["glc.b2"].fmt.frac,
-                    cfg, "glc.acc2", ovf)
-    z = rq(a2, f2, cfg["glc.z"], "glc.z", ovf)
-    sp = table(cfg, "softplus", z, ovf)
+                    cfg, "glc.acc2", run)
+    z = rq(a2, f2, cfg["glc.z"], "glc.z", run)
+    sp = table(cfg, "softplus", z, run)
     qa = cfg["glc.alpha"]
     fsp = cfg.table("softplus").out_fmt.frac
-    alpha = rq(sp + (1 << fsp), fsp, qa, "glc.alpha", ovf)
+    alpha = rq(sp + (1 << fsp), fsp, qa, "glc.alpha", run)
     return {"mean": mean, "var": var, "z": z, "alpha": alpha}
 
 
-def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
+def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> dict[str, np.ndarray]:
     """gate (2,) raw ``hsa.gate`` from the frame sums of xg (raw ``hsa.dsum``).
 
     softmax over two logits is the sigmoid of their difference: gate_0 = sigmoid(l0 - l1),
@@ -108,35 +108,33 @@ def hsa_gate(d_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf:
     """
     fxg = cfg["hsa.dsum"].fmt.frac  # the sum's own scale
     qd = cfg["hsa.d"]
-    d = rq(np.array([div_round(int(v) << max(qd.fmt.frac - fxg, 0), n << max(fxg - qd.fmt.frac, 0)) for v in d_sum],
-                    dtype=np.int64), qd.fmt.frac, qd, "hsa.d", ovf)
+    d = rq(frame_mean(d_sum, fxg, qd.fmt.frac, n), qd.fmt.frac, qd, "hsa.d", run)
     fwg = cfg["hsa.wg"].fmt.frac
-    logits, fl = _layer(d, qd.fmt.frac, fw.wg, fwg, fw.bg, fwg, cfg, "hsa.gate_acc", ovf)
-    z = rq(np.array([logits[0] - logits[1]]), fl, cfg["hsa.z"], "hsa.z", ovf)
-    s = table(cfg, "sigmoid", z, ovf)
+    logits, fl = _layer(d, qd.fmt.frac, fw.wg, fwg, fw.bg, fwg, cfg, "hsa.gate_acc", run)
+    z = rq(np.array([logits[0] - logits[1]]), fl, cfg["hsa.z"], "hsa.z", run)
+    s = table(cfg, "sigmoid", z, run)
     qg = cfg["hsa.gate"]
-    g0 = rq(s, cfg.table("sigmoid").out_fmt.frac, qg, "hsa.gate", ovf)[0]
+    g0 = rq(s, cfg.table("sigmoid").out_fmt.frac, qg, "hsa.gate", run)[0]
     return {"d": d, "gate": np.array([g0, one(qg.fmt) - g0], dtype=np.int64)}
 
 
-def rgfc_params(l_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
+def rgfc_params(l_sum: np.ndarray, n: int, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> dict[str, np.ndarray]:
     """w and 1/w (16,) raw ``rgfc.w``/``rgfc.inv_w`` from the frame sums of the logits (raw ``rgfc.lsum``)."""
     fl = cfg["rgfc.lsum"].fmt.frac  # the sum's own scale
     qp = cfg["rgfc.p"]
-    p = rq(np.array([div_round(int(v) << max(qp.fmt.frac - fl, 0), n << max(fl - qp.fmt.frac, 0)) for v in l_sum],
-                    dtype=np.int64), qp.fmt.frac, qp, "rgfc.p", ovf)
-    a3, f3 = _layer(p, qp.fmt.frac, fw.w3, cfg["rgfc.w3"].fmt.frac, fw.b3, cfg["rgfc.b3"].fmt.frac, cfg, "rgfc.acc3", ovf)
-    h3 = rq(np.maximum(a3, 0), f3, cfg["rgfc.h3"], "rgfc.h3", ovf)
+    p = rq(frame_mean(l_sum, fl, qp.fmt.frac, n), qp.fmt.frac, qp, "rgfc.p", run)
+    a3, f3 = _layer(p, qp.fmt.frac, fw.w3, cfg["rgfc.w3"].fmt.frac, fw.b3, cfg["rgfc.b3"].fmt.frac, cfg, "rgfc.acc3", run)
+    h3 = rq(np.maximum(a3, 0), f3, cfg["rgfc.h3"], "rgfc.h3", run)
     a4, f4 = _layer(h3, cfg["rgfc.h3"].fmt.frac, fw.w4, cfg["rgfc.w4"].fmt.frac, fw.b4, cfg["rgfc.b4"].fmt.frac,
-                    cfg, "rgfc.acc4", ovf)
-    z = rq(a4, f4, cfg["rgfc.z"], "rgfc.z", ovf)
-    sig = table(cfg, "sigmoid", z, ovf)
+                    cfg, "rgfc.acc4", run)
+    z = rq(a4, f4, cfg["rgfc.z"], "rgfc.z", run)
+    sig = table(cfg, "sigmoid", z, run)
     fs = cfg.table("sigmoid").out_fmt.frac
     fr = cfg["rgfc.wrange"].fmt.frac
     # w = w_min + (w_max - w_min) * sigmoid: exact product, one rounding into rgfc.w
     w_exact = (np.int64(fw.w_min) << fs) + np.int64(fw.w_max - fw.w_min) * sig
-    w = rq(w_exact, fr + fs, cfg["rgfc.w"], "rgfc.w", ovf)
-    inv_w = table(cfg, "reciprocal", w, ovf)
+    w = rq(w_exact, fr + fs, cfg["rgfc.w"], "rgfc.w", run)
+    inv_w = table(cfg, "reciprocal", w, run)
     return {"p": p, "z": z, "w": w, "inv_w": inv_w}
 
 

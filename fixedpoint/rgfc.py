@@ -7,18 +7,18 @@ from __future__ import annotations
 import numpy as np
 
 from ._conv import conv_same_exact
-from .common import Overflows, table, clamp_eps_one, rq
+from .common import RunContext, channel_sums, table, clamp_eps_one, rq
 from .config import QuantConfig
 from .params import FixedWeights
 
 
-def logits(xs: np.ndarray, fw: FixedWeights, cfg: QuantConfig, ovf: Overflows) -> np.ndarray:
+def logits(xs: np.ndarray, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> np.ndarray:
     """(16, H, W) raw ``rgfc.logits``."""
     fxs = cfg["hsa.xs"].fmt.frac
     fp = fxs + cfg["rgfc.wm"].fmt.frac
     bias = np.array([int(v) << fxs for v in fw.bm], dtype=np.int64)
-    acc = rq(conv_same_exact(xs, fw.wm, bias, ovf.parallel), fp, cfg["rgfc.acc"], "rgfc.acc", ovf)
-    return rq(acc, cfg["rgfc.acc"].fmt.frac, cfg["rgfc.logits"], "rgfc.logits", ovf)
+    acc = rq(conv_same_exact(xs, fw.wm, bias, run.parallel), fp, cfg["rgfc.acc"], "rgfc.acc", run)
+    return rq(acc, cfg["rgfc.acc"].fmt.frac, cfg["rgfc.logits"], "rgfc.logits", run)
 
 
 def region_index(lg: np.ndarray) -> np.ndarray:
@@ -26,18 +26,17 @@ def region_index(lg: np.ndarray) -> np.ndarray:
     return np.argmax(lg, axis=0).astype(np.int64)
 
 
-def logit_sums(lg: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> np.ndarray:
+def logit_sums(lg: np.ndarray, cfg: QuantConfig, run: RunContext) -> np.ndarray:
     """(16,) raw ``rgfc.lsum``: frame sums of each logit (exact)."""
-    s = np.array([int(v) for v in lg.reshape(lg.shape[0], -1).sum(axis=1)], dtype=np.int64)
-    return rq(s, cfg["rgfc.logits"].fmt.frac, cfg["rgfc.lsum"], "rgfc.lsum", ovf)
+    return channel_sums(lg, cfg["rgfc.logits"].fmt.frac, cfg["rgfc.lsum"], "rgfc.lsum", run)
 
 
-def power(xs: np.ndarray, index: np.ndarray, inv_w: np.ndarray, cfg: QuantConfig, ovf: Overflows) -> dict[str, np.ndarray]:
+def power(xs: np.ndarray, index: np.ndarray, inv_w: np.ndarray, cfg: QuantConfig, run: RunContext) -> dict[str, np.ndarray]:
     """Taps log2 (3,H,W), e (3,H,W), y (3,H,W) and out (3,H,W) uint8-valued int64."""
-    l2 = table(cfg, "log2", xs, ovf)
+    l2 = table(cfg, "log2", xs, run)
     fe = cfg["rgfc.log2"].fmt.frac + cfg.table("reciprocal").out_fmt.frac
-    e = rq(l2 * inv_w[index][None], fe, cfg["rgfc.e"], "rgfc.e", ovf)
+    e = rq(l2 * inv_w[index][None], fe, cfg["rgfc.e"], "rgfc.e", run)
     qy = cfg["rgfc.y"]
-    y = clamp_eps_one(table(cfg, "exp2", e, ovf), qy.fmt)
-    out = rq(y * 255, qy.fmt.frac, cfg["rgfc.out"], "rgfc.out", ovf)
+    y = clamp_eps_one(table(cfg, "exp2", e, run), qy.fmt)
+    out = rq(y * 255, qy.fmt.frac, cfg["rgfc.out"], "rgfc.out", run)
     return {"log2": l2, "e": e, "y": y, "out": out}
