@@ -74,47 +74,32 @@ _FOREIGN_ROUNDING = {
 _FOREIGN_OVERFLOW = {"saturate": "SAT", "wrap": "WRAP"}
 
 
-def _clean(name: str) -> str:
-    n = name.strip().upper()
-    return n.removeprefix("AP_")
+def _parse(enum_cls: type[enum.IntEnum], what: str, mode: object, foreign_names: dict[str, str | None]):
+    """``mode`` as a member of ``enum_cls``: a member, or its name (case-insensitive, optional ``AP_``).
+
+    Another library's name gets an error that points at the equivalent here (or says there is none).
+    """
+    if isinstance(mode, enum_cls):
+        return mode
+    if not isinstance(mode, str):
+        raise TypeError(f"{what} mode must be a str or {enum_cls.__name__}, got {type(mode).__name__}")
+    key = mode.strip().upper().removeprefix("AP_")
+    if key in enum_cls.__members__:
+        return enum_cls[key]
+    hint = ""
+    foreign = mode.strip().lower()
+    if foreign in foreign_names:
+        target = foreign_names[foreign]
+        hint = (f"; '{mode}' is another library's name, here use {target}" if target
+                else f"; '{mode}' (toward +inf) has no ap_fixed equivalent")
+    raise ValueError(f"unknown {what} mode {mode!r}: expected one of {', '.join(enum_cls.__members__)}{hint}")
 
 
 def parse_rounding(mode: Rounding | str) -> Rounding:
     """Accept a :class:`Rounding` or its name (case-insensitive, optional ``AP_``)."""
-    if isinstance(mode, Rounding):
-        return mode
-    if not isinstance(mode, str):
-        raise TypeError(f"rounding mode must be a str or Rounding, got {type(mode).__name__}")
-    key = _clean(mode)
-    if key in Rounding.__members__:
-        return Rounding[key]
-    hint = ""
-    foreign = mode.strip().lower()
-    if foreign in _FOREIGN_ROUNDING:
-        target = _FOREIGN_ROUNDING[foreign]
-        hint = (
-            f"; '{mode}' is another library's name, here use {target}"
-            if target
-            else f"; '{mode}' (toward +inf) has no ap_fixed equivalent"
-        )
-    raise ValueError(
-        f"unknown rounding mode {mode!r}: expected one of {', '.join(Rounding.__members__)}{hint}"
-    )
+    return _parse(Rounding, "rounding", mode, _FOREIGN_ROUNDING)
 
 
 def parse_overflow(mode: Overflow | str) -> Overflow:
     """Accept an :class:`Overflow` or its name (case-insensitive, optional ``AP_``)."""
-    if isinstance(mode, Overflow):
-        return mode
-    if not isinstance(mode, str):
-        raise TypeError(f"overflow mode must be a str or Overflow, got {type(mode).__name__}")
-    key = _clean(mode)
-    if key in Overflow.__members__:
-        return Overflow[key]
-    hint = ""
-    foreign = mode.strip().lower()
-    if foreign in _FOREIGN_OVERFLOW:
-        hint = f"; '{mode}' is another library's name, here use {_FOREIGN_OVERFLOW[foreign]}"
-    raise ValueError(
-        f"unknown overflow mode {mode!r}: expected one of {', '.join(Overflow.__members__)}{hint}"
-    )
+    return _parse(Overflow, "overflow", mode, _FOREIGN_OVERFLOW)
