@@ -7,10 +7,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import tomllib
+
 import pytest
 
+from fixedpoint.arith import FxFormat
 from fixedpoint.codegen import write_all
-from fixedpoint.config import DEFAULT_CONFIG, TABLES, load_config
+from fixedpoint.config import DEFAULT_CONFIG, TABLES, QuantConfig, load_config
 from taisp_cli.main import main
 
 
@@ -20,11 +23,11 @@ def _defines(text: str) -> dict[str, int]:
 
 @pytest.mark.parametrize("variant", ["default", "narrow"])
 def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
-    src = DEFAULT_CONFIG
+    data = tomllib.loads(DEFAULT_CONFIG.read_text())
+    default_alpha = load_config()["glc.alpha"].fmt
     if variant == "narrow":  # a config with other word lengths regenerates other headers
-        src = tmp_path / "narrow.toml"
-        src.write_text(DEFAULT_CONFIG.read_text().replace('alpha = { fmt = "u16.12" }', 'alpha = { fmt = "u12.8", rounding = "TRN" }'))
-    cfg = load_config(src)
+        data["glc"]["alpha"] = {"fmt": str(FxFormat(False, default_alpha.width - 4, default_alpha.frac - 4)), "rounding": "TRN"}
+    cfg = QuantConfig(data, f"{variant} variant")
     out = tmp_path / "gen"
     write_all(cfg, out)
     d = _defines((out / "taisp_config.vh").read_text())
@@ -32,7 +35,7 @@ def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
         p = "TAISP_" + key.replace(".", "_").upper()
         assert (d[p + "_W"], d[p + "_F"], d[p + "_S"]) == (q.fmt.width, q.fmt.frac, int(q.fmt.signed)), key
         assert (d[p + "_RND"], d[p + "_OVF"]) == (int(q.rounding), int(q.overflow)), key
-    assert d["TAISP_GLC_ALPHA_W"] == (12 if variant == "narrow" else 16)
+    assert d["TAISP_GLC_ALPHA_W"] == default_alpha.width - (4 if variant == "narrow" else 0)
     for name in TABLES:
         t = cfg.table(name)
         hexlines = [ln for ln in (out / f"tab_{name}.hex").read_text().splitlines() if ln and not ln.startswith("//")]

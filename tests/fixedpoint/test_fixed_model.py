@@ -89,20 +89,31 @@ def _write(tmp_path: Path, text: str) -> Path:
     return p
 
 
-def test_config_errors(tmp_path: Path):
-    base = DEFAULT_CONFIG.read_text()
+def _edited(edit) -> dict:
+    import copy
+    import tomllib
+
+    data = copy.deepcopy(tomllib.loads(DEFAULT_CONFIG.read_text()))
+    edit(data)
+    return data
+
+
+def test_config_errors(tmp_path: Path, cfg):
+    from fixedpoint.config import QuantConfig
+
+    xg = cfg["glc.xg"].fmt
     with pytest.raises(ConfigError, match=r"\[glc.bogus\] unknown entry"):
-        load_config(_write(tmp_path, base.replace("[glc]\n", "[glc]\nbogus = { fmt = \"s8.4\" }\n")))
+        QuantConfig(_edited(lambda d: d["glc"].update(bogus={"fmt": "s8.4"})), "t")
     with pytest.raises(ConfigError, match=r"\[glc.alpha\] missing entry"):
-        load_config(_write(tmp_path, "\n".join(line for line in base.splitlines() if not line.startswith("alpha ="))))
-    with pytest.raises(ConfigError, match=r"\[glc.xg\] impossible format 'u0.4'"):
-        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u0.4" }')))
-    with pytest.raises(ConfigError, match=r"\[glc.xg\] impossible format 'u65.24'"):
-        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u65.24" }')))
+        QuantConfig(_edited(lambda d: d["glc"].pop("alpha")), "t")
+    for bad in (f"u0.{xg.frac}", f"u65.{xg.frac}"):
+        with pytest.raises(ConfigError, match=rf"\[glc.xg\] impossible format '{bad}'"):
+            QuantConfig(_edited(lambda d: d["glc"].update(xg={"fmt": bad})), "t")
     with pytest.raises(ConfigError, match=r"\[glc.xg.rounding\]"):
-        load_config(_write(tmp_path, base.replace('xg = { fmt = "u25.24" }', 'xg = { fmt = "u25.24", rounding = "nearest" }')))
-    with pytest.raises(ConfigError, match=r"\[tables.log2.in_fmt\] is u24.24 but \[hsa.xs\] is u25.24"):
-        load_config(_write(tmp_path, base.replace('in_fmt = "u25.24"', 'in_fmt = "u24.24"')))
+        QuantConfig(_edited(lambda d: d["glc"].update(xg={"fmt": str(xg), "rounding": "nearest"})), "t")
+    narrower = f"u{cfg['hsa.xs'].fmt.width - 1}.{cfg['hsa.xs'].fmt.frac}"
+    with pytest.raises(ConfigError, match=rf"\[tables.log2.in_fmt\] is {narrower} but \[hsa.xs\] is {cfg['hsa.xs'].fmt}"):
+        QuantConfig(_edited(lambda d: d["tables"]["log2"].update(in_fmt=narrower)), "t")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(_write(tmp_path, "schema = = 1"))
     with pytest.raises(ConfigError, match="no such file"):
