@@ -10,7 +10,10 @@ Writes:
   ``TAISP_TAB_<NAME>_{N,IN_W,IN_F,OUT_W,OUT_F,SEG,PARAM}``;
 * ``taisp_config.h``: C++ ``ap_fixed``/``ap_ufixed`` typedefs ``taisp::<stage>_<name>_t`` with the
   entry's modes, and the same table constants;
-* ``tab_<name>.hex`` (``$readmemh``) and ``tab_<name>.h`` (C++ array) for the five tables.
+* ``tab_<name>.hex`` (``$readmemh``) and ``tab_<name>.h`` (C++ array) for the five tables;
+* ``taisp_regmap.vh``: the AXI4-Lite register map and weight layout (:mod:`fixedpoint.regmap`);
+* ``weights.hex``: the build-time weight image of a checkpoint (default: the shipped
+  ``taisp_w1-4.pth``), ``TAISP_WGT_W``-bit words in the register map's weight order.
 
 Rounding codes: TRN 0, TRN_ZERO 1, RND 2, RND_ZERO 3, RND_MIN_INF 4, RND_INF 5, RND_CONV 6;
 overflow codes: SAT 0, SAT_ZERO 1, SAT_SYM 2, WRAP 3 (the values of
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from .config import TABLES, QuantConfig
 
+DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[1] / "golden" / "checkpoints" / "taisp_w1-4.pth"
 _HEADER = "Generated from {src} ({name}) by fixedpoint/codegen.py: do not edit."
 
 
@@ -35,7 +39,9 @@ def _table_constants(cfg: QuantConfig, name: str) -> dict[str, int]:
     seg = 0 if t.segmentation == "uniform" else 1
     return {"N": int(len(t.entries)), "IN_W": t.in_fmt.width, "IN_F": t.in_fmt.frac, "IN_S": int(t.in_fmt.signed),
             "OUT_W": t.out_fmt.width, "OUT_F": t.out_fmt.frac, "SEG": seg, "PARAM": t.segment_param,
-            "PWL": int(t.kind == "pwl"), "RND": int(t.rounding)}
+            "PWL": int(t.kind == "pwl"), "RND": int(t.rounding), "OUT_S": int(t.out_fmt.signed),
+            "ZCHK": int(t.zero_value is not None), "ZVAL": int(t.zero_value or 0) & ((1 << t.out_fmt.width) - 1),
+            "NSIDE": t.n_side}
 
 
 def verilog_header(cfg: QuantConfig) -> str:
@@ -70,11 +76,23 @@ def cpp_header(cfg: QuantConfig) -> str:
     return "\n".join(lines)
 
 
-def write_all(cfg: QuantConfig, out_dir: str | os.PathLike) -> list[Path]:
-    """Write every generated file into ``out_dir``; returns the paths."""
+def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, checkpoint: str | os.PathLike | None = None) -> list[Path]:
+    """Write every generated file into ``out_dir``; returns the paths.
+
+    ``checkpoint``: the weights baked into ``weights.hex`` (default: the shipped taisp_w1-4.pth).
+    """
+    from golden.checkpoint import load_checkpoint
+
+    from . import regmap
+    from .params import quantize_weights
+
+    ck = Path(checkpoint) if checkpoint is not None else DEFAULT_CHECKPOINT
+    fw = quantize_weights(load_checkpoint(ck), cfg)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files = {"taisp_config.vh": verilog_header(cfg), "taisp_config.h": cpp_header(cfg)}
+    files = {"taisp_config.vh": verilog_header(cfg), "taisp_config.h": cpp_header(cfg),
+             "taisp_regmap.vh": regmap.verilog_header(cfg),
+             "weights.hex": regmap.weights_readmemh(fw, cfg, f"weights of {ck.name}: {regmap.n_weights()} words")}
     for name in TABLES:
         t = cfg.table(name)
         files[f"tab_{name}.hex"] = t.to_readmemh()

@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gen", help="generate the Verilog header, C++ header and table memories from the quantization config")
     g.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
     g.add_argument("--out", default="build/gen", help="output folder (default build/gen)")
+    g.add_argument("--checkpoint", help="weights baked into weights.hex (default: the shipped taisp_w1-4.pth)")
     return ap
 
 
@@ -153,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from fixedpoint.codegen import write_all
             from fixedpoint.config import load_config
 
-            paths = write_all(load_config(args.config), args.out)
+            paths = write_all(load_config(args.config), args.out, args.checkpoint)
             print(f"[taisp gen] wrote {', '.join(p.name for p in paths)} to {args.out}/")
         elif args.cmd == "info":
             from golden.raw import read_raw

