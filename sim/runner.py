@@ -106,15 +106,19 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
                  log_file=bdir / "build.log")
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
-    results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=testcase, build_dir=bdir,
-                          test_dir=bdir, waves=waves, extra_env=env, log_file=bdir / "sim.log")
+    log = bdir / "sim.log"
+    try:
+        results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=testcase, build_dir=bdir,
+                              test_dir=bdir, waves=waves, extra_env=env, log_file=log)
+    except SystemExit as exc:  # cocotb_tools exits on a failed test: report the log instead
+        tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
+        raise AssertionError(f"cocotb test(s) failed in {toplevel} ({sim}); log {log}\n{tail}") from exc
     if waves:
         print(f"[sim] waveforms in {bdir}")
     from cocotb_tools.check_results import get_results
 
     n_tests, n_fail = get_results(results)
     if n_fail:
-        log = (bdir / "sim.log")
         tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
         raise AssertionError(f"{n_fail} of {n_tests} cocotb test(s) failed in {toplevel} ({sim}); log {log}\n{tail}")
     return results

@@ -67,11 +67,13 @@ generate
 if (D > 0) begin : g_round
     wire signed [EW-1:0] fl = ext >>> D;
     wire [DD-1:0] rem = ext[DD-1:0];
-    wire [DD:0] half_w = {{DD{1'b0}}, 1'b1} << (DD-1);
-    wire [DD-1:0] half = half_w[DD-1:0];
+    wire [DD-1:0] half = {1'b1, {(DD-1){1'b0}}};
     wire neg = ext[EW-1];
     wire nz = |rem;
+    // constant (never greater) when a single bit is dropped
+    /* verilator lint_off CMPCONST */
     wire gt = rem > half;
+    /* verilator lint_on CMPCONST */
     wire eq = rem == half;
     wire inc = (RND == 0) ? 1'b0 :
                (RND == 1) ? (nz & neg) :

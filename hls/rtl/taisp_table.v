@@ -48,16 +48,19 @@ module taisp_table #
     output reg  [OUT_W-1:0] out
 );
 
-// pipeline depth: segment map, table read, interpolation
+// pipeline depth: segment map, table read, interpolation (documentation for instantiators)
+/* verilator lint_off UNUSEDPARAM */
 localparam LATENCY = 3;
-// width of the segment index
-localparam IW = $clog2(N + 1);
+/* verilator lint_on UNUSEDPARAM */
+// width of the segment index (and of the memory address): indexes 0 .. N-1
+localparam IW = N > 1 ? $clog2(N) : 1;
+// the last entry's index
+localparam integer LAST_I = N - 1;
+localparam [IW-1:0] LAST = LAST_I[IW-1:0];
 // width of a shift amount
 localparam SW = $clog2(IN_W + 1);
 // width of the interpolation product
 localparam PW = OUT_W + 2 + IN_W;
-// magnitude bits of the input
-localparam WMAG = IN_S ? IN_W - 1 : IN_W;
 
 initial begin
     if (SEG == 0 && PARAM >= IN_W) begin
@@ -92,16 +95,21 @@ wire [SW-1:0] s_pow2 = (e > PARAM) ? e - PARAM[SW-1:0] : {SW{1'b0}};
 wire [IN_W-1:0] u_sh = u >> s_pow2;
 wire [IN_W+IW-1:0] j_pow2 = ({{IW{1'b0}}, {{(IN_W-SW){1'b0}}, s_pow2}} << PARAM) + {{IW{1'b0}}, u_sh};
 wire [IN_W-1:0] q_off = IN_S ? {~in[IN_W-1], in[IN_W-2:0]} : in;
-wire [IN_W-1:0] idx_uni = q_off >> PARAM;
+// both index maps in IN_W+IW bits (IW can exceed IN_W: a uniform table of 2^IN_W segments);
+// the bits above IW are zero by construction
+wire [IN_W+IW-1:0] idx_uni = {{IW{1'b0}}, q_off} >> PARAM;
 wire [IN_W+IW-1:0] idx_pow2 = !IN_S ? j_pow2 :
                               in[IN_W-1] ? NSIDE - 1 - j_pow2 : NSIDE + j_pow2;
+/* verilator lint_off UNUSEDSIGNAL */
+wire [IN_W+IW-1:0] idx_map = SEG == 0 ? idx_uni : idx_pow2;
+/* verilator lint_on UNUSEDSIGNAL */
 wire zero = ZCHK && (in == {IN_W{1'b0}} || (IN_S && in[IN_W-1]));
 
 reg [IN_W-1:0] r1;
 reg zero1;
 always @(posedge clk) begin
     if (ce) begin
-        idx <= SEG == 0 ? idx_uni[IW-1:0] : idx_pow2[IW-1:0];
+        idx <= idx_map[IW-1:0];
         s <= SEG == 0 ? PARAM[SW-1:0] : s_pow2;
         r1 <= in & ~({IN_W{1'b1}} << (SEG == 0 ? PARAM[SW-1:0] : s_pow2));
         zero1 <= zero;
@@ -113,7 +121,8 @@ reg [OUT_W-1:0] y0, y1;
 reg [SW-1:0] s2;
 reg [IN_W-1:0] r2;
 reg zero2;
-wire [IW-1:0] idx_next = (idx + 1 < N) ? idx + 1 : idx;
+// PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped so a LUT never reads past N - 1)
+wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
 always @(posedge clk) begin
     if (ce) begin
         y0 <= mem[idx];
@@ -132,8 +141,8 @@ wire signed [PW-1:0] prod = $signed({{(PW-OUT_W-2){dy[OUT_W+1]}}, dy}) * $signed
 wire signed [PW-1:0] fl = prod >>> s2;
 wire [PW-1:0] mask = ~({PW{1'b1}} << s2);
 wire [PW-1:0] rem = prod & mask;
-wire [PW:0] half_w = ({{PW{1'b0}}, 1'b1} << s2) >> 1;
-wire [PW-1:0] half = half_w[PW-1:0];
+// s2 < IN_W < PW, so 1 << s2 fits
+wire [PW-1:0] half = ({{(PW-1){1'b0}}, 1'b1} << s2) >> 1;
 wire neg = prod[PW-1];
 wire nz = |rem;
 wire gt = rem > half;

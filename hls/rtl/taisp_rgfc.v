@@ -1,0 +1,296 @@
+// TA-ISP RGFC stage: the 16 mask logits (3x3 convolution of xs over a zero-padded window),
+// the hard region k* = argmax (ties to the lowest index), y = xs^(1/w_k*) =
+// exp2(log2(xs) * inv_w[k*]) through the log2 and exp2 tables, out = round(clamp(y) * 255);
+// and the exact frame sums of each logit the next frame's w needs.
+// The twin of fixedpoint/rgfc.py. inv_w is taken from inv_w_next when the frame's first
+// pixel reaches the power stage. The caller follows the frame with W + 1 (and more) flush
+// pushes; only windows centred inside the frame come out (out_valid).
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "taisp_config.vh"
+`include "taisp_regmap.vh"
+
+module taisp_rgfc #
+(
+    // Largest frame width (line buffer depth)
+    parameter MAX_W = 2048,
+    // Width of the frame size and position counters
+    parameter CW = 12,
+    // Sums of fewer than 2^CNT_W pixels are exact
+    parameter CNT_W = 24,
+    // Folder of the generated table memories
+    parameter MEM_DIR = "."
+)
+(
+    input  wire                          clk,
+    input  wire                          rst,
+    input  wire                          ce,
+    input  wire [CW-1:0]                 width,
+    input  wire [CW-1:0]                 height,
+
+    input  wire                          in_push,
+    input  wire                          in_sof,
+    input  wire [3*`TAISP_HSA_XS_W-1:0]  in_xs,
+
+    input  wire [16*`TAISP_RGFC_INV_W_W-1:0] inv_w_next,
+    // mask head: 432 weights (region, channel, row, column) then 16 biases
+    input  wire [448*`TAISP_WGT_W-1:0]   wm,
+
+    output wire                          out_valid,
+    output wire                          out_sof,
+    output wire                          out_eol,
+    output wire                          out_last,
+    // R, G, B (element 0 in the low bits)
+    output reg  [3*`TAISP_RGFC_OUT_W-1:0] out_rgb,
+    // the region index of the pixel at the output
+    output wire [3:0]                    out_index,
+
+    // exact frame sums of each logit (signed) since the frame's first window
+    output reg  [16*(`TAISP_RGFC_LOGITS_W+CNT_W)-1:0] sum_logits,
+    // pulse: the frame's last logits have been added
+    output reg                           sums_done,
+    // values saturated this cycle: acc, logits, e, out
+    output reg  [4:0]                    ovf_acc,
+    output reg  [4:0]                    ovf_logits,
+    output reg  [1:0]                    ovf_e,
+    output reg  [1:0]                    ovf_out
+);
+
+localparam XSW = `TAISP_HSA_XS_W;
+localparam WGT = `TAISP_WGT_W;
+localparam WMW = `TAISP_RGFC_WM_W;
+localparam LGW = `TAISP_RGFC_LOGITS_W;
+localparam LSW = LGW + CNT_W;
+localparam ACW = `TAISP_RGFC_ACC_W;
+localparam IVW = `TAISP_RGFC_INV_W_W;
+localparam L2W = `TAISP_RGFC_LOG2_W;
+localparam EW = `TAISP_RGFC_E_W;
+localparam YW = `TAISP_RGFC_Y_W;
+localparam OW = `TAISP_RGFC_OUT_W;
+// exact logit sums: 27 products and the bias
+localparam CVW = XSW + WMW + 1 + 6;
+// log2 * inv_w, y * 255
+localparam EXW = L2W + IVW + 2;
+localparam YXW = YW + 10;
+// latency of a table
+localparam TL = 3;
+
+initial begin
+    if (`TAISP_HSA_XS_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
+        $error("taisp_rgfc: xs, inv_w and y must be unsigned formats");
+        $finish;
+    end
+    if (WMW > WGT) begin
+        $error("taisp_rgfc: mask-head weights wider than a weight word");
+        $finish;
+    end
+    if (TL != 3) begin
+        $error("taisp_rgfc: the pipeline assumes tables of latency 3");
+        $finish;
+    end
+end
+
+// ------------------------------------------------------------------ 3x3 window of xs
+wire w_push, w_sof, w_inframe, w_eol, w_last;
+wire [9*3*XSW-1:0] win;
+/* verilator lint_off UNUSEDSIGNAL */
+wire w_aux;
+/* verilator lint_on UNUSEDSIGNAL */
+taisp_window #(.K(3), .DW(3*XSW), .AW(1), .MAX_W(MAX_W), .CW(CW))
+u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
+       .in_push(in_push), .in_sof(in_sof), .in_data(in_xs), .in_aux(1'b0),
+       .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
+       .out_win(win), .out_aux(w_aux));
+wire [3*XSW-1:0] xs_c = win[4*3*XSW +: 3*XSW];
+
+// side band {push&inframe, sof, eol, last} along the pipeline
+wire [3:0] sb_w = {w_push & w_inframe, w_sof, w_eol, w_last};
+wire [3:0] sb_r1, sb_r3, sb_r7, sb_out;
+taisp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
+taisp_delay #(.DW(4), .N(2), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
+taisp_delay #(.DW(4), .N(4), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
+taisp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
+
+// ------------------------------------------------------------------ r1: logits, exact
+reg signed [16*CVW-1:0] conv;
+reg signed [CVW-1:0] t;
+integer o, c, dy, dx;
+always @* begin
+    for (o = 0; o < 16; o = o + 1) begin
+        t = {{(CVW-WMW){wm[(432 + o)*WGT + WMW - 1]}}, wm[(432 + o)*WGT +: WMW]};
+        t = t <<< `TAISP_HSA_XS_F;
+        for (c = 0; c < 3; c = c + 1) begin
+            for (dy = 0; dy < 3; dy = dy + 1) begin
+                for (dx = 0; dx < 3; dx = dx + 1) begin
+                    t = t + $signed(wm[(o*27 + c*9 + dy*3 + dx)*WGT +: WMW])
+                          * $signed({1'b0, win[(dy*3 + dx)*3*XSW + c*XSW +: XSW]});
+                end
+            end
+        end
+        conv[o*CVW +: CVW] = t;
+    end
+end
+
+reg [16*CVW-1:0] r1_conv;
+always @(posedge clk) begin
+    if (ce) begin
+        r1_conv <= conv;
+    end
+end
+
+// ------------------------------------------------------------------ r2: into rgfc.acc, then rgfc.logits
+wire [16*LGW-1:0] lg;
+wire [15:0] oacc, olg;
+genvar g;
+generate
+for (g = 0; g < 16; g = g + 1) begin : g_lg
+    wire [ACW-1:0] acc;
+    taisp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), .OUT_W(ACW), .OUT_F(`TAISP_RGFC_ACC_F),
+               .OUT_S(`TAISP_RGFC_ACC_S), .RND(`TAISP_RGFC_ACC_RND), .OVF(`TAISP_RGFC_ACC_OVF))
+    u_rq_acc (.in(r1_conv[g*CVW +: CVW]), .out(acc), .ovf(oacc[g]));
+    taisp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), .OUT_W(LGW), .OUT_F(`TAISP_RGFC_LOGITS_F),
+               .OUT_S(`TAISP_RGFC_LOGITS_S), .RND(`TAISP_RGFC_LOGITS_RND), .OVF(`TAISP_RGFC_LOGITS_OVF))
+    u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & acc[ACW-1], acc}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));
+end
+endgenerate
+
+function [4:0] popcount16;
+    input [15:0] v;
+    integer n;
+    begin
+        popcount16 = 5'd0;
+        for (n = 0; n < 16; n = n + 1) begin
+            popcount16 = popcount16 + {4'd0, v[n]};
+        end
+    end
+endfunction
+
+reg [16*LGW-1:0] r2_lg;
+integer k;
+always @(posedge clk) begin
+    if (rst) begin
+        sums_done <= 1'b0;
+    end else if (ce) begin
+        sums_done <= sb_r1[3] & sb_r1[0];
+    end
+    if (ce) begin
+        r2_lg <= lg;
+        ovf_acc <= sb_r1[3] ? popcount16(oacc) : 5'd0;
+        ovf_logits <= sb_r1[3] ? popcount16(olg) : 5'd0;
+        if (sb_r1[3]) begin
+            for (k = 0; k < 16; k = k + 1) begin
+                sum_logits[k*LSW +: LSW] <= (sb_r1[2] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
+                    + {{(LSW-LGW){(`TAISP_RGFC_LOGITS_S != 0) & lg[k*LGW + LGW - 1]}}, lg[k*LGW +: LGW]};
+            end
+        end
+    end
+end
+
+// ------------------------------------------------------------------ r3: argmax, ties to the lowest index
+reg [3:0] amax;
+reg signed [LGW:0] best, cand;
+always @* begin
+    amax = 4'd0;
+    best = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[LGW-1], r2_lg[0 +: LGW]};
+    for (k = 1; k < 16; k = k + 1) begin
+        cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[k*LGW + LGW - 1], r2_lg[k*LGW +: LGW]};
+        if (cand > best) begin
+            best = cand;
+            amax = k[3:0];
+        end
+    end
+end
+
+reg [3:0] r3_idx;
+always @(posedge clk) begin
+    if (ce) begin
+        r3_idx <= amax;
+    end
+end
+
+// log2 of the centre pixel, started with the window: ready with the index (r3)
+wire [3*L2W-1:0] l2;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_log2
+    taisp_table #(.N(`TAISP_TAB_LOG2_N), .IN_W(`TAISP_TAB_LOG2_IN_W), .IN_S(`TAISP_TAB_LOG2_IN_S),
+                  .OUT_W(`TAISP_TAB_LOG2_OUT_W), .OUT_S(`TAISP_TAB_LOG2_OUT_S), .SEG(`TAISP_TAB_LOG2_SEG),
+                  .PARAM(`TAISP_TAB_LOG2_PARAM), .PWL(`TAISP_TAB_LOG2_PWL), .RND(`TAISP_TAB_LOG2_RND),
+                  .ZCHK(`TAISP_TAB_LOG2_ZCHK), .ZVAL(`TAISP_TAB_LOG2_ZVAL), .NSIDE(`TAISP_TAB_LOG2_NSIDE),
+                  .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
+    u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2[g*L2W +: L2W]));
+end
+endgenerate
+
+// ------------------------------------------------------------------ r4: e = log2(xs) * inv_w[k*]
+reg [16*IVW-1:0] inv_w_cur;
+wire [16*IVW-1:0] inv_w = sb_r3[2] ? inv_w_next : inv_w_cur;
+wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
+wire [3*EW-1:0] e_rq;
+wire [2:0] oe;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_e
+    wire signed [EXW-1:0] p = $signed(l2[g*L2W +: L2W]) * $signed({1'b0, iw});
+    taisp_rq #(.IN_W(EXW), .IN_F(`TAISP_RGFC_LOG2_F + `TAISP_RGFC_INV_W_F), .OUT_W(EW), .OUT_F(`TAISP_RGFC_E_F),
+               .OUT_S(`TAISP_RGFC_E_S), .RND(`TAISP_RGFC_E_RND), .OVF(`TAISP_RGFC_E_OVF))
+    u_rq_e (.in(p), .out(e_rq[g*EW +: EW]), .ovf(oe[g]));
+end
+endgenerate
+
+reg [3*EW-1:0] r4_e;
+always @(posedge clk) begin
+    if (ce) begin
+        r4_e <= e_rq;
+        ovf_e <= sb_r3[3] ? {1'b0, oe[0]} + {1'b0, oe[1]} + {1'b0, oe[2]} : 2'd0;
+        if (sb_r3[3] && sb_r3[2]) begin
+            inv_w_cur <= inv_w_next;
+        end
+    end
+end
+
+// ------------------------------------------------------------------ r5..r7: exp2
+wire [3*YW-1:0] y;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_exp2
+    taisp_table #(.N(`TAISP_TAB_EXP2_N), .IN_W(`TAISP_TAB_EXP2_IN_W), .IN_S(`TAISP_TAB_EXP2_IN_S),
+                  .OUT_W(`TAISP_TAB_EXP2_OUT_W), .OUT_S(`TAISP_TAB_EXP2_OUT_S), .SEG(`TAISP_TAB_EXP2_SEG),
+                  .PARAM(`TAISP_TAB_EXP2_PARAM), .PWL(`TAISP_TAB_EXP2_PWL), .RND(`TAISP_TAB_EXP2_RND),
+                  .ZCHK(`TAISP_TAB_EXP2_ZCHK), .ZVAL(`TAISP_TAB_EXP2_ZVAL), .NSIDE(`TAISP_TAB_EXP2_NSIDE),
+                  .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+    u_exp2 (.clk(clk), .ce(ce), .in(r4_e[g*EW +: EW]), .out(y[g*YW +: YW]));
+end
+endgenerate
+
+// ------------------------------------------------------------------ r8: out = round(clamp(y, 1e-6, 1) * 255)
+wire [3*OW-1:0] o_rq;
+wire [2:0] oo;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_out
+    wire [YW-1:0] yc = y[g*YW +: YW] < `TAISP_RGFC_Y_EPS ? `TAISP_RGFC_Y_EPS :
+                       y[g*YW +: YW] > `TAISP_RGFC_Y_ONE ? `TAISP_RGFC_Y_ONE : y[g*YW +: YW];
+    wire [YXW-2:0] p = yc * 9'd255;
+    taisp_rq #(.IN_W(YXW), .IN_F(`TAISP_RGFC_Y_F), .OUT_W(OW), .OUT_F(`TAISP_RGFC_OUT_F),
+               .OUT_S(`TAISP_RGFC_OUT_S), .RND(`TAISP_RGFC_OUT_RND), .OVF(`TAISP_RGFC_OUT_OVF))
+    u_rq_out (.in({1'b0, p}), .out(o_rq[g*OW +: OW]), .ovf(oo[g]));
+end
+endgenerate
+
+// the region index travels with the pixel from r3 to the output (5 more stages)
+wire [3:0] idx_out;
+taisp_delay #(.DW(4), .N(5)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
+assign out_index = idx_out;
+
+always @(posedge clk) begin
+    if (ce) begin
+        out_rgb <= o_rq;
+        ovf_out <= sb_r7[3] ? {1'b0, oo[0]} + {1'b0, oo[1]} + {1'b0, oo[2]} : 2'd0;
+    end
+end
+
+assign {out_valid, out_sof, out_eol, out_last} = sb_out;
+
+endmodule
+
+`resetall

