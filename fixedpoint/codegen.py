@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .common import eps_raw, one
+from .common import eps_raw, one, third_raw
 from .config import TABLES, QuantConfig
 
 DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[1] / "golden" / "checkpoints" / "taisp_w1-4.pth"
@@ -59,7 +59,7 @@ def verilog_header(cfg: QuantConfig) -> str:
         lines.append(f"`define {p}_EPS {q.fmt.width}'d{eps_raw(q.fmt)}")
     third = cfg["hsa.third"].fmt
     lines.append(f"// the constant 1/3 of the channel mean, round(2^F / 3) in hsa.third")
-    lines.append(f"`define TAISP_HSA_THIRD_VALUE {third.width}'d{int(round(2.0 ** third.frac / 3.0))}")
+    lines.append(f"`define TAISP_HSA_THIRD_VALUE {third.width}'d{third_raw(third)}")
     lines.append("")
     for name in TABLES:
         lines.append(f"// table {name}: {cfg.table(name).describe()}")

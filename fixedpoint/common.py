@@ -70,6 +70,11 @@ def eps_raw(fmt: FxFormat) -> int:
     return max(1, int(round(EPS * 2.0**fmt.frac)))
 
 
+def third_raw(fmt: FxFormat) -> int:
+    """Raw value of the constant 1/3 (the channel mean's divisor) in ``fmt``: round(2**frac / 3)."""
+    return int(round(2.0**fmt.frac / 3.0))
+
+
 def clamp_eps_one(raw: np.ndarray, fmt: FxFormat) -> np.ndarray:
     """``clamp(v, 1e-6, 1)`` on raw values of ``fmt``."""
     return np.clip(raw, eps_raw(fmt), one(fmt))

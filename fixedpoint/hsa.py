@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._conv import conv_same_exact
-from .common import RunContext, channel_sums, table, clamp_eps_one, one, rq
+from .common import RunContext, channel_sums, clamp_eps_one, one, rq, table, third_raw
 from .config import QuantConfig
 from .params import FixedWeights
 
@@ -16,7 +16,7 @@ def pool(xg: np.ndarray, cfg: QuantConfig, run: RunContext) -> np.ndarray:
     """(2, H, W) raw ``hsa.pool``: [mean over channels (sum times the constant 1/3), max over channels]."""
     fxg = cfg["glc.xg"].fmt.frac
     qt, qp = cfg["hsa.third"], cfg["hsa.pool"]
-    third = int(round(2.0**qt.fmt.frac / 3.0))
+    third = third_raw(qt.fmt)
     mean = rq(xg.sum(axis=0) * third, fxg + qt.fmt.frac, qp, "hsa.pool", run)
     mx = rq(xg.max(axis=0), fxg, qp, "hsa.pool", run)
     return np.stack([mean, mx])

@@ -79,6 +79,17 @@ class FixedTAISP:
             return {"w": self.defaults["w"], "inv_w": self.defaults["inv_w"]}
         return params.rgfc_params(st.logit_sum, st.n, self.weights, self.cfg, run)
 
+    def next_params(self) -> dict[str, np.ndarray]:
+        """The parameters the next frame will use in ``previous`` mode (what the hardware's
+        parameter read-back shows between frames): alpha, gate, w and inv_w, raw."""
+        run = RunContext(parallel=self.parallel)
+        return {"alpha": self._alpha(self._prev, run)["alpha"], "gate": self._gate(self._prev, run)["gate"],
+                **{k: v for k, v in self._w(self._prev, run).items() if k in ("w", "inv_w")}}
+
+    def keep_statistics_from(self, other: "FixedTAISP") -> None:
+        """Continue ``other``'s sequence with this model's weights (a weight update between frames)."""
+        self._prev = other._prev
+
     # -- frames ----------------------------------------------------------------------------------
     def frame(self, x: np.ndarray, mode: str = "previous") -> FrameResult:
         """Process one frame (3, H, W) raw ``frontend.x``; in ``previous`` mode the state advances."""

@@ -108,7 +108,7 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         if "CFG_CXXFLAGS_PCH_I" not in flags:
             os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
     runner.build(sources=srcs, includes=[gen, RTL_DIR], hdl_toplevel=toplevel, parameters=params,
-                 build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"),
+                 build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
                  log_file=bdir / "build.log")
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}

@@ -154,21 +154,10 @@ async def check_sequence(tb: TB, model: FixedTAISP, xs: list[np.ndarray], label:
         compare(got, res.out, f"{label} frame {k} ({w}x{h})")
         # the parameters for the next frame, as the model will compute them
         await tb.wait_ready()
-        nxt = {"alpha": model._alpha(model._prev, _run()), "gate": model._gate(model._prev, _run()),
-               "w": model._w(model._prev, _run())}
-        for i, v in enumerate(nxt["alpha"]["alpha"]):
-            assert await tb.read(f"PARAM:alpha:{i}") == int(v), f"{label} alpha[{i}] after frame {k}"
-        for i, v in enumerate(nxt["gate"]["gate"]):
-            assert await tb.read(f"PARAM:gate:{i}") == int(v), f"{label} gate[{i}] after frame {k}"
-        for i in (0, 7, 15):
-            assert await tb.read(f"PARAM:inv_w:{i}") == int(nxt["w"]["inv_w"][i]), f"{label} inv_w[{i}] after frame {k}"
-
-
-def _run():
-    from fixedpoint.common import RunContext
-
-    return RunContext()
-
+        nxt = model.next_params()
+        for name, idx in (("alpha", range(3)), ("gate", range(2)), ("inv_w", (0, 7, 15))):
+            for i in idx:
+                assert await tb.read(f"PARAM:{name}:{i}") == int(nxt[name][i]), f"{label} {name}[{i}] after frame {k}"
 
 @cocotb.test(timeout_time=1800, timeout_unit="sec")
 async def run_frames(dut):
@@ -304,12 +293,12 @@ async def run_robustness(dut):
     await tb.write("CTRL", 0b001)  # COMMIT
     await ClockCycles(dut.clk, 4)
     await tb.wait_ready()
-    prev = model._prev
-    model = FixedTAISP(other, cfg)
-    model._prev = prev
+    updated = FixedTAISP(other, cfg)
+    updated.keep_statistics_from(model)
+    model = updated
     await good(3, "first frame with rewritten weights")
     await good(0, "second frame with rewritten weights")
-    assert await tb.read(f"PARAM:w:0") == int(model._w(model._prev, _run())["w"][0])
+    assert await tb.read("PARAM:w:0") == int(model.next_params()["w"][0])
 
 
 @cocotb.test(timeout_time=600, timeout_unit="sec")

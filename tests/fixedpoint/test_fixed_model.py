@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from sim.stimulus import spread_isp
+
 from fixedpoint.config import DEFAULT_CONFIG, ConfigError, load_config
 from fixedpoint.frontend import frontend as fixed_frontend
 from fixedpoint.model import FixedTAISP
@@ -22,18 +24,8 @@ def cfg():
     return load_config()
 
 
-def _spread_isp(seed: int = 0) -> TAISP:
-    """Untrained weights scaled up so that many regions and both branches are used."""
-    torch.manual_seed(seed)
-    m = TAISP(weight_range=(1, 4)).eval()
-    with torch.no_grad():
-        m.mask_head.weight.mul_(2.0)
-        m.weight_mlp[2].weight.mul_(3.0)
-    return m
-
-
 def _isps():
-    return [load_checkpoint(CHECKPOINT_DIR / "taisp_w1-4.pth"), load_checkpoint(CHECKPOINT_DIR / "taisp_w5-9.pth"), _spread_isp()]
+    return [load_checkpoint(CHECKPOINT_DIR / "taisp_w1-4.pth"), load_checkpoint(CHECKPOINT_DIR / "taisp_w5-9.pth"), spread_isp()]
 
 
 @pytest.mark.parametrize("which", [0, 1, 2])
@@ -121,7 +113,7 @@ def test_config_errors(tmp_path: Path, cfg):
 
 
 def test_weights_outside_their_format_are_refused(cfg):
-    isp = _spread_isp()
+    isp = spread_isp()
     with torch.no_grad():
         isp.gain_mlp[0].weight[0, 0] = 100.0
     with pytest.raises(ValueError, match=r"glc.w1 \(gain_mlp.0.weight\): 1 weight\(s\) outside the range of s16.12"):
@@ -148,7 +140,7 @@ def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
 
 
 def test_parallel_option_gives_the_same_integers(cfg):
-    isp = _spread_isp(1)
+    isp = spread_isp(1)
     x = fixed_frontend(synthetic_raw(300, 260, exposure="dark", seed=5), cfg, "bin2")
     a = FixedTAISP(isp, cfg, parallel=True).frame(x, "same")
     b = FixedTAISP(isp, cfg, parallel=False).frame(x, "same")
