@@ -46,7 +46,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as td:
             res_json = Path(td) / "tp.json"
             t0 = time.perf_counter()
-            xml = _run_core(sim, "run_throughput", {"size": [w, h], "env": {"TAISP_TB_RESULT": str(res_json)}}, "bench")
+            xml = _run_core(sim, "run_throughput", {"size": [w, h], "env": {"TAISP_TB_RESULT": str(res_json)}})
             wall = time.perf_counter() - t0
             tc = ET.parse(xml).getroot().find(".//testcase")
             real = float(tc.get("time"))

