@@ -25,13 +25,39 @@ CELLS = {
 }
 
 
+def parse_stat(text: str) -> dict[str, int]:
+    """Cell counts from a Yosys ``stat`` report (the top module's list: ``   <count>   <cell>``)."""
+    cells: dict[str, int] = {}
+    in_cells = False
+    for line in text.splitlines():
+        m = re.match(r"^\s+(\d+)\s+(\$?[A-Za-z_][\w$]*)\s*$", line)
+        if not m:
+            in_cells = False
+        elif m.group(2) == "cells":  # the cell list follows its total
+            in_cells = True
+        elif in_cells and not m.group(2).startswith("$"):
+            cells[m.group(2)] = cells.get(m.group(2), 0) + int(m.group(1))
+    return cells
+
+
+def summarize(cells: dict[str, int]) -> dict:
+    """Totals per resource class: LUTs, flip-flops, DSPs, block-RAM and LUT-RAM bits."""
+    def total(kind: str) -> int:
+        return sum(n for c, n in cells.items() if re.fullmatch(CELLS[kind], c))
+
+    return {"luts": total("LUT"), "flip_flops": total("FF"), "dsp48e1": total("DSP"), "carry4": total("CARRY"),
+            "srl16": total("SRL"), "bram36": total("BRAM36"), "bram18": total("BRAM18"),
+            "bram_bits": 36 * 1024 * total("BRAM36") + 18 * 1024 * total("BRAM18"),
+            "lutram_cells": total("LUTRAM"), "cells": cells}
+
+
 def _current_step(log: Path) -> str:
     """The last "Executing ..." line of the Yosys log (which pass it is in)."""
     if not log.exists():
         return ""
     with open(log, "rb") as f:
         f.seek(max(0, log.stat().st_size - 200_000))
-        lines = [ln for ln in f.read().decode(errors="replace").splitlines() if ln.startswith(("Executing", "2.", "3."))]
+        lines = [ln for ln in f.read().decode(errors="replace").splitlines() if re.match(r"(\d+\.)+ Executing", ln)]
     return lines[-1].strip()[:100] if lines else ""
 
 
@@ -65,20 +91,8 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
             last = step
     if proc.returncode != 0:
         raise RuntimeError(f"yosys failed (exit {proc.returncode}); see {log}:\n{_tail(log)}")
-    stat = (out / "stat.txt").read_text()
-    counts: dict[str, int] = {}
-    for line in stat.splitlines():
-        m = re.match(r"\s+(\d+)\s+\S*\s*\$?(\w+)\s*$", line) or re.match(r"\s+(\w+)\s+(\d+)\s*$", line)
-        if not m:
-            continue
-        a, b = m.groups()
-        n, cell = (int(a), b) if a.isdigit() else (int(b), a)
-        for k, pat in CELLS.items():
-            if re.fullmatch(pat, cell):
-                counts[k] = counts.get(k, 0) + n
-    summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width, "cells": counts,
-               "bram_bits": 36 * 1024 * counts.get("BRAM36", 0) + 18 * 1024 * counts.get("BRAM18", 0),
-               "seconds": round(time.time() - t0, 1)}
+    summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
+               **summarize(parse_stat((out / "stat.txt").read_text())), "seconds": round(time.time() - t0, 1)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
     return summary
