@@ -6,12 +6,17 @@ mode and table content for the Verilog and the HLS C++ (nothing is typed by hand
 Writes:
 
 * ``taisp_config.vh``: Verilog defines per config entry ``TAISP_<STAGE>_<NAME>_{W,F,S,RND,OVF}``
-  (word length, fractional bits, signedness, rounding and overflow codes) and per table
-  ``TAISP_TAB_<NAME>_{N,IN_W,IN_F,OUT_W,OUT_F,SEG,PARAM}``;
+  (word length, fractional bits, signedness, rounding and overflow codes, and the entry's raw
+  1.0 and 1e-6 floor ``_ONE``/``_EPS``) and per table
+  ``TAISP_TAB_<NAME>_{N,IN_W,IN_F,IN_S,OUT_W,OUT_F,SEG,PARAM,PWL,RND,OUT_S,ZCHK,ZVAL,NSIDE}``, plus
+  ``TAISP_TAB_<NAME>_PARAMS``: the whole parameter override list of ``taisp_table`` for that
+  table but ``INIT_FILE`` (``taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE(...))``);
 * ``taisp_config.h``: C++ ``ap_fixed``/``ap_ufixed`` typedefs ``taisp::<stage>_<name>_t`` with the
   entry's modes, and the same table constants;
 * ``tab_<name>.hex`` (``$readmemh``) and ``tab_<name>.h`` (C++ array) for the five tables;
-* ``taisp_regmap.vh``: the AXI4-Lite register map and weight layout (:mod:`fixedpoint.regmap`);
+* ``taisp_regmap.vh``: the AXI4-Lite register map, the weight layout (offsets ``TAISP_WOFF_*`` and
+  word counts ``TAISP_WLEN_*``) and the model's architecture constants (``TAISP_N_REGIONS``, ...)
+  (:mod:`fixedpoint.regmap`);
 * ``weights.hex``: the build-time weight image of a checkpoint (default: the shipped
   ``taisp_w1-4.pth``), ``TAISP_WGT_W``-bit words in the register map's weight order.
 
@@ -45,6 +50,19 @@ def _table_constants(cfg: QuantConfig, name: str) -> dict[str, int]:
             "NSIDE": t.n_side}
 
 
+#: The parameters of ``hls/rtl/taisp_table.v`` (but INIT_FILE) set from a table's constants, in the
+#: module's order; ``TAISP_TAB_<NAME>_PARAMS`` overrides exactly these (a test reads the module's
+#: parameter list and compares).
+TABLE_MODULE_PARAMS: tuple[str, ...] = ("N", "IN_W", "IN_S", "OUT_W", "OUT_S", "SEG", "PARAM", "PWL", "RND", "ZCHK",
+                                        "ZVAL", "NSIDE")
+
+
+def table_params_macro(name: str) -> str:
+    """The ``taisp_table`` parameter override list of table ``name`` (its defines, not numbers)."""
+    p = f"TAISP_TAB_{name.upper()}"
+    return ", ".join(f".{k}(`{p}_{k})" for k in TABLE_MODULE_PARAMS)
+
+
 def verilog_header(cfg: QuantConfig) -> str:
     """The Verilog header (defines) of every entry and table."""
     lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "`ifndef TAISP_CONFIG_VH", "`define TAISP_CONFIG_VH", ""]
@@ -63,8 +81,13 @@ def verilog_header(cfg: QuantConfig) -> str:
     lines.append("")
     for name in TABLES:
         lines.append(f"// table {name}: {cfg.table(name).describe()}")
-        for suffix, v in _table_constants(cfg, name).items():
+        consts = _table_constants(cfg, name)
+        for suffix, v in consts.items():
             lines.append(f"`define TAISP_TAB_{name.upper()}_{suffix} {v}")
+        missing = [k for k in TABLE_MODULE_PARAMS if k not in consts]
+        if missing:
+            raise AssertionError(f"table {name}: no constant for taisp_table parameter(s) {missing}")
+        lines.append(f"`define TAISP_TAB_{name.upper()}_PARAMS {table_params_macro(name)}")
     lines += ["", "`endif", ""]
     return "\n".join(lines)
 
@@ -112,4 +135,4 @@ def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, checkpoint: str | os
     return paths
 
 
-__all__ = ["cpp_header", "verilog_header", "write_all"]
+__all__ = ["TABLE_MODULE_PARAMS", "cpp_header", "table_params_macro", "verilog_header", "write_all"]

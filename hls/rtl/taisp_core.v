@@ -13,8 +13,10 @@
 // gate from its sums of xg, w from its sums of the logits), computed by taisp_params while
 // the block waits between frames; after reset, RESTART or with no good frame yet the
 // programmed defaults are used. The input stalls (tready low) until they are ready.
-// After a frame's last pixel the block pushes 3*W + 3 flush pixels through the windows,
-// then waits for the pipeline to drain and the parameter engine to finish.
+// After a frame's last pixel the block pushes FL*(W + 1) flush pixels through the windows
+// (FL = K5/2 + K/2 of the HSA and mask-head kernels: 3W + 3), then waits for the pipeline to
+// drain and the parameter engine to finish. Tensor sizes (weights per branch and mask head,
+// regions, kernels) come from taisp_regmap.vh, the table latency from taisp_defs.vh.
 
 `resetall
 `timescale 1ns / 1ps
@@ -29,8 +31,12 @@
 
 module taisp_core #
 (
-    // Largest frame width (line buffer depth); at most 4095
+    // Largest frame width (line buffer depth); 2 .. 65535
     parameter MAX_W = 2048,
+    // Largest frame height (HEIGHT above it is ignored on COMMIT); 1 .. 65535. With MAX_W it
+    // sets the width of the size counters and of the exact frame sums (MAX_W * MAX_H pixels);
+    // 4095 keeps the 12-bit counters of MAX_W <= 4095 (1080p; 4K UHD: MAX_W 3840, MAX_H 2160)
+    parameter MAX_H = 4095,
     // Frame width after reset
     parameter INIT_WIDTH = 64,
     // Frame height after reset
@@ -78,9 +84,26 @@ module taisp_core #
 );
 
 // ------------------------------------------------------------------ derived sizes
-// frame size counters: up to 4095 x 4095 (fewer than 2^24 pixels: exact frame sums)
-localparam CW = 12;
-localparam CNT_W = 24;
+// frame size and position counters: hold MAX_W and MAX_H
+localparam MAX_DIM = MAX_W > MAX_H ? MAX_W : MAX_H;
+localparam CW = $clog2(MAX_DIM + 1);
+// pixels of the largest frame (64-bit arithmetic), and the width of a pixel count: frame sums
+// of fewer than 2^CNT_W pixels are exact
+localparam [63:0] MAX_PIX = 64'd1 * MAX_W * MAX_H;
+localparam CNT_W = $clog2(MAX_PIX + 64'd1);
+// model sizes (taisp_regmap.vh): regions, the width of a region index and of a count of regions
+localparam NREG = `TAISP_N_REGIONS;
+localparam PCW = $clog2(NREG + 1);
+// width of a saturation counter's increment per cycle: up to NREG (the logits), 3 elsewhere
+localparam INC_W = PCW;
+// flush pushes after a frame, per line plus one: the lag of the HSA window's centre
+// (K5/2 lines and pixels) plus that of the mask head's window (K/2)
+localparam FL = `TAISP_HSA_K5 / 2 + `TAISP_RGFC_K / 2;
+// width of the flush counter: holds FL * (MAX_DIM + 1) - 1
+localparam FLW = CW + $clog2(FL + 1);
+// the largest frame size as counter values
+localparam [CW-1:0] MAX_W_C = MAX_W[CW-1:0];
+localparam [CW-1:0] MAX_H_C = MAX_H[CW-1:0];
 localparam XW = `TAISP_FRONTEND_X_W;
 localparam OW = `TAISP_RGFC_OUT_W;
 localparam WGT = `TAISP_WGT_W;
@@ -91,6 +114,10 @@ localparam CONV_LO = `TAISP_WOFF_C3;
 localparam CONV_N = `TAISP_WOFF_W3 - `TAISP_WOFF_C3;
 localparam O_C5 = `TAISP_WOFF_C5 - CONV_LO;
 localparam O_WM = `TAISP_WOFF_WM - CONV_LO;
+// words of the 3x3 and 5x5 branches (weights then bias) and of the mask head (weights then biases)
+localparam NWB3 = `TAISP_WLEN_C3 + `TAISP_WLEN_C3B;
+localparam NWB5 = `TAISP_WLEN_C5 + `TAISP_WLEN_C5B;
+localparam NWM = `TAISP_WLEN_WM + `TAISP_WLEN_BM;
 localparam SXW = XW + CNT_W;
 localparam SQW = 2 * XW + CNT_W;
 localparam SGW = `TAISP_GLC_XG_W + CNT_W;
@@ -98,17 +125,27 @@ localparam SLW = `TAISP_RGFC_LOGITS_W + CNT_W;
 localparam NSAT = `TAISP_NSAT;
 
 initial begin
-    if (MAX_W < 2 || MAX_W > 4095) begin
-        $error("taisp_core: MAX_W %0d out of range 2..4095", MAX_W);
+    // ACTIVE_SIZE packs height and width into 16 bits each
+    if (MAX_W < 2 || MAX_W > 65535 || MAX_H < 1 || MAX_H > 65535 || CW > 16) begin
+        $error("taisp_core: MAX_W %0d / MAX_H %0d out of range 2..65535 / 1..65535", MAX_W, MAX_H);
         $finish;
     end
-    if (INIT_WIDTH < 2 || INIT_WIDTH > MAX_W || INIT_HEIGHT < 1 || INIT_HEIGHT > 4095) begin
+    if (INIT_WIDTH < 2 || INIT_WIDTH > MAX_W || INIT_HEIGHT < 1 || INIT_HEIGHT > MAX_H) begin
         $error("taisp_core: initial frame size %0dx%0d out of range", INIT_WIDTH, INIT_HEIGHT);
         $finish;
     end
-    if (`TAISP_WOFF_C3B != `TAISP_WOFF_C3 + 18 || `TAISP_WOFF_C5B != `TAISP_WOFF_C5 + 50
-        || `TAISP_WOFF_BM != `TAISP_WOFF_WM + 432 || `TAISP_WOFF_C5 != `TAISP_WOFF_C3 + 19) begin
+    // the pixel path reads each branch (weights then bias) and the mask head (weights then
+    // biases) as one contiguous run of the weight image between C3 and W3
+    if (`TAISP_WOFF_C3B != `TAISP_WOFF_C3 + `TAISP_WLEN_C3 || `TAISP_WOFF_C5B != `TAISP_WOFF_C5 + `TAISP_WLEN_C5
+        || `TAISP_WOFF_BM != `TAISP_WOFF_WM + `TAISP_WLEN_WM || O_C5 < NWB3 || O_WM < O_C5 + NWB5
+        || CONV_N < O_WM + NWM) begin
         $error("taisp_core: unexpected weight layout in taisp_regmap.vh");
+        $finish;
+    end
+    // the stream carries three components; a counter increment (INC_W bits) also carries a
+    // 3-bit count of saturated frame sums, so INC_W >= 4 (8 or more regions)
+    if (`TAISP_N_CHANNELS != 3 || INC_W < 4) begin
+        $error("taisp_core: %0d channels or %0d regions not supported", `TAISP_N_CHANNELS, NREG);
         $finish;
     end
     if (WGT > 32 || (1 << AXIL_ADDR_W) < `TAISP_WEIGHT_BASE + 4 * NW) begin
@@ -181,18 +218,18 @@ always @(posedge clk) begin
     eng_data <= active[eng_addr];
 end
 
-wire [19*WGT-1:0] wb3;
-wire [51*WGT-1:0] wb5;
-wire [448*WGT-1:0] wmh;
+wire [NWB3*WGT-1:0] wb3;
+wire [NWB5*WGT-1:0] wb5;
+wire [NWM*WGT-1:0] wmh;
 genvar gi;
 generate
-for (gi = 0; gi < 19; gi = gi + 1) begin : g_wb3
+for (gi = 0; gi < NWB3; gi = gi + 1) begin : g_wb3
     assign wb3[gi*WGT +: WGT] = convw[gi];
 end
-for (gi = 0; gi < 51; gi = gi + 1) begin : g_wb5
+for (gi = 0; gi < NWB5; gi = gi + 1) begin : g_wb5
     assign wb5[gi*WGT +: WGT] = convw[O_C5 + gi];
 end
-for (gi = 0; gi < 448; gi = gi + 1) begin : g_wm
+for (gi = 0; gi < NWM; gi = gi + 1) begin : g_wm
     assign wmh[gi*WGT +: WGT] = convw[O_WM + gi];
 end
 endgenerate
@@ -213,7 +250,7 @@ localparam [2:0] ST_COMMIT = 3'd0, ST_PARAMS = 3'd1, ST_WAIT_SOF = 3'd2, ST_RUN 
                  ST_FILL = 3'd4, ST_FLUSH = 3'd5, ST_DRAIN = 3'd6;
 reg [2:0] state;
 reg [CW-1:0] col, row;
-reg [CW+1:0] flush_cnt;
+reg [FLW-1:0] flush_cnt;
 reg frame_bad, resync, stats_valid, eng_started;
 reg [7:0] in_flight;
 wire ce = !m_axis_tvalid || m_axis_tready;
@@ -256,8 +293,8 @@ end
 // ------------------------------------------------------------------ pipeline
 wire [3*`TAISP_GLC_ALPHA_W-1:0] alpha;
 wire [2*`TAISP_HSA_GATE_W-1:0] gate;
-wire [16*`TAISP_RGFC_W_W-1:0] wv;
-wire [16*`TAISP_RGFC_INV_W_W-1:0] inv_w;
+wire [NREG*`TAISP_RGFC_W_W-1:0] wv;
+wire [NREG*`TAISP_RGFC_INV_W_W-1:0] inv_w;
 
 wire g_push, g_sof, g_real;
 wire [3*`TAISP_GLC_XG_W-1:0] g_xg;
@@ -288,10 +325,10 @@ taisp_hsa #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR)) u_hsa (
 
 wire r_valid, r_sof, r_eol, r_last;
 wire [3*OW-1:0] r_rgb;
-wire [3:0] r_index;
-wire [16*SLW-1:0] sum_lg;
+wire [$clog2(NREG)-1:0] r_index;
+wire [NREG*SLW-1:0] sum_lg;
 wire sums_done;
-wire [4:0] ovf_racc, ovf_lg;
+wire [PCW-1:0] ovf_racc, ovf_lg;
 wire [1:0] ovf_e, ovf_out;
 taisp_rgfc #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR)) u_rgfc (
     .clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
@@ -312,9 +349,9 @@ assign m_axis_tuser = r_sof;
 wire [3*`TAISP_GLC_SUM_W-1:0] q_sum_x;
 wire [3*`TAISP_GLC_SUMSQ_W-1:0] q_sum_xx;
 wire [3*`TAISP_HSA_DSUM_W-1:0] q_sum_xg;
-wire [16*`TAISP_RGFC_LSUM_W-1:0] q_sum_lg;
+wire [NREG*`TAISP_RGFC_LSUM_W-1:0] q_sum_lg;
 wire [2:0] o_sx, o_sxx, o_sxg;
-wire [15:0] o_slg;
+wire [NREG-1:0] o_slg;
 generate
 for (gi = 0; gi < 3; gi = gi + 1) begin : g_sums
     taisp_rq #(.IN_W(SXW + 1), .IN_F(`TAISP_FRONTEND_X_F), .OUT_W(`TAISP_GLC_SUM_W), .OUT_F(`TAISP_GLC_SUM_F),
@@ -327,7 +364,7 @@ for (gi = 0; gi < 3; gi = gi + 1) begin : g_sums
                .OUT_S(`TAISP_HSA_DSUM_S), .RND(`TAISP_HSA_DSUM_RND), .OVF(`TAISP_HSA_DSUM_OVF))
     u_sxg (.in({1'b0, sum_xg[gi*SGW +: SGW]}), .out(q_sum_xg[gi*`TAISP_HSA_DSUM_W +: `TAISP_HSA_DSUM_W]), .ovf(o_sxg[gi]));
 end
-for (gi = 0; gi < 16; gi = gi + 1) begin : g_lsums
+for (gi = 0; gi < NREG; gi = gi + 1) begin : g_lsums
     taisp_rq #(.IN_W(SLW), .IN_F(`TAISP_RGFC_LOGITS_F), .OUT_W(`TAISP_RGFC_LSUM_W), .OUT_F(`TAISP_RGFC_LSUM_F),
                .OUT_S(`TAISP_RGFC_LSUM_S), .RND(`TAISP_RGFC_LSUM_RND), .OVF(`TAISP_RGFC_LSUM_OVF))
     u_slg (.in(sum_lg[gi*SLW +: SLW]), .out(q_sum_lg[gi*`TAISP_RGFC_LSUM_W +: `TAISP_RGFC_LSUM_W]), .ovf(o_slg[gi]));
@@ -338,11 +375,11 @@ endgenerate
 reg [3*`TAISP_GLC_SUM_W-1:0] st_sum_x;
 reg [3*`TAISP_GLC_SUMSQ_W-1:0] st_sum_xx;
 reg [3*`TAISP_HSA_DSUM_W-1:0] st_sum_xg;
-reg [16*`TAISP_RGFC_LSUM_W-1:0] st_sum_lg;
-reg [23:0] st_n;
+reg [NREG*`TAISP_RGFC_LSUM_W-1:0] st_sum_lg;
+reg [CNT_W-1:0] st_n;
 reg eng_start, eng_defaults;
 
-taisp_params #(.MEM_DIR(MEM_DIR), .WADDR_W(WADDR_W)) u_params (
+taisp_params #(.MEM_DIR(MEM_DIR), .WADDR_W(WADDR_W), .NPIX_W(CNT_W)) u_params (
     .clk(clk), .rst(rst), .start(eng_start), .use_defaults(eng_defaults), .n_pix(st_n),
     .x_sum(st_sum_x), .x_sumsq(st_sum_xx), .xg_sum(st_sum_xg), .logit_sum(st_sum_lg),
     .def_alpha(def_alpha), .def_gate0(def_gate0),
@@ -354,48 +391,48 @@ taisp_params #(.MEM_DIR(MEM_DIR), .WADDR_W(WADDR_W)) u_params (
 // ------------------------------------------------------------------ saturation counters
 // the stage outputs hold their counts while ce is low: add them once, after a ce cycle
 reg ce_d;
-reg [4:0] sat_inc [0:NSAT-1];
+reg [INC_W-1:0] sat_inc [0:NSAT-1];
 reg [2:0] stats_ovf [0:3];
 reg stats_latched;
 always @* begin
-    sat_inc[`TAISP_SAT_GLC_XG] = {3'd0, ovf_xg};
-    sat_inc[`TAISP_SAT_HSA_POOL] = {3'd0, ovf_pool};
-    sat_inc[`TAISP_SAT_HSA_ACC] = {3'd0, ovf_hacc};
-    sat_inc[`TAISP_SAT_HSA_Z] = {3'd0, ovf_z};
-    sat_inc[`TAISP_SAT_HSA_A] = {4'd0, ovf_a};
-    sat_inc[`TAISP_SAT_HSA_XS] = {3'd0, ovf_xs};
+    sat_inc[`TAISP_SAT_GLC_XG] = {{(INC_W-2){1'b0}}, ovf_xg};
+    sat_inc[`TAISP_SAT_HSA_POOL] = {{(INC_W-2){1'b0}}, ovf_pool};
+    sat_inc[`TAISP_SAT_HSA_ACC] = {{(INC_W-2){1'b0}}, ovf_hacc};
+    sat_inc[`TAISP_SAT_HSA_Z] = {{(INC_W-2){1'b0}}, ovf_z};
+    sat_inc[`TAISP_SAT_HSA_A] = {{(INC_W-1){1'b0}}, ovf_a};
+    sat_inc[`TAISP_SAT_HSA_XS] = {{(INC_W-2){1'b0}}, ovf_xs};
     sat_inc[`TAISP_SAT_RGFC_ACC] = ovf_racc;
     sat_inc[`TAISP_SAT_RGFC_LOGITS] = ovf_lg;
-    sat_inc[`TAISP_SAT_RGFC_E] = {3'd0, ovf_e};
-    sat_inc[`TAISP_SAT_RGFC_OUT] = {3'd0, ovf_out};
-    sat_inc[`TAISP_SAT_GLC_SUM] = 5'd0;
-    sat_inc[`TAISP_SAT_GLC_SUMSQ] = 5'd0;
-    sat_inc[`TAISP_SAT_HSA_DSUM] = 5'd0;
-    sat_inc[`TAISP_SAT_RGFC_LSUM] = 5'd0;
+    sat_inc[`TAISP_SAT_RGFC_E] = {{(INC_W-2){1'b0}}, ovf_e};
+    sat_inc[`TAISP_SAT_RGFC_OUT] = {{(INC_W-2){1'b0}}, ovf_out};
+    sat_inc[`TAISP_SAT_GLC_SUM] = {INC_W{1'b0}};
+    sat_inc[`TAISP_SAT_GLC_SUMSQ] = {INC_W{1'b0}};
+    sat_inc[`TAISP_SAT_HSA_DSUM] = {INC_W{1'b0}};
+    sat_inc[`TAISP_SAT_RGFC_LSUM] = {INC_W{1'b0}};
     if (!ce_d) begin
-        sat_inc[`TAISP_SAT_GLC_XG] = 5'd0;
-        sat_inc[`TAISP_SAT_HSA_POOL] = 5'd0;
-        sat_inc[`TAISP_SAT_HSA_ACC] = 5'd0;
-        sat_inc[`TAISP_SAT_HSA_Z] = 5'd0;
-        sat_inc[`TAISP_SAT_HSA_A] = 5'd0;
-        sat_inc[`TAISP_SAT_HSA_XS] = 5'd0;
-        sat_inc[`TAISP_SAT_RGFC_ACC] = 5'd0;
-        sat_inc[`TAISP_SAT_RGFC_LOGITS] = 5'd0;
-        sat_inc[`TAISP_SAT_RGFC_E] = 5'd0;
-        sat_inc[`TAISP_SAT_RGFC_OUT] = 5'd0;
+        sat_inc[`TAISP_SAT_GLC_XG] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_HSA_POOL] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_HSA_ACC] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_HSA_Z] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_HSA_A] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_HSA_XS] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_RGFC_ACC] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_RGFC_LOGITS] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_RGFC_E] = {INC_W{1'b0}};
+        sat_inc[`TAISP_SAT_RGFC_OUT] = {INC_W{1'b0}};
     end
     if (stats_latched) begin
-        sat_inc[`TAISP_SAT_GLC_SUM] = {2'd0, stats_ovf[0]};
-        sat_inc[`TAISP_SAT_GLC_SUMSQ] = {2'd0, stats_ovf[1]};
-        sat_inc[`TAISP_SAT_HSA_DSUM] = {2'd0, stats_ovf[2]};
-        sat_inc[`TAISP_SAT_RGFC_LSUM] = {2'd0, stats_ovf[3]};
+        sat_inc[`TAISP_SAT_GLC_SUM] = {{(INC_W-3){1'b0}}, stats_ovf[0]};
+        sat_inc[`TAISP_SAT_GLC_SUMSQ] = {{(INC_W-3){1'b0}}, stats_ovf[1]};
+        sat_inc[`TAISP_SAT_HSA_DSUM] = {{(INC_W-3){1'b0}}, stats_ovf[2]};
+        sat_inc[`TAISP_SAT_RGFC_LSUM] = {{(INC_W-3){1'b0}}, stats_ovf[3]};
     end
 end
 
 function [2:0] sat3;
-    input [4:0] v;
+    input [PCW-1:0] v;
     begin
-        sat3 = v > 5'd7 ? 3'd7 : v[2:0];
+        sat3 = v > {{(PCW-3){1'b0}}, 3'd7} ? 3'd7 : v[2:0];
     end
 endfunction
 
@@ -406,13 +443,13 @@ function [2:0] pop3;
     end
 endfunction
 
-function [4:0] pop16;
-    input [15:0] v;
+function [PCW-1:0] pop_nreg;
+    input [NREG-1:0] v;
     integer n;
     begin
-        pop16 = 5'd0;
-        for (n = 0; n < 16; n = n + 1) begin
-            pop16 = pop16 + {4'd0, v[n]};
+        pop_nreg = {PCW{1'b0}};
+        for (n = 0; n < NREG; n = n + 1) begin
+            pop_nreg = pop_nreg + {{(PCW-1){1'b0}}, v[n]};
         end
     end
 endfunction
@@ -432,10 +469,10 @@ always @(posedge clk) begin
     for (si = 0; si < NSAT; si = si + 1) begin
         if (clear_req) begin
             sat[si] <= 32'd0;
-        end else if ({1'b0, sat[si]} + {28'd0, sat_inc[si]} > 33'hFFFFFFFF) begin
+        end else if ({1'b0, sat[si]} + {{(33-INC_W){1'b0}}, sat_inc[si]} > 33'hFFFFFFFF) begin
             sat[si] <= 32'hFFFFFFFF;
         end else begin
-            sat[si] <= sat[si] + {27'd0, sat_inc[si]};
+            sat[si] <= sat[si] + {{(32-INC_W){1'b0}}, sat_inc[si]};
         end
     end
     clear_req <= 1'b0;
@@ -472,8 +509,11 @@ always @(posedge clk) begin
             copy_we <= 1'b1;
             copy_idx_d <= copy_idx;
             if (copy_idx == NW - 1) begin
-                width <= (shadow_w >= 2 && shadow_w <= MAX_W) ? shadow_w : width;
-                height <= (shadow_h >= 1) ? shadow_h : height;
+                // a bound is constant (always met) when it is the counters' largest value
+                /* verilator lint_off CMPCONST */
+                width <= (shadow_w >= 2 && shadow_w <= MAX_W_C) ? shadow_w : width;
+                height <= (shadow_h >= 1 && shadow_h <= MAX_H_C) ? shadow_h : height;
+                /* verilator lint_on CMPCONST */
                 def_alpha <= shadow_def_alpha;
                 def_gate0 <= shadow_def_gate0;
                 state <= ST_PARAMS;
@@ -562,7 +602,7 @@ always @(posedge clk) begin
         ST_FLUSH: begin
             if (ce) begin
                 flush_cnt <= flush_cnt + 1'b1;
-                if (flush_cnt == 3 * width + 2) begin
+                if (flush_cnt == FL * width + FL - 1) begin
                     state <= ST_DRAIN;
                 end
             end
@@ -581,7 +621,7 @@ always @(posedge clk) begin
                     stats_ovf[0] <= pop3(o_sx);
                     stats_ovf[1] <= pop3(o_sxx);
                     stats_ovf[2] <= pop3(o_sxg);
-                    stats_ovf[3] <= sat3(pop16(o_slg));
+                    stats_ovf[3] <= sat3(pop_nreg(o_slg));
                     eng_started <= 1'b0;
                 end else begin
                     bad_frames <= bad_frames + 1'b1;
@@ -650,7 +690,7 @@ always @(posedge clk) begin
             `TAISP_REG_BAD_FRAMES: rd_q <= bad_frames;
             `TAISP_REG_WIDTH: rd_q <= {{(32-CW){1'b0}}, shadow_w};
             `TAISP_REG_HEIGHT: rd_q <= {{(32-CW){1'b0}}, shadow_h};
-            `TAISP_REG_ACTIVE_SIZE: rd_q <= {{(16-CW){1'b0}}, height, {(16-CW){1'b0}}, width};
+            `TAISP_REG_ACTIVE_SIZE: rd_q <= ({{(32-CW){1'b0}}, height} << 16) | {{(32-CW){1'b0}}, width};
             `TAISP_REG_DEF_GATE0: rd_q <= {{(32-`TAISP_HSA_GATE_W){1'b0}}, shadow_def_gate0};
             `TAISP_REG_DEF_ALPHA0: rd_q <= {{(32-`TAISP_GLC_ALPHA_W){1'b0}}, shadow_def_alpha[0 +: `TAISP_GLC_ALPHA_W]};
             `TAISP_REG_DEF_ALPHA1: rd_q <= {{(32-`TAISP_GLC_ALPHA_W){1'b0}}, shadow_def_alpha[`TAISP_GLC_ALPHA_W +: `TAISP_GLC_ALPHA_W]};
@@ -665,7 +705,7 @@ always @* begin
     reg_rdata = rd_weight ? {{(32-WGT){shadow_rd[WGT-1]}}, shadow_rd} : rd_q;
 end
 
-// parameter read-back: alpha[3], gate[2], w[16], inv_w[16] (raw, zero-extended)
+// parameter read-back: alpha, gate, w, inv_w (raw, zero-extended; TAISP_PARAM_* offsets)
 function [31:0] param_word;
     input [AXIL_ADDR_W-1:0] i;
     begin

@@ -3,7 +3,9 @@
 // xs = clamp(xg * A, 1e-6, 1); and the exact frame sums of xg the next frame's gate needs.
 // The twin of fixedpoint/hsa.py. The gate is taken from gate_next when the frame's first
 // window reaches the A stage. Pushes in raster order; the caller follows the frame's pixels
-// with 2*W + 2 (and more) flush pushes, whose windows come out with out_inframe low.
+// with R*(W + 1) (and more) flush pushes, R = K5/2 (2*W + 2 for the 5x5 window), whose
+// windows come out with out_inframe low. Kernel sizes, map counts and weight counts come from
+// taisp_regmap.vh (TAISP_HSA_K3/K5/N_POOL, TAISP_WLEN_C3/C3B/C5/C5B).
 
 `resetall
 `timescale 1ns / 1ps
@@ -11,6 +13,7 @@
 
 `include "taisp_config.vh"
 `include "taisp_regmap.vh"
+`include "taisp_defs.vh"
 
 module taisp_hsa #
 (
@@ -36,9 +39,10 @@ module taisp_hsa #
     input  wire [3*`TAISP_GLC_XG_W-1:0] in_xg,
 
     input  wire [2*`TAISP_HSA_GATE_W-1:0] gate_next,
-    // 3x3 branch: 18 weights (channel, row, column) then the bias; 5x5 branch: 50 + 1
-    input  wire [19*`TAISP_WGT_W-1:0]   wb3,
-    input  wire [51*`TAISP_WGT_W-1:0]   wb5,
+    // first (3x3) branch: its weights (pooled map, row, column) then the bias, as in the weight
+    // image (TAISP_WLEN_C3 + TAISP_WLEN_C3B words); second (5x5) branch: likewise (C5, C5B)
+    input  wire [(`TAISP_WLEN_C3+`TAISP_WLEN_C3B)*`TAISP_WGT_W-1:0] wb3,
+    input  wire [(`TAISP_WLEN_C5+`TAISP_WLEN_C5B)*`TAISP_WGT_W-1:0] wb5,
 
     output wire                         out_push,
     output wire                         out_sof,
@@ -68,14 +72,23 @@ localparam MW = `TAISP_HSA_M_W;
 localparam QW = `TAISP_HSA_GATE_W;
 localparam AW = `TAISP_HSA_A_W;
 localparam XSW = `TAISP_HSA_XS_W;
-// exact widths: channel sum times 1/3; branch sums (products plus the bias, 51 terms)
+// pooled maps and branch kernel sizes of the model (taisp_regmap.vh); the 3x3 branch reads the
+// centre of the 5x5 window, O3 pixels in from its border
+localparam NPOOL = `TAISP_HSA_N_POOL;
+localparam K3 = `TAISP_HSA_K3;
+localparam K5 = `TAISP_HSA_K5;
+localparam O3 = (K5 - K3) / 2;
+// terms of a branch sum: the products and the bias
+localparam NT3 = `TAISP_WLEN_C3 + `TAISP_WLEN_C3B;
+localparam NT5 = `TAISP_WLEN_C5 + `TAISP_WLEN_C5B;
+// exact widths: channel sum times 1/3; branch sums (NT3 / NT5 terms, a margin bit)
 localparam MEANW = GW + 2 + TW + 1;
-localparam C3W = PW + B3W + 1 + 6;
-localparam C5W = PW + B5W + 1 + 7;
+localparam C3W = PW + B3W + 1 + $clog2(NT3) + 1;
+localparam C5W = PW + B5W + 1 + $clog2(NT5) + 1;
 localparam AXW = QW + MW + 2;
 localparam XAW = GW + AW + 1;
 // latency of the sigmoid tables
-localparam TL = 3;
+localparam TL = `TAISP_TABLE_LATENCY;
 
 initial begin
     if (`TAISP_GLC_XG_S || `TAISP_HSA_POOL_S || `TAISP_HSA_M_S || `TAISP_HSA_GATE_S || `TAISP_HSA_A_S || `TAISP_HSA_XS_S) begin
@@ -84,6 +97,17 @@ initial begin
     end
     if (B3W > WGT || B5W > WGT) begin
         $error("taisp_hsa: branch weights wider than a weight word");
+        $finish;
+    end
+    // pooling makes two maps, [mean, max]; each branch is one kernel over them and a bias
+    if (NPOOL != 2 || `TAISP_WLEN_C3 != NPOOL * K3 * K3 || `TAISP_WLEN_C5 != NPOOL * K5 * K5
+        || `TAISP_WLEN_C3B != 1 || `TAISP_WLEN_C5B != 1) begin
+        $error("taisp_hsa: branch weights (%0d, %0d) are not %0d maps x %0dx%0d / %0dx%0d kernels and a bias",
+               `TAISP_WLEN_C3, `TAISP_WLEN_C5, NPOOL, K3, K3, K5, K5);
+        $finish;
+    end
+    if (K3 > K5 || K3 % 2 != 1 || K5 % 2 != 1) begin
+        $error("taisp_hsa: kernels %0d and %0d must be odd, the first not larger", K3, K5);
         $finish;
     end
 end
@@ -126,11 +150,11 @@ always @(posedge clk) begin
     end
 end
 
-// ------------------------------------------------------------------ 5x5 window of the pooled map
+// ------------------------------------------------------------------ K5 x K5 window of the pooled map
 wire w_push, w_sof, w_inframe, w_eol, w_last;
-wire [25*2*PW-1:0] win;
+wire [K5*K5*NPOOL*PW-1:0] win;
 wire [3*GW-1:0] w_xg;
-taisp_window #(.K(5), .DW(2*PW), .AW(3*GW), .MAX_W(MAX_W), .CW(CW))
+taisp_window #(.K(K5), .DW(NPOOL*PW), .AW(3*GW), .MAX_W(MAX_W), .CW(CW))
 u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
        .in_push(h0_push), .in_sof(h0_sof), .in_data(h0_pool), .in_aux(h0_xg),
        .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
@@ -141,21 +165,21 @@ reg signed [C3W-1:0] s3;
 reg signed [C5W-1:0] s5;
 integer ch, dy, dx;
 always @* begin
-    s3 = {{(C3W-B3W){wb3[18*WGT + B3W - 1]}}, wb3[18*WGT +: B3W]};
+    s3 = {{(C3W-B3W){wb3[`TAISP_WLEN_C3*WGT + B3W - 1]}}, wb3[`TAISP_WLEN_C3*WGT +: B3W]};
     s3 = s3 <<< `TAISP_HSA_POOL_F;
-    s5 = {{(C5W-B5W){wb5[50*WGT + B5W - 1]}}, wb5[50*WGT +: B5W]};
+    s5 = {{(C5W-B5W){wb5[`TAISP_WLEN_C5*WGT + B5W - 1]}}, wb5[`TAISP_WLEN_C5*WGT +: B5W]};
     s5 = s5 <<< `TAISP_HSA_POOL_F;
-    for (ch = 0; ch < 2; ch = ch + 1) begin
-        for (dy = 0; dy < 3; dy = dy + 1) begin
-            for (dx = 0; dx < 3; dx = dx + 1) begin
-                s3 = s3 + $signed(wb3[(ch*9 + dy*3 + dx)*WGT +: B3W])
-                        * $signed({1'b0, win[((dy+1)*5 + dx + 1)*2*PW + ch*PW +: PW]});
+    for (ch = 0; ch < NPOOL; ch = ch + 1) begin
+        for (dy = 0; dy < K3; dy = dy + 1) begin
+            for (dx = 0; dx < K3; dx = dx + 1) begin
+                s3 = s3 + $signed(wb3[(ch*K3*K3 + dy*K3 + dx)*WGT +: B3W])
+                        * $signed({1'b0, win[((dy+O3)*K5 + dx + O3)*NPOOL*PW + ch*PW +: PW]});
             end
         end
-        for (dy = 0; dy < 5; dy = dy + 1) begin
-            for (dx = 0; dx < 5; dx = dx + 1) begin
-                s5 = s5 + $signed(wb5[(ch*25 + dy*5 + dx)*WGT +: B5W])
-                        * $signed({1'b0, win[(dy*5 + dx)*2*PW + ch*PW +: PW]});
+        for (dy = 0; dy < K5; dy = dy + 1) begin
+            for (dx = 0; dx < K5; dx = dx + 1) begin
+                s5 = s5 + $signed(wb5[(ch*K5*K5 + dy*K5 + dx)*WGT +: B5W])
+                        * $signed({1'b0, win[(dy*K5 + dx)*NPOOL*PW + ch*PW +: PW]});
             end
         end
     end
@@ -200,21 +224,13 @@ end
 
 // ------------------------------------------------------------------ h3..h5: sigmoid tables
 wire [MW-1:0] m3, m5;
-taisp_table #(.N(`TAISP_TAB_SIGMOID_N), .IN_W(`TAISP_TAB_SIGMOID_IN_W), .IN_S(`TAISP_TAB_SIGMOID_IN_S),
-              .OUT_W(`TAISP_TAB_SIGMOID_OUT_W), .OUT_S(`TAISP_TAB_SIGMOID_OUT_S), .SEG(`TAISP_TAB_SIGMOID_SEG),
-              .PARAM(`TAISP_TAB_SIGMOID_PARAM), .PWL(`TAISP_TAB_SIGMOID_PWL), .RND(`TAISP_TAB_SIGMOID_RND),
-              .ZCHK(`TAISP_TAB_SIGMOID_ZCHK), .ZVAL(`TAISP_TAB_SIGMOID_ZVAL), .NSIDE(`TAISP_TAB_SIGMOID_NSIDE),
-              .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
 u_sig3 (.clk(clk), .ce(ce), .in(h2_z3), .out(m3));
-taisp_table #(.N(`TAISP_TAB_SIGMOID_N), .IN_W(`TAISP_TAB_SIGMOID_IN_W), .IN_S(`TAISP_TAB_SIGMOID_IN_S),
-              .OUT_W(`TAISP_TAB_SIGMOID_OUT_W), .OUT_S(`TAISP_TAB_SIGMOID_OUT_S), .SEG(`TAISP_TAB_SIGMOID_SEG),
-              .PARAM(`TAISP_TAB_SIGMOID_PARAM), .PWL(`TAISP_TAB_SIGMOID_PWL), .RND(`TAISP_TAB_SIGMOID_RND),
-              .ZCHK(`TAISP_TAB_SIGMOID_ZCHK), .ZVAL(`TAISP_TAB_SIGMOID_ZVAL), .NSIDE(`TAISP_TAB_SIGMOID_NSIDE),
-              .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
 u_sig5 (.clk(clk), .ce(ce), .in(h2_z5), .out(m5));
 
 // ------------------------------------------------------------------ side band along h1..h7
-// {push, sof, inframe, eol, last} of the window; h1..h5 (5 stages) reach the A stage h6
+// {push, sof, inframe, eol, last} of the window; h1, h2 and the tables (2 + TL stages) reach the A stage h6
 wire [4:0] sb_w = {w_push, w_sof, w_inframe, w_eol, w_last};
 wire [4:0] sb_h1, sb_h6, sb_h7;
 taisp_delay #(.DW(5), .N(1), .RESET(1)) u_sb_h1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_h1));

@@ -2,10 +2,10 @@
 //
 // From the frame statistics (sums of x, x^2, xg and the logits, and the pixel count) it
 // computes, bit for bit as glc_params / hsa_gate / rgfc_params:
-//   alpha (3)  = rq(softplus(z_glc) + 1)          z_glc from the GLC MLP on [mean, var]
-//   gate  (2)  = [g0, one - g0], g0 = rq(sigmoid(rq(l0 - l1)))  from the gate layer on d
-//   w (16)     = rq(w_min + (w_max - w_min) * sigmoid(z_rgfc))  from the weight MLP on p
-//   inv_w (16) = reciprocal(w)
+//   alpha (per channel) = rq(softplus(z_glc) + 1)  z_glc from the GLC MLP on [mean, var]
+//   gate  (2)           = [g0, one - g0], g0 = rq(sigmoid(rq(l0 - l1)))  from the gate layer on d
+//   w (per region)      = rq(w_min + (w_max - w_min) * sigmoid(z_rgfc))  from the weight MLP on p
+//   inv_w (per region)  = reciprocal(w)
 // or, with use_defaults, default_params: alpha = def_alpha, gate = [def_gate0, one - def_gate0],
 // w = rq((w_min + w_max) / 2), inv_w = reciprocal(w).
 //
@@ -18,7 +18,8 @@
 //   * one taisp_table each for softplus, sigmoid and reciprocal;
 //   * taisp_rq for every requantization, with the modes of its config entry.
 // Every intermediate register is exact (widths derived from the generated defines and
-// checked at elaboration). The outputs change together in the cycle done pulses.
+// checked at elaboration). Channel and region counts and the layer shapes come from
+// taisp_regmap.vh (TAISP_N_CHANNELS, TAISP_N_REGIONS, TAISP_WLEN_*). The outputs change together in the cycle done pulses.
 
 `resetall
 `timescale 1ns / 1ps
@@ -26,6 +27,7 @@
 
 `include "taisp_config.vh"
 `include "taisp_regmap.vh"
+`include "taisp_defs.vh"
 
 // sign- (S != 0) or zero-extend the FROM-bit vector V to TO > FROM bits
 `define TAISP_PRM_SX(TO, FROM, S, V) {{((TO)-(FROM)){((S) != 0) & V[(FROM)-1]}}, V}
@@ -35,47 +37,47 @@ module taisp_params #
     // folder of the generated table memories (tab_<name>.hex)
     parameter MEM_DIR = ".",
     // width of the weight address (2**WADDR_W >= `TAISP_NWEIGHTS, checked)
-    parameter WADDR_W = 12
+    parameter WADDR_W = 12,
+    // width of the pixel count n_pix: frames of fewer than 2**NPIX_W pixels
+    parameter NPIX_W = 24
 )
 (
     input  wire clk,
     input  wire rst,                 // synchronous, active high
     input  wire start,               // pulse: compute from the statistics below (ignored while busy)
     input  wire use_defaults,        // sampled with start: compute the defaults instead of using the statistics
-    input  wire [23:0] n_pix,        // pixels of the frame (W*H, >= 1, < 2^24)
-    input  wire [3*`TAISP_GLC_SUM_W-1:0]   x_sum,     // glc.sum raw per channel (R,G,B), unsigned
-    input  wire [3*`TAISP_GLC_SUMSQ_W-1:0] x_sumsq,   // glc.sumsq raw, unsigned
-    input  wire [3*`TAISP_HSA_DSUM_W-1:0]  xg_sum,    // hsa.dsum raw, unsigned
-    input  wire [16*`TAISP_RGFC_LSUM_W-1:0] logit_sum, // rgfc.lsum raw, signed two's complement
-    input  wire [3*`TAISP_GLC_ALPHA_W-1:0] def_alpha, // default alpha per channel (glc.alpha raw)
+    input  wire [NPIX_W-1:0] n_pix,  // pixels of the frame (W*H, >= 1, < 2^NPIX_W)
+    input  wire [`TAISP_N_CHANNELS*`TAISP_GLC_SUM_W-1:0]   x_sum,     // glc.sum raw per channel (R,G,B), unsigned
+    input  wire [`TAISP_N_CHANNELS*`TAISP_GLC_SUMSQ_W-1:0] x_sumsq,   // glc.sumsq raw, unsigned
+    input  wire [`TAISP_N_CHANNELS*`TAISP_HSA_DSUM_W-1:0]  xg_sum,    // hsa.dsum raw, unsigned
+    input  wire [`TAISP_N_REGIONS*`TAISP_RGFC_LSUM_W-1:0]  logit_sum, // rgfc.lsum raw, signed two's complement
+    input  wire [`TAISP_N_CHANNELS*`TAISP_GLC_ALPHA_W-1:0] def_alpha, // default alpha per channel (glc.alpha raw)
     input  wire [`TAISP_HSA_GATE_W-1:0]    def_gate0, // default gate_0 (hsa.gate raw); gate_1 = one - gate_0
     // weight memory read port: synchronous RAM, data valid the cycle after the address
     output reg  [WADDR_W-1:0] wt_addr,  // index into the flat weight image (TAISP_WOFF_* defines)
     input  wire [`TAISP_WGT_W-1:0] wt_data,  // raw value of its entry, two's complement in the low bits
     output wire busy,
     output reg  done,                // one-cycle pulse when the outputs below have been updated
-    output reg  [3*`TAISP_GLC_ALPHA_W-1:0] alpha,
-    output reg  [2*`TAISP_HSA_GATE_W-1:0]  gate,
-    output reg  [16*`TAISP_RGFC_W_W-1:0]   w,
-    output reg  [16*`TAISP_RGFC_INV_W_W-1:0] inv_w
+    output reg  [`TAISP_N_CHANNELS*`TAISP_GLC_ALPHA_W-1:0]  alpha,
+    output reg  [2*`TAISP_HSA_GATE_W-1:0]                   gate,
+    output reg  [`TAISP_N_REGIONS*`TAISP_RGFC_W_W-1:0]      w,
+    output reg  [`TAISP_N_REGIONS*`TAISP_RGFC_INV_W_W-1:0]  inv_w
 );
 
 // ============================================================================ sizes
-// colour channels and regions (fixed by the port list; checked against the weight layout)
-localparam NCH = 3;
-localparam NREG = 16;
-// width of n_pix
-localparam NPIX_W = 24;
+// colour channels and regions of the model (taisp_regmap.vh; checked against the weight layout)
+localparam NCH = `TAISP_N_CHANNELS;
+localparam NREG = `TAISP_N_REGIONS;
 
-// layer shapes from the weight layout (counts of the flat image's tensors)
-localparam GLC_NH = `TAISP_WOFF_W2 - `TAISP_WOFF_B1;                 // glc hidden units (b1)
-localparam GLC_NIN = (`TAISP_WOFF_B1 - `TAISP_WOFF_W1) / GLC_NH;     // glc inputs (mean, var)
-localparam GLC_NOUT = `TAISP_WOFF_C3 - `TAISP_WOFF_B2;               // glc outputs (b2)
-localparam HSA_NOUT = `TAISP_WOFF_WM - `TAISP_WOFF_BG;               // gate logits (bg)
-localparam HSA_NIN = (`TAISP_WOFF_BG - `TAISP_WOFF_WG) / HSA_NOUT;   // gate inputs (d)
-localparam RGFC_NH = `TAISP_WOFF_W4 - `TAISP_WOFF_B3;                // rgfc hidden units (b3)
-localparam RGFC_NIN = (`TAISP_WOFF_B3 - `TAISP_WOFF_W3) / RGFC_NH;   // rgfc inputs (p)
-localparam RGFC_NOUT = `TAISP_WOFF_W_MIN - `TAISP_WOFF_B4;           // rgfc outputs (b4)
+// layer shapes from the weight layout (word counts of the flat image's tensors)
+localparam GLC_NH = `TAISP_WLEN_B1;                 // glc hidden units (b1)
+localparam GLC_NIN = `TAISP_WLEN_W1 / GLC_NH;       // glc inputs (mean, var)
+localparam GLC_NOUT = `TAISP_WLEN_B2;               // glc outputs (b2)
+localparam HSA_NOUT = `TAISP_WLEN_BG;               // gate logits (bg)
+localparam HSA_NIN = `TAISP_WLEN_WG / HSA_NOUT;     // gate inputs (d)
+localparam RGFC_NH = `TAISP_WLEN_B3;                // rgfc hidden units (b3)
+localparam RGFC_NIN = `TAISP_WLEN_W3 / RGFC_NH;     // rgfc inputs (p)
+localparam RGFC_NOUT = `TAISP_WLEN_B4;              // rgfc outputs (b4)
 // hidden vector length (shared by the two MLPs)
 localparam NH = GLC_NH > RGFC_NH ? GLC_NH : RGFC_NH;
 
@@ -200,7 +202,7 @@ localparam [GATE_W-1:0] GATE_ONE = (`TAISP_HSA_GATE_F < GATE_MAXB) ?
                                    ({{(GATE_W-1){1'b0}}, 1'b1} << `TAISP_HSA_GATE_F) : GATE_MAX;
 
 // pipeline depth of taisp_table (its LATENCY)
-localparam TAB_LAT = 3;
+localparam TAB_LAT = `TAISP_TABLE_LATENCY;
 
 // ---------------------------------------------------------------- elaboration checks
 initial begin
@@ -208,20 +210,25 @@ initial begin
         $error("taisp_params: WADDR_W %0d cannot address %0d weights", WADDR_W, `TAISP_NWEIGHTS);
         $finish;
     end
-    if (GLC_NIN != 2 * NCH || GLC_NOUT != NCH || GLC_NIN * GLC_NH != `TAISP_WOFF_B1 - `TAISP_WOFF_W1 ||
-        GLC_NOUT * GLC_NH != `TAISP_WOFF_B2 - `TAISP_WOFF_W2) begin
+    if (GLC_NIN != 2 * NCH || GLC_NOUT != NCH || GLC_NIN * GLC_NH != `TAISP_WLEN_W1 ||
+        GLC_NOUT * GLC_NH != `TAISP_WLEN_W2) begin
         $error("taisp_params: glc MLP layout (%0d -> %0d -> %0d) does not match %0d channels",
                GLC_NIN, GLC_NH, GLC_NOUT, NCH);
         $finish;
     end
-    if (HSA_NIN != NCH || HSA_NOUT != 2 || HSA_NIN * HSA_NOUT != `TAISP_WOFF_BG - `TAISP_WOFF_WG) begin
+    // the gate is the sigmoid of the difference of two logits
+    if (HSA_NIN != NCH || HSA_NOUT != 2 || HSA_NOUT != `TAISP_HSA_N_GATE || HSA_NIN * HSA_NOUT != `TAISP_WLEN_WG) begin
         $error("taisp_params: gate layer layout (%0d -> %0d) is not %0d -> 2", HSA_NIN, HSA_NOUT, NCH);
         $finish;
     end
-    if (RGFC_NIN != NREG || RGFC_NOUT != NREG || RGFC_NIN * RGFC_NH != `TAISP_WOFF_B3 - `TAISP_WOFF_W3 ||
-        RGFC_NOUT * RGFC_NH != `TAISP_WOFF_B4 - `TAISP_WOFF_W4 || `TAISP_WOFF_W_MAX != `TAISP_WOFF_W_MIN + 1) begin
+    if (RGFC_NIN != NREG || RGFC_NOUT != NREG || RGFC_NIN * RGFC_NH != `TAISP_WLEN_W3 ||
+        RGFC_NOUT * RGFC_NH != `TAISP_WLEN_W4 || `TAISP_WLEN_W_MIN != 1 || `TAISP_WLEN_W_MAX != 1) begin
         $error("taisp_params: rgfc MLP layout (%0d -> %0d -> %0d) does not match %0d regions",
                RGFC_NIN, RGFC_NH, RGFC_NOUT, NREG);
+        $finish;
+    end
+    if (TAB_LAT < 1 || TAB_LAT > CMAX) begin
+        $error("taisp_params: table latency %0d does not fit the wait counter", TAB_LAT);
         $finish;
     end
     if (SH_GL1 < 0 || SH_GL2 < 0 || SH_HG < 0 || SH_RL3 < 0 || SH_RL4 < 0) begin
@@ -626,29 +633,14 @@ wire [SG_W-1:0]  sg_out;
 reg  [WO_W-1:0]  rc_in;
 wire [INV_W-1:0] rc_out;
 
-taisp_table #(
-    .N(`TAISP_TAB_SOFTPLUS_N), .IN_W(`TAISP_TAB_SOFTPLUS_IN_W), .IN_S(`TAISP_TAB_SOFTPLUS_IN_S),
-    .OUT_W(`TAISP_TAB_SOFTPLUS_OUT_W), .OUT_S(`TAISP_TAB_SOFTPLUS_OUT_S), .SEG(`TAISP_TAB_SOFTPLUS_SEG),
-    .PARAM(`TAISP_TAB_SOFTPLUS_PARAM), .PWL(`TAISP_TAB_SOFTPLUS_PWL), .RND(`TAISP_TAB_SOFTPLUS_RND),
-    .ZCHK(`TAISP_TAB_SOFTPLUS_ZCHK), .ZVAL(`TAISP_TAB_SOFTPLUS_ZVAL), .NSIDE(`TAISP_TAB_SOFTPLUS_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_softplus.hex"})
-) u_softplus (.clk(clk), .ce(1'b1), .in(sp_in), .out(sp_out));
+taisp_table #(`TAISP_TAB_SOFTPLUS_PARAMS, .INIT_FILE({MEM_DIR, "/tab_softplus.hex"}))
+u_softplus (.clk(clk), .ce(1'b1), .in(sp_in), .out(sp_out));
 
-taisp_table #(
-    .N(`TAISP_TAB_SIGMOID_N), .IN_W(`TAISP_TAB_SIGMOID_IN_W), .IN_S(`TAISP_TAB_SIGMOID_IN_S),
-    .OUT_W(`TAISP_TAB_SIGMOID_OUT_W), .OUT_S(`TAISP_TAB_SIGMOID_OUT_S), .SEG(`TAISP_TAB_SIGMOID_SEG),
-    .PARAM(`TAISP_TAB_SIGMOID_PARAM), .PWL(`TAISP_TAB_SIGMOID_PWL), .RND(`TAISP_TAB_SIGMOID_RND),
-    .ZCHK(`TAISP_TAB_SIGMOID_ZCHK), .ZVAL(`TAISP_TAB_SIGMOID_ZVAL), .NSIDE(`TAISP_TAB_SIGMOID_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"})
-) u_sigmoid (.clk(clk), .ce(1'b1), .in(sg_in), .out(sg_out));
+taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+u_sigmoid (.clk(clk), .ce(1'b1), .in(sg_in), .out(sg_out));
 
-taisp_table #(
-    .N(`TAISP_TAB_RECIPROCAL_N), .IN_W(`TAISP_TAB_RECIPROCAL_IN_W), .IN_S(`TAISP_TAB_RECIPROCAL_IN_S),
-    .OUT_W(`TAISP_TAB_RECIPROCAL_OUT_W), .OUT_S(`TAISP_TAB_RECIPROCAL_OUT_S), .SEG(`TAISP_TAB_RECIPROCAL_SEG),
-    .PARAM(`TAISP_TAB_RECIPROCAL_PARAM), .PWL(`TAISP_TAB_RECIPROCAL_PWL), .RND(`TAISP_TAB_RECIPROCAL_RND),
-    .ZCHK(`TAISP_TAB_RECIPROCAL_ZCHK), .ZVAL(`TAISP_TAB_RECIPROCAL_ZVAL), .NSIDE(`TAISP_TAB_RECIPROCAL_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"})
-) u_recip (.clk(clk), .ce(1'b1), .in(rc_in), .out(rc_out));
+taisp_table #(`TAISP_TAB_RECIPROCAL_PARAMS, .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"}))
+u_recip (.clk(clk), .ce(1'b1), .in(rc_in), .out(rc_out));
 
 // alpha = rq(softplus + 1)
 wire signed [AX_W-1:0] alpha_x = `TAISP_PRM_SX(AX_W, SP_W, `TAISP_TAB_SOFTPLUS_OUT_S, sp_out)

@@ -1,10 +1,12 @@
-// TA-ISP RGFC stage: the 16 mask logits (3x3 convolution of xs over a zero-padded window),
+// TA-ISP RGFC stage: the mask logits, one per region (3x3 convolution of xs over a zero-padded window),
 // the hard region k* = argmax (ties to the lowest index), y = xs^(1/w_k*) =
 // exp2(log2(xs) * inv_w[k*]) through the log2 and exp2 tables, out = round(clamp(y) * 255);
 // and the exact frame sums of each logit the next frame's w needs.
 // The twin of fixedpoint/rgfc.py. inv_w is taken from inv_w_next when the frame's first
 // pixel reaches the power stage. The caller follows the frame with W + 1 (and more) flush
-// pushes; only windows centred inside the frame come out (out_valid).
+// pushes; only windows centred inside the frame come out (out_valid). The region count, the
+// kernel size and the mask-head weight counts come from taisp_regmap.vh (TAISP_N_REGIONS,
+// TAISP_RGFC_K, TAISP_WLEN_WM/BM).
 
 `resetall
 `timescale 1ns / 1ps
@@ -12,6 +14,7 @@
 
 `include "taisp_config.vh"
 `include "taisp_regmap.vh"
+`include "taisp_defs.vh"
 
 module taisp_rgfc #
 (
@@ -35,9 +38,9 @@ module taisp_rgfc #
     input  wire                          in_sof,
     input  wire [3*`TAISP_HSA_XS_W-1:0]  in_xs,
 
-    input  wire [16*`TAISP_RGFC_INV_W_W-1:0] inv_w_next,
-    // mask head: 432 weights (region, channel, row, column) then 16 biases
-    input  wire [448*`TAISP_WGT_W-1:0]   wm,
+    input  wire [`TAISP_N_REGIONS*`TAISP_RGFC_INV_W_W-1:0] inv_w_next,
+    // mask head: TAISP_WLEN_WM weights (region, channel, row, column) then TAISP_WLEN_BM biases
+    input  wire [(`TAISP_WLEN_WM+`TAISP_WLEN_BM)*`TAISP_WGT_W-1:0] wm,
 
     output wire                          out_valid,
     output wire                          out_sof,
@@ -46,15 +49,15 @@ module taisp_rgfc #
     // R, G, B (element 0 in the low bits)
     output reg  [3*`TAISP_RGFC_OUT_W-1:0] out_rgb,
     // the region index of the pixel at the output
-    output wire [3:0]                    out_index,
+    output wire [$clog2(`TAISP_N_REGIONS)-1:0] out_index,
 
     // exact frame sums of each logit (signed) since the frame's first window
-    output reg  [16*(`TAISP_RGFC_LOGITS_W+CNT_W)-1:0] sum_logits,
+    output reg  [`TAISP_N_REGIONS*(`TAISP_RGFC_LOGITS_W+CNT_W)-1:0] sum_logits,
     // pulse: the frame's last logits have been added
     output reg                           sums_done,
     // values saturated this cycle: acc, logits, e, out
-    output reg  [4:0]                    ovf_acc,
-    output reg  [4:0]                    ovf_logits,
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_acc,
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_logits,
     output reg  [1:0]                    ovf_e,
     output reg  [1:0]                    ovf_out
 );
@@ -70,13 +73,24 @@ localparam L2W = `TAISP_RGFC_LOG2_W;
 localparam EW = `TAISP_RGFC_E_W;
 localparam YW = `TAISP_RGFC_Y_W;
 localparam OW = `TAISP_RGFC_OUT_W;
-// exact logit sums: 27 products and the bias
-localparam CVW = XSW + WMW + 1 + 6;
+// regions, the width of a region index and of a count of regions
+localparam NREG = `TAISP_N_REGIONS;
+localparam IXW = $clog2(NREG);
+localparam PCW = $clog2(NREG + 1);
+// mask head: input channels (the three of xs), kernel size, weights per region
+localparam NCH = `TAISP_N_CHANNELS;
+localparam K = `TAISP_RGFC_K;
+localparam WPR = `TAISP_WLEN_WM / NREG;
+// exact logit sums: WPR products and the bias, a margin bit
+localparam CVW = XSW + WMW + 1 + $clog2(WPR + 1) + 1;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
 localparam YXW = YW + 10;
 // latency of a table
-localparam TL = 3;
+localparam TL = `TAISP_TABLE_LATENCY;
+// stages of the logit path up to the region index (r1 sums, r2 logits, r3 argmax): the log2
+// table, started with the window, runs alongside them
+localparam LOGIT_STAGES = 3;
 
 initial begin
     if (`TAISP_HSA_XS_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
@@ -87,46 +101,52 @@ initial begin
         $error("taisp_rgfc: mask-head weights wider than a weight word");
         $finish;
     end
-    if (TL != 3) begin
-        $error("taisp_rgfc: the pipeline assumes tables of latency 3");
+    if (TL != LOGIT_STAGES) begin
+        $error("taisp_rgfc: table latency %0d differs from the %0d logit stages the log2 table runs alongside",
+               TL, LOGIT_STAGES);
+        $finish;
+    end
+    if (NREG < 2 || NCH != 3 || K % 2 != 1 || `TAISP_WLEN_WM != NREG * NCH * K * K || `TAISP_WLEN_BM != NREG) begin
+        $error("taisp_rgfc: mask head (%0d + %0d weights) is not %0d regions x 3 channels x %0dx%0d and a bias each",
+               `TAISP_WLEN_WM, `TAISP_WLEN_BM, NREG, K, K);
         $finish;
     end
 end
 
-// ------------------------------------------------------------------ 3x3 window of xs
+// ------------------------------------------------------------------ K x K window of xs
 wire w_push, w_sof, w_inframe, w_eol, w_last;
-wire [9*3*XSW-1:0] win;
+wire [K*K*3*XSW-1:0] win;
 /* verilator lint_off UNUSEDSIGNAL */
 wire w_aux;
 /* verilator lint_on UNUSEDSIGNAL */
-taisp_window #(.K(3), .DW(3*XSW), .AW(1), .MAX_W(MAX_W), .CW(CW))
+taisp_window #(.K(K), .DW(3*XSW), .AW(1), .MAX_W(MAX_W), .CW(CW))
 u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
        .in_push(in_push), .in_sof(in_sof), .in_data(in_xs), .in_aux(1'b0),
        .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
        .out_win(win), .out_aux(w_aux));
-wire [3*XSW-1:0] xs_c = win[4*3*XSW +: 3*XSW];
+wire [3*XSW-1:0] xs_c = win[((K*K-1)/2)*3*XSW +: 3*XSW];
 
 // side band {push&inframe, sof, eol, last} along the pipeline
 wire [3:0] sb_w = {w_push & w_inframe, w_sof, w_eol, w_last};
 wire [3:0] sb_r1, sb_r3, sb_r7, sb_out;
 taisp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
-taisp_delay #(.DW(4), .N(2), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
-taisp_delay #(.DW(4), .N(4), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
+taisp_delay #(.DW(4), .N(LOGIT_STAGES - 1), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
+taisp_delay #(.DW(4), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
 taisp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
 
 // ------------------------------------------------------------------ r1: logits, exact
-reg signed [16*CVW-1:0] conv;
+reg signed [NREG*CVW-1:0] conv;
 reg signed [CVW-1:0] t;
 integer o, c, dy, dx;
 always @* begin
-    for (o = 0; o < 16; o = o + 1) begin
-        t = {{(CVW-WMW){wm[(432 + o)*WGT + WMW - 1]}}, wm[(432 + o)*WGT +: WMW]};
+    for (o = 0; o < NREG; o = o + 1) begin
+        t = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + o)*WGT + WMW - 1]}}, wm[(`TAISP_WLEN_WM + o)*WGT +: WMW]};
         t = t <<< `TAISP_HSA_XS_F;
         for (c = 0; c < 3; c = c + 1) begin
-            for (dy = 0; dy < 3; dy = dy + 1) begin
-                for (dx = 0; dx < 3; dx = dx + 1) begin
-                    t = t + $signed(wm[(o*27 + c*9 + dy*3 + dx)*WGT +: WMW])
-                          * $signed({1'b0, win[(dy*3 + dx)*3*XSW + c*XSW +: XSW]});
+            for (dy = 0; dy < K; dy = dy + 1) begin
+                for (dx = 0; dx < K; dx = dx + 1) begin
+                    t = t + $signed(wm[(o*WPR + c*K*K + dy*K + dx)*WGT +: WMW])
+                          * $signed({1'b0, win[(dy*K + dx)*3*XSW + c*XSW +: XSW]});
                 end
             end
         end
@@ -134,7 +154,7 @@ always @* begin
     end
 end
 
-reg [16*CVW-1:0] r1_conv;
+reg [NREG*CVW-1:0] r1_conv;
 always @(posedge clk) begin
     if (ce) begin
         r1_conv <= conv;
@@ -142,11 +162,11 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ r2: into rgfc.acc, then rgfc.logits
-wire [16*LGW-1:0] lg;
-wire [15:0] oacc, olg;
+wire [NREG*LGW-1:0] lg;
+wire [NREG-1:0] oacc, olg;
 genvar g;
 generate
-for (g = 0; g < 16; g = g + 1) begin : g_lg
+for (g = 0; g < NREG; g = g + 1) begin : g_lg
     wire [ACW-1:0] acc;
     taisp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), .OUT_W(ACW), .OUT_F(`TAISP_RGFC_ACC_F),
                .OUT_S(`TAISP_RGFC_ACC_S), .RND(`TAISP_RGFC_ACC_RND), .OVF(`TAISP_RGFC_ACC_OVF))
@@ -157,18 +177,19 @@ for (g = 0; g < 16; g = g + 1) begin : g_lg
 end
 endgenerate
 
-function [4:0] popcount16;
-    input [15:0] v;
+// number of ones among the NREG flags
+function [PCW-1:0] popcount;
+    input [NREG-1:0] v;
     integer n;
     begin
-        popcount16 = 5'd0;
-        for (n = 0; n < 16; n = n + 1) begin
-            popcount16 = popcount16 + {4'd0, v[n]};
+        popcount = {PCW{1'b0}};
+        for (n = 0; n < NREG; n = n + 1) begin
+            popcount = popcount + {{(PCW-1){1'b0}}, v[n]};
         end
     end
 endfunction
 
-reg [16*LGW-1:0] r2_lg;
+reg [NREG*LGW-1:0] r2_lg;
 integer k;
 always @(posedge clk) begin
     if (rst) begin
@@ -178,10 +199,10 @@ always @(posedge clk) begin
     end
     if (ce) begin
         r2_lg <= lg;
-        ovf_acc <= sb_r1[3] ? popcount16(oacc) : 5'd0;
-        ovf_logits <= sb_r1[3] ? popcount16(olg) : 5'd0;
+        ovf_acc <= sb_r1[3] ? popcount(oacc) : {PCW{1'b0}};
+        ovf_logits <= sb_r1[3] ? popcount(olg) : {PCW{1'b0}};
         if (sb_r1[3]) begin
-            for (k = 0; k < 16; k = k + 1) begin
+            for (k = 0; k < NREG; k = k + 1) begin
                 sum_logits[k*LSW +: LSW] <= (sb_r1[2] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
                     + {{(LSW-LGW){(`TAISP_RGFC_LOGITS_S != 0) & lg[k*LGW + LGW - 1]}}, lg[k*LGW +: LGW]};
             end
@@ -190,21 +211,21 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ r3: argmax, ties to the lowest index
-reg [3:0] amax;
+reg [IXW-1:0] amax;
 reg signed [LGW:0] best, cand;
 always @* begin
-    amax = 4'd0;
+    amax = {IXW{1'b0}};
     best = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[LGW-1], r2_lg[0 +: LGW]};
-    for (k = 1; k < 16; k = k + 1) begin
+    for (k = 1; k < NREG; k = k + 1) begin
         cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[k*LGW + LGW - 1], r2_lg[k*LGW +: LGW]};
         if (cand > best) begin
             best = cand;
-            amax = k[3:0];
+            amax = k[IXW-1:0];
         end
     end
 end
 
-reg [3:0] r3_idx;
+reg [IXW-1:0] r3_idx;
 always @(posedge clk) begin
     if (ce) begin
         r3_idx <= amax;
@@ -215,18 +236,14 @@ end
 wire [3*L2W-1:0] l2;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_log2
-    taisp_table #(.N(`TAISP_TAB_LOG2_N), .IN_W(`TAISP_TAB_LOG2_IN_W), .IN_S(`TAISP_TAB_LOG2_IN_S),
-                  .OUT_W(`TAISP_TAB_LOG2_OUT_W), .OUT_S(`TAISP_TAB_LOG2_OUT_S), .SEG(`TAISP_TAB_LOG2_SEG),
-                  .PARAM(`TAISP_TAB_LOG2_PARAM), .PWL(`TAISP_TAB_LOG2_PWL), .RND(`TAISP_TAB_LOG2_RND),
-                  .ZCHK(`TAISP_TAB_LOG2_ZCHK), .ZVAL(`TAISP_TAB_LOG2_ZVAL), .NSIDE(`TAISP_TAB_LOG2_NSIDE),
-                  .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
+    taisp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
     u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2[g*L2W +: L2W]));
 end
 endgenerate
 
 // ------------------------------------------------------------------ r4: e = log2(xs) * inv_w[k*]
-reg [16*IVW-1:0] inv_w_cur;
-wire [16*IVW-1:0] inv_w = sb_r3[2] ? inv_w_next : inv_w_cur;
+reg [NREG*IVW-1:0] inv_w_cur;
+wire [NREG*IVW-1:0] inv_w = sb_r3[2] ? inv_w_next : inv_w_cur;
 wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
 wire [3*EW-1:0] e_rq;
 wire [2:0] oe;
@@ -254,11 +271,7 @@ end
 wire [3*YW-1:0] y;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_exp2
-    taisp_table #(.N(`TAISP_TAB_EXP2_N), .IN_W(`TAISP_TAB_EXP2_IN_W), .IN_S(`TAISP_TAB_EXP2_IN_S),
-                  .OUT_W(`TAISP_TAB_EXP2_OUT_W), .OUT_S(`TAISP_TAB_EXP2_OUT_S), .SEG(`TAISP_TAB_EXP2_SEG),
-                  .PARAM(`TAISP_TAB_EXP2_PARAM), .PWL(`TAISP_TAB_EXP2_PWL), .RND(`TAISP_TAB_EXP2_RND),
-                  .ZCHK(`TAISP_TAB_EXP2_ZCHK), .ZVAL(`TAISP_TAB_EXP2_ZVAL), .NSIDE(`TAISP_TAB_EXP2_NSIDE),
-                  .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+    taisp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
     u_exp2 (.clk(clk), .ce(ce), .in(r4_e[g*EW +: EW]), .out(y[g*YW +: YW]));
 end
 endgenerate
@@ -277,9 +290,9 @@ for (g = 0; g < 3; g = g + 1) begin : g_out
 end
 endgenerate
 
-// the region index travels with the pixel from r3 to the output (5 more stages)
-wire [3:0] idx_out;
-taisp_delay #(.DW(4), .N(5)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
+// the region index travels with the pixel from r3 to the output (r4, the exp2 table, r8)
+wire [IXW-1:0] idx_out;
+taisp_delay #(.DW(IXW), .N(TL + 2)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
 assign out_index = idx_out;
 
 always @(posedge clk) begin

@@ -2,7 +2,7 @@
 //
 // The Verilog twin of fixedpoint.common.rq / fixedpoint.arith requantize: the value
 // in * 2^-IN_F is rounded into OUT_F fractional bits with rounding mode RND (codes of
-// fixedpoint.arith.Rounding) and then brought into OUT_W bits with overflow mode OVF
+// fixedpoint.arith.Rounding; the increment is taisp_round_inc of taisp_round.vh) and then brought into OUT_W bits with overflow mode OVF
 // (codes of fixedpoint.arith.Overflow). Combinational; the widths and modes come from
 // the generated taisp_config.vh defines at the instantiation.
 
@@ -33,6 +33,9 @@ module taisp_rq #
     // the value saturated or wrapped (counted by the status counters)
     output wire             ovf
 );
+
+// the rounding increment (taisp_round_inc), shared with taisp_table
+`include "taisp_round.vh"
 
 // bits dropped (D > 0) or added (D < 0) by the change of scale
 localparam D = IN_F - OUT_F;
@@ -75,13 +78,7 @@ if (D > 0) begin : g_round
     wire gt = rem > half;
     /* verilator lint_on CMPCONST */
     wire eq = rem == half;
-    wire inc = (RND == 0) ? 1'b0 :
-               (RND == 1) ? (nz & neg) :
-               (RND == 2) ? (gt | eq) :
-               (RND == 3) ? (gt | (eq & neg)) :
-               (RND == 4) ? gt :
-               (RND == 5) ? (gt | (eq & ~neg)) :
-                            (gt | (eq & fl[0]));
+    wire inc = taisp_round_inc(RND, neg, nz, gt, eq, fl[0]);
     assign t = {{(TW-EW){fl[EW-1]}}, fl} + {{(TW-1){1'b0}}, inc};
 end else begin : g_shift
     // D <= 0: exact left shift
@@ -106,5 +103,8 @@ assign out = (OVF == 3) ? tc[OUT_W-1:0] :
              over ? hi[OUT_W-1:0] : under ? lo_eff[OUT_W-1:0] : tc[OUT_W-1:0];
 
 endmodule
+
+// let the next module include the rounding function again (see taisp_round.vh)
+`undef TAISP_ROUND_VH
 
 `resetall

@@ -1,7 +1,7 @@
 // Test wrapper: the five function tables of a quantization config (softplus, sigmoid,
-// reciprocal, log2, exp2), each a taisp_table with its generated TAISP_TAB_<NAME>_* defines
-// and entries from MEM_DIR/tab_<name>.hex. One input and one output port per table; all
-// share the clock and the clock enable.
+// reciprocal, log2, exp2), each a taisp_table with its generated parameter list
+// TAISP_TAB_<NAME>_PARAMS and entries from MEM_DIR/tab_<name>.hex. One input and one output
+// port per table; all share the clock and the clock enable.
 
 `resetall
 `timescale 1ns / 1ps
@@ -29,45 +29,20 @@ module taisp_table_bank #
     output wire [`TAISP_TAB_EXP2_OUT_W-1:0]       out_exp2
 );
 
-taisp_table #(
-    .N(`TAISP_TAB_SOFTPLUS_N), .IN_W(`TAISP_TAB_SOFTPLUS_IN_W), .IN_S(`TAISP_TAB_SOFTPLUS_IN_S),
-    .OUT_W(`TAISP_TAB_SOFTPLUS_OUT_W), .OUT_S(`TAISP_TAB_SOFTPLUS_OUT_S), .SEG(`TAISP_TAB_SOFTPLUS_SEG),
-    .PARAM(`TAISP_TAB_SOFTPLUS_PARAM), .PWL(`TAISP_TAB_SOFTPLUS_PWL), .RND(`TAISP_TAB_SOFTPLUS_RND),
-    .ZCHK(`TAISP_TAB_SOFTPLUS_ZCHK), .ZVAL(`TAISP_TAB_SOFTPLUS_ZVAL), .NSIDE(`TAISP_TAB_SOFTPLUS_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_softplus.hex"})
-) u_softplus (.clk(clk), .ce(ce), .in(in_softplus), .out(out_softplus));
+taisp_table #(`TAISP_TAB_SOFTPLUS_PARAMS, .INIT_FILE({MEM_DIR, "/tab_softplus.hex"}))
+u_softplus (.clk(clk), .ce(ce), .in(in_softplus), .out(out_softplus));
 
-taisp_table #(
-    .N(`TAISP_TAB_SIGMOID_N), .IN_W(`TAISP_TAB_SIGMOID_IN_W), .IN_S(`TAISP_TAB_SIGMOID_IN_S),
-    .OUT_W(`TAISP_TAB_SIGMOID_OUT_W), .OUT_S(`TAISP_TAB_SIGMOID_OUT_S), .SEG(`TAISP_TAB_SIGMOID_SEG),
-    .PARAM(`TAISP_TAB_SIGMOID_PARAM), .PWL(`TAISP_TAB_SIGMOID_PWL), .RND(`TAISP_TAB_SIGMOID_RND),
-    .ZCHK(`TAISP_TAB_SIGMOID_ZCHK), .ZVAL(`TAISP_TAB_SIGMOID_ZVAL), .NSIDE(`TAISP_TAB_SIGMOID_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"})
-) u_sigmoid (.clk(clk), .ce(ce), .in(in_sigmoid), .out(out_sigmoid));
+taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+u_sigmoid (.clk(clk), .ce(ce), .in(in_sigmoid), .out(out_sigmoid));
 
-taisp_table #(
-    .N(`TAISP_TAB_RECIPROCAL_N), .IN_W(`TAISP_TAB_RECIPROCAL_IN_W), .IN_S(`TAISP_TAB_RECIPROCAL_IN_S),
-    .OUT_W(`TAISP_TAB_RECIPROCAL_OUT_W), .OUT_S(`TAISP_TAB_RECIPROCAL_OUT_S), .SEG(`TAISP_TAB_RECIPROCAL_SEG),
-    .PARAM(`TAISP_TAB_RECIPROCAL_PARAM), .PWL(`TAISP_TAB_RECIPROCAL_PWL), .RND(`TAISP_TAB_RECIPROCAL_RND),
-    .ZCHK(`TAISP_TAB_RECIPROCAL_ZCHK), .ZVAL(`TAISP_TAB_RECIPROCAL_ZVAL), .NSIDE(`TAISP_TAB_RECIPROCAL_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"})
-) u_reciprocal (.clk(clk), .ce(ce), .in(in_reciprocal), .out(out_reciprocal));
+taisp_table #(`TAISP_TAB_RECIPROCAL_PARAMS, .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"}))
+u_reciprocal (.clk(clk), .ce(ce), .in(in_reciprocal), .out(out_reciprocal));
 
-taisp_table #(
-    .N(`TAISP_TAB_LOG2_N), .IN_W(`TAISP_TAB_LOG2_IN_W), .IN_S(`TAISP_TAB_LOG2_IN_S),
-    .OUT_W(`TAISP_TAB_LOG2_OUT_W), .OUT_S(`TAISP_TAB_LOG2_OUT_S), .SEG(`TAISP_TAB_LOG2_SEG),
-    .PARAM(`TAISP_TAB_LOG2_PARAM), .PWL(`TAISP_TAB_LOG2_PWL), .RND(`TAISP_TAB_LOG2_RND),
-    .ZCHK(`TAISP_TAB_LOG2_ZCHK), .ZVAL(`TAISP_TAB_LOG2_ZVAL), .NSIDE(`TAISP_TAB_LOG2_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_log2.hex"})
-) u_log2 (.clk(clk), .ce(ce), .in(in_log2), .out(out_log2));
+taisp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
+u_log2 (.clk(clk), .ce(ce), .in(in_log2), .out(out_log2));
 
-taisp_table #(
-    .N(`TAISP_TAB_EXP2_N), .IN_W(`TAISP_TAB_EXP2_IN_W), .IN_S(`TAISP_TAB_EXP2_IN_S),
-    .OUT_W(`TAISP_TAB_EXP2_OUT_W), .OUT_S(`TAISP_TAB_EXP2_OUT_S), .SEG(`TAISP_TAB_EXP2_SEG),
-    .PARAM(`TAISP_TAB_EXP2_PARAM), .PWL(`TAISP_TAB_EXP2_PWL), .RND(`TAISP_TAB_EXP2_RND),
-    .ZCHK(`TAISP_TAB_EXP2_ZCHK), .ZVAL(`TAISP_TAB_EXP2_ZVAL), .NSIDE(`TAISP_TAB_EXP2_NSIDE),
-    .INIT_FILE({MEM_DIR, "/tab_exp2.hex"})
-) u_exp2 (.clk(clk), .ce(ce), .in(in_exp2), .out(out_exp2));
+taisp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+u_exp2 (.clk(clk), .ce(ce), .in(in_exp2), .out(out_exp2));
 
 endmodule
 

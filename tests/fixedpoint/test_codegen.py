@@ -61,3 +61,68 @@ def test_gen_command(tmp_path: Path, capsys):
     assert main(["gen", "--out", str(tmp_path / "g")]) == 0
     assert "taisp_config.vh" in capsys.readouterr().out
     assert (tmp_path / "g" / "tab_exp2.hex").is_file()
+
+
+_PARAM_RE = re.compile(r"^\s*parameter\s+(?:\[[^\]]*\]\s*)?(\w+)\s*=", re.M)
+
+
+def _taisp_table_parameters() -> list[str]:
+    """The parameter names of hls/rtl/taisp_table.v, in order (comments stripped)."""
+    src = (Path(__file__).resolve().parents[2] / "hls" / "rtl" / "taisp_table.v").read_text()
+    src = re.sub(r"//[^\n]*|/\*.*?\*/", "", src, flags=re.S)
+    header = src[src.index("module taisp_table"):src.index(")\n(")]
+    return _PARAM_RE.findall(header)
+
+
+@pytest.mark.parametrize("variant", ["default", "lut"])
+def test_table_params_macro(tmp_path: Path, variant):
+    """TAISP_TAB_<NAME>_PARAMS overrides every taisp_table parameter but INIT_FILE, each with
+    that table's own define, and those defines carry the config's values."""
+    cfg = load_config()
+    if variant == "lut":  # another config gives other values behind the same macro
+        from sim.tb.test_taisp_table import write_variant_config
+        cfg = load_config(write_variant_config(tmp_path))
+    out = tmp_path / "gen"
+    write_all(cfg, out)
+    text = (out / "taisp_config.vh").read_text()
+    d = _defines(text)
+    module_params = _taisp_table_parameters()
+    assert module_params[-1] == "INIT_FILE" and "N" in module_params
+    for name in TABLES:
+        p = f"TAISP_TAB_{name.upper()}"
+        m = re.search(rf"^`define {p}_PARAMS (.*)$", text, re.M)
+        assert m, f"no {p}_PARAMS"
+        items = re.findall(r"\.(\w+)\(`(\w+)\)", m.group(1))
+        assert m.group(1) == ", ".join(f".{k}(`{v})" for k, v in items)  # nothing else in the list
+        assert [k for k, _ in items] == [k for k in module_params if k != "INIT_FILE"], name
+        assert all(v == f"{p}_{k}" for k, v in items), name
+        t = cfg.table(name)
+        want = {"N": len(t.entries), "IN_W": t.in_fmt.width, "IN_S": int(t.in_fmt.signed),
+                "OUT_W": t.out_fmt.width, "OUT_S": int(t.out_fmt.signed), "PWL": int(t.kind == "pwl"),
+                "SEG": 0 if t.segmentation == "uniform" else 1, "PARAM": t.segment_param, "RND": int(t.rounding),
+                "ZCHK": int(t.zero_value is not None), "NSIDE": t.n_side,
+                "ZVAL": int(t.zero_value or 0) & ((1 << t.out_fmt.width) - 1)}
+        assert {k: d[v] for k, v in items} == want, name
+
+
+def test_table_params_macro_elaborates(tmp_path: Path):
+    """Icarus (-g2005) accepts ``taisp_table #(`TAISP_TAB_<NAME>_PARAMS, .INIT_FILE(...))`` and
+    the instance gets the config's values."""
+    if not shutil.which("iverilog"):
+        pytest.fail("iverilog is not installed (run scripts/setup.sh)")
+    rtl = Path(__file__).resolve().parents[2] / "hls" / "rtl"
+    out = tmp_path / "gen"
+    cfg = load_config()
+    write_all(cfg, out)
+    insts = "\n".join(f'taisp_table #(`TAISP_TAB_{n.upper()}_PARAMS, .INIT_FILE({{"{out}", "/tab_{n}.hex"}})) u_{n} '
+                      f"(.clk(clk), .ce(1'b1), .in({{`TAISP_TAB_{n.upper()}_IN_W{{1'b0}}}}), .out());" for n in TABLES)
+    shows = " ".join(f'$display("{n} %0d %0d %0d", u_{n}.N, u_{n}.OUT_W, u_{n}.NSIDE);' for n in TABLES)
+    top = tmp_path / "top.v"
+    top.write_text(f'`include "taisp_config.vh"\nmodule top;\nreg clk = 0;\n{insts}\ninitial begin {shows} end\nendmodule\n')
+    vvp = tmp_path / "top.vvp"
+    r = subprocess.run(["iverilog", "-g2005", "-o", str(vvp), f"-I{out}", f"-I{rtl}", "-s", "top", str(top),
+                        str(rtl / "taisp_table.v")], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = subprocess.run(["vvp", "-n", str(vvp)], capture_output=True, text=True, timeout=300)
+    got = {ln.split()[0]: [int(v) for v in ln.split()[1:]] for ln in r.stdout.splitlines() if ln.split()[:1] and ln.split()[0] in TABLES}
+    assert got == {n: [len(cfg.table(n).entries), cfg.table(n).out_fmt.width, cfg.table(n).n_side] for n in TABLES}
