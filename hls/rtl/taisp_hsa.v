@@ -284,16 +284,18 @@ for (c = 0; c < 3; c = c + 1) begin : g_xs
 end
 endgenerate
 
+// (its own loop variable: Yosys treats one integer shared by two clocked blocks as two drivers)
+integer kx;
 always @(posedge clk) begin
     if (ce) begin
         ovf_xs <= (sb_h7[4] & sb_h7[2]) ? {1'b0, oxs[0]} + {1'b0, oxs[1]} + {1'b0, oxs[2]} : 2'd0;
-        for (k = 0; k < 3; k = k + 1) begin
-            if (xs_rq[k*XSW +: XSW] < `TAISP_HSA_XS_EPS) begin
-                out_xs[k*XSW +: XSW] <= `TAISP_HSA_XS_EPS;
-            end else if (xs_rq[k*XSW +: XSW] > `TAISP_HSA_XS_ONE) begin
-                out_xs[k*XSW +: XSW] <= `TAISP_HSA_XS_ONE;
+        for (kx = 0; kx < 3; kx = kx + 1) begin
+            if (xs_rq[kx*XSW +: XSW] < `TAISP_HSA_XS_EPS) begin
+                out_xs[kx*XSW +: XSW] <= `TAISP_HSA_XS_EPS;
+            end else if (xs_rq[kx*XSW +: XSW] > `TAISP_HSA_XS_ONE) begin
+                out_xs[kx*XSW +: XSW] <= `TAISP_HSA_XS_ONE;
             end else begin
-                out_xs[k*XSW +: XSW] <= xs_rq[k*XSW +: XSW];
+                out_xs[kx*XSW +: XSW] <= xs_rq[kx*XSW +: XSW];
             end
         end
     end

@@ -213,14 +213,17 @@ end
 // ------------------------------------------------------------------ r3: argmax, ties to the lowest index
 reg [IXW-1:0] amax;
 reg signed [LGW:0] best, cand;
+// (its own loop variable: Yosys treats one integer shared by a clocked and a combinational
+// block as two drivers)
+integer ka;
 always @* begin
     amax = {IXW{1'b0}};
     best = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[LGW-1], r2_lg[0 +: LGW]};
-    for (k = 1; k < NREG; k = k + 1) begin
-        cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[k*LGW + LGW - 1], r2_lg[k*LGW +: LGW]};
+    for (ka = 1; ka < NREG; ka = ka + 1) begin
+        cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[ka*LGW + LGW - 1], r2_lg[ka*LGW +: LGW]};
         if (cand > best) begin
             best = cand;
-            amax = k[IXW-1:0];
+            amax = ka[IXW-1:0];
         end
     end
 end
