@@ -122,7 +122,10 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     stamp.write_text("built\n")
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
-    log = bdir / "sim.log"
+    # one log per test run: the testcase and a hash of its environment (the case)
+    tag = "-".join([testcase] if isinstance(testcase, str) else list(testcase or ["all"]))
+    tag += "-" + hashlib.sha256(repr(sorted((extra_env or {}).items())).encode()).hexdigest()[:8]
+    log = bdir / f"sim-{tag}.log"
     try:
         results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=testcase, build_dir=bdir,
                               test_dir=bdir, waves=waves, extra_env=env, log_file=log)
