@@ -7,6 +7,7 @@
     taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
     taisp report [RAW ...]        quantization-error report: fixed point against the golden model
     taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
+    taisp vectors [RAW ...]       test vector set for FPGA bring-up (--check DIR verifies one, --replay DIR simulates it)
 """
 from __future__ import annotations
 
@@ -112,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
     g.add_argument("--out", default="build/gen", help="output folder (default build/gen)")
     g.add_argument("--checkpoint", help="weights baked into weights.hex (default: the shipped taisp_w1-4.pth)")
+
+    from .vectors import add_parser as add_vectors
+
+    add_vectors(sub, _add_headerless, _size)
     return ap
 
 
@@ -156,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             paths = write_all(load_config(args.config), args.out, args.checkpoint)
             print(f"[taisp gen] wrote {', '.join(p.name for p in paths)} to {args.out}/")
+        elif args.cmd == "vectors":
+            from .vectors import main_vectors
+
+            return main_vectors(args, _headerless(args))
         elif args.cmd == "info":
             from golden.raw import read_raw
 

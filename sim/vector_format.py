@@ -1,0 +1,126 @@
+"""The file formats of a vector set (see :mod:`sim.vectors`): stream beats ``{eol, sof, tdata}``
+with UG934 packing, ``$readmemh`` hex files and little-endian binary records."""
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fixedpoint.config import QuantConfig
+
+from .stimulus import pack_ug934
+
+SCHEMA_NAME = "taisp-vectors"
+#: Version of the vector-set layout; a reader refuses sets with a newer version.
+SCHEMA_VERSION = 1
+
+
+class VectorSetError(Exception):
+    """A vector set that cannot be used: missing or corrupted files, a bad or newer schema."""
+
+
+# ---------------------------------------------------------------------------- formats
+@dataclass(frozen=True)
+class StreamFormat:
+    """One AXI4-Stream direction: ``comp_bits`` per component, three components packed UG934
+    (G in the low bits, then B, then R), ``tdata_bits`` padded to whole bytes; SOF and EOL
+    flags above tdata in the hex/bin value."""
+
+    comp_bits: int
+
+    @property
+    def tdata_bits(self) -> int:
+        return (3 * self.comp_bits + 7) // 8 * 8
+
+    @property
+    def sof_bit(self) -> int:
+        return self.tdata_bits
+
+    @property
+    def eol_bit(self) -> int:
+        return self.tdata_bits + 1
+
+    @property
+    def hex_digits(self) -> int:
+        return (self.tdata_bits + 2 + 3) // 4
+
+    @property
+    def record_bytes(self) -> int:
+        return self.tdata_bits // 8 + 1
+
+    def describe(self, entry: str) -> dict[str, Any]:
+        return {"component_entry": entry, "component_bits": self.comp_bits, "tdata_bits": self.tdata_bits,
+                "components_lsb_first": ["G", "B", "R"],
+                "fields": {"G": [0, self.comp_bits - 1], "B": [self.comp_bits, 2 * self.comp_bits - 1],
+                           "R": [2 * self.comp_bits, 3 * self.comp_bits - 1]},
+                "hex_value": "{eol, sof, tdata}", "sof_bit": self.sof_bit, "eol_bit": self.eol_bit,
+                "hex_digits": self.hex_digits, "binary_record_bytes": self.record_bytes,
+                "binary_record": f"tdata little-endian ({self.tdata_bits // 8} bytes), then 1 flag byte: bit0 SOF, bit1 EOL"}
+
+
+def stream_formats(cfg: QuantConfig) -> tuple[StreamFormat, StreamFormat]:
+    """(input, output) stream formats of a config: components of ``frontend.x`` and ``rgfc.out``."""
+    return StreamFormat(cfg["frontend.x"].fmt.width), StreamFormat(cfg["rgfc.out"].fmt.width)
+
+
+def stream_beats(imgs: Sequence[np.ndarray], fmt: StreamFormat) -> list[int]:
+    """(3, H, W) R, G, B frames -> beats ``{eol, sof, tdata}`` as Python ints, frame by frame in
+    raster order (SOF on each frame's first pixel, EOL on each line's last pixel)."""
+    out: list[int] = []
+    for img in imgs:
+        b = pack_ug934(np.asarray(img), fmt.comp_bits)
+        h, w = b.shape
+        flags = np.zeros((h, w), dtype=object)
+        flags[:, w - 1] = 1 << fmt.eol_bit
+        flags[0, 0] |= 1 << fmt.sof_bit
+        out.extend(int(v) for v in (b | flags).reshape(-1))
+    return out
+
+
+def split_beat(v: int, fmt: StreamFormat) -> tuple[int, int, int, tuple[int, int, int]]:
+    """A beat value -> (tdata, sof, eol, (R, G, B))."""
+    m = (1 << fmt.comp_bits) - 1
+    tdata = v & ((1 << fmt.tdata_bits) - 1)
+    return tdata, (v >> fmt.sof_bit) & 1, (v >> fmt.eol_bit) & 1, \
+        ((tdata >> 2 * fmt.comp_bits) & m, tdata & m, (tdata >> fmt.comp_bits) & m)
+
+
+def hex_lines(values: Sequence[int] | np.ndarray, bits: int, comment: Sequence[str] = ()) -> str:
+    """``$readmemh`` text: ``//`` comment lines, then one ``bits``-bit value per line (two's
+    complement for negative values), zero-padded hex."""
+    digits = (bits + 3) // 4
+    mask = (1 << bits) - 1
+    lines = [f"// {c}" for c in comment]
+    lines += [f"{int(v) & mask:0{digits}x}" for v in (values.reshape(-1) if isinstance(values, np.ndarray) else values)]
+    return "\n".join(lines) + "\n"
+
+
+def records(values: Sequence[int], nbytes: int) -> bytes:
+    """Values as little-endian ``nbytes``-byte records."""
+    return b"".join(int(v).to_bytes(nbytes, "little") for v in values)
+
+
+def read_hex(path: str | os.PathLike) -> list[int]:
+    """Values of a ``$readmemh`` file written here (``//`` comment lines skipped)."""
+    out = []
+    for line in Path(path).read_text().splitlines():
+        line = line.split("//", 1)[0].strip()
+        if line:
+            out.append(int(line, 16))
+    return out
+
+
+def read_records(path: str | os.PathLike, nbytes: int) -> list[int]:
+    """Little-endian fixed-size records of a ``.bin`` stream file as ints."""
+    data = Path(path).read_bytes()
+    if len(data) % nbytes:
+        raise VectorSetError(f"{path}: {len(data)} bytes is not a whole number of {nbytes}-byte records")
+    return [int.from_bytes(data[i:i + nbytes], "little") for i in range(0, len(data), nbytes)]
+
+
+__all__ = ["SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "VectorSetError", "hex_lines", "read_hex", "read_records",
+           "records", "split_beat", "stream_beats", "stream_formats"]

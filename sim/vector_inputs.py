@@ -1,0 +1,125 @@
+"""Input frames of a vector set: RAW files or the built-in scene, through the fixed-point front
+end (the path ``taisp report`` uses: :func:`golden.raw.read_raw`, then
+:func:`fixedpoint.frontend.frontend`), then a centred crop so that vector sets stay small.
+
+* A RAW file gives ``frames`` identical frames (one still, repeated: in ``previous`` mode the
+  output converges to the frame's own result from the 4th frame on).
+* The built-in scene gives ``frames`` different frames: exposure cycling through
+  :data:`SCENE_EXPOSURES`, the sensor noise seeded per frame. It is rendered at the size whose
+  front-end output is the crop (the whole scene in the frame), or at ``scene_size``.
+* Several inputs are concatenated in the order given (input 1's frames, then input 2's ...) and
+  stream as one sequence: the statistics carry over from one input to the next, as they would
+  in the block.
+
+Every frame is an :class:`InputFrame`: (3, H, W) int64 raw ``frontend.x`` values (R, G, B) and
+a JSON description of where it came from (written into the manifest).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from fixedpoint.config import QuantConfig
+from fixedpoint.frontend import frontend as fixed_frontend
+from golden.raw import read_raw
+from golden.scene import EXPOSURES, synthetic_raw
+
+#: Exposure presets (names of :data:`golden.scene.EXPOSURES`) cycled through by the scene's frames.
+SCENE_EXPOSURES: tuple[str, ...] = ("normal", "dark", "bright")
+#: Default crop of the front end's output (width, height).
+DEFAULT_CROP: tuple[int, int] = (64, 48)
+#: Frame size limits of ``taisp_core`` (12-bit size counters; at least 2 pixels wide).
+MAX_SIZE = 4095
+
+
+@dataclass
+class InputFrame:
+    """One input frame: ``x`` is (3, H, W) int64 raw ``frontend.x`` (R, G, B); ``source`` says
+    where it came from (JSON-friendly)."""
+
+    x: np.ndarray
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+def file_sha256(path: str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def centre_crop(x: np.ndarray, crop: tuple[int, int] | None, where: str = "input") -> tuple[np.ndarray, dict[str, int]]:
+    """The centred (width, height) crop of a (C, H, W) array (None: the whole frame), and the
+    crop's place in it: ``{x0, y0, width, height, from_width, from_height}`` in pixels."""
+    _, h, w = x.shape
+    cw, ch = (w, h) if crop is None else crop
+    if cw > w or ch > h:
+        raise ValueError(f"{where}: crop {cw}x{ch} is larger than the front end's {w}x{h} output")
+    x0, y0 = (w - cw) // 2, (h - ch) // 2
+    return x[:, y0:y0 + ch, x0:x0 + cw], {"x0": x0, "y0": y0, "width": cw, "height": ch, "from_width": w, "from_height": h}
+
+
+def check_size(width: int, height: int, where: str = "vector set") -> None:
+    """The block's frame size limits: 2..4095 pixels wide, 1..4095 lines."""
+    if not (2 <= width <= MAX_SIZE and 1 <= height <= MAX_SIZE):
+        raise ValueError(f"{where}: frame size {width}x{height} is outside what taisp_core takes "
+                         f"(width 2..{MAX_SIZE}, height 1..{MAX_SIZE}); use --crop")
+
+
+def raw_frames(path: str | os.PathLike, frames: int, cfg: QuantConfig, crop: tuple[int, int] | None = DEFAULT_CROP,
+               demosaic: str = "bilinear", headerless: dict[str, Any] | None = None) -> list[InputFrame]:
+    """``frames`` copies of one RAW file's fixed-point front-end output, centre-cropped."""
+    if frames < 1:
+        raise ValueError(f"frames must be at least 1, got {frames}")
+    p = Path(path)
+    raw = read_raw(p, **(headerless or {}))
+    x, place = centre_crop(fixed_frontend(raw, cfg, demosaic), crop, str(p))
+    src = {"kind": "raw", "file": p.name, "sha256": file_sha256(p), "camera": raw.camera, "cfa": raw.cfa,
+           "bits": raw.bits, "black": [float(b) for b in raw.black], "white": float(raw.white),
+           "demosaic": demosaic, "crop": place}
+    return [InputFrame(np.ascontiguousarray(x), {**src, "repeat": k}) for k in range(frames)]
+
+
+def scene_frames(frames: int, cfg: QuantConfig, crop: tuple[int, int] | None = DEFAULT_CROP, demosaic: str = "bilinear",
+                 cfa: str = "RGGB", seed: int = 0, scene_size: tuple[int, int] | None = None,
+                 exposures: Sequence[str] = SCENE_EXPOSURES) -> list[InputFrame]:
+    """``frames`` frames of the built-in scene: exposure ``exposures[k % len]`` and seed
+    ``seed + k`` for frame k, front end, centred crop. Rendered at ``scene_size`` (default:
+    the crop, twice as large for ``bin2``, so that the whole scene is in the frame)."""
+    if frames < 1:
+        raise ValueError(f"frames must be at least 1, got {frames}")
+    if scene_size is None:
+        cw, ch = crop or (1920 // 2, 1080 // 2)
+        scene_size = (2 * cw, 2 * ch) if demosaic == "bin2" else (cw, ch)
+    sw, sh = scene_size
+    out = []
+    for k in range(frames):
+        exp = exposures[k % len(exposures)]
+        if exp not in EXPOSURES:
+            raise ValueError(f"unknown scene exposure {exp!r} (known: {', '.join(EXPOSURES)})")
+        raw = synthetic_raw(height=sh, width=sw, cfa=cfa, exposure=exp, seed=seed + k)
+        x, place = centre_crop(fixed_frontend(raw, cfg, demosaic), crop, raw.source)
+        out.append(InputFrame(np.ascontiguousarray(x), {
+            "kind": "scene", "file": None, "scene": raw.source, "cfa": raw.cfa, "bits": raw.bits,
+            "exposure": exp, "seed": seed + k, "demosaic": demosaic, "crop": place}))
+    return out
+
+
+__all__ = [
+    "DEFAULT_CROP",
+    "SCENE_EXPOSURES",
+    "InputFrame",
+    "centre_crop",
+    "check_size",
+    "file_sha256",
+    "raw_frames",
+    "scene_frames",
+]

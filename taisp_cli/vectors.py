@@ -1,0 +1,107 @@
+"""``taisp vectors``: write, check or replay a test vector set for FPGA bring-up.
+
+    taisp vectors [RAW ...] --frames 3 --crop 64x48 --out out/vectors    # write (default: the built-in scene)
+    taisp vectors --check out/vectors                                      # hashes and schema
+    taisp vectors --replay out/vectors --stall 20                          # plain Verilog testbench, Icarus
+
+Inputs: each RAW file gives ``--frames`` frames (the still repeated); with no RAW file the
+built-in scene gives ``--frames`` frames at cycling exposures. The inputs are concatenated into
+one sequence (sim/vector_inputs.py); the format is in sim/vectors.py and sim/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from golden.cfa import BAYER_PATTERNS
+from golden.frontend import DEMOSAICS
+
+
+def crop_arg(text: str) -> tuple[int, int] | None:
+    """``WxH`` or ``full`` (no crop)."""
+    if text.lower() == "full":
+        return None
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"crop must look like 64x48 (or 'full'), got {text!r}") from None
+    if w < 2 or h < 1:
+        raise argparse.ArgumentTypeError(f"crop must be at least 2 pixels wide and 1 line high, got {text!r}")
+    return w, h
+
+
+def add_parser(sub, add_headerless, size_type) -> None:
+    """The ``vectors`` subcommand's arguments."""
+    v = sub.add_parser("vectors", help="test vector set for FPGA bring-up: write it, --check it, or --replay it")
+    v.add_argument("raw", nargs="*", help="RAW files (default: the built-in scene); each gives --frames frames")
+    add_headerless(v)
+    v.add_argument("--frames", type=int, default=3,
+                   help="frames per input (default 3): a RAW still repeated; the scene at exposures normal, dark, bright, ...")
+    v.add_argument("--crop", type=crop_arg, default=(64, 48),
+                   help="centred crop WxH of the fixed-point front end's output (default 64x48), or 'full'")
+    v.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
+    v.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    v.add_argument("--checkpoint", help="TA-ISP checkpoint (default: the shipped taisp_w1-4.pth)")
+    v.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
+    v.add_argument("--scene-size", type=size_type, help="built-in scene render size WxH (default: the crop)")
+    v.add_argument("--scene-cfa", choices=BAYER_PATTERNS, type=str.upper, default="RGGB")
+    v.add_argument("--seed", type=int, default=0, help="seed of the built-in scene (frame k uses seed + k)")
+    v.add_argument("--out", default="out/vectors", help="output folder (default out/vectors)")
+    v.add_argument("--check", metavar="DIR", help="verify a vector set's schema and file hashes, write nothing")
+    v.add_argument("--replay", metavar="DIR", help="replay a vector set with the plain Verilog testbench under Icarus")
+    v.add_argument("--stall", type=int, default=0, metavar="PERCENT", help="with --replay: random stalls on both streams")
+    v.add_argument("--simulator", choices=("icarus", "verilator"), default="icarus", help="with --replay (default icarus)")
+
+
+def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
+    """Run ``taisp vectors``; errors print one line and return 2."""
+    from sim.vectors import VectorSetError, check_vector_set
+
+    try:
+        if args.check:
+            m = check_vector_set(args.check)
+            f = m["frames"]
+            print(f"[taisp vectors] {args.check}: OK: schema {m['schema_version']}, {f['count']} frame(s) of "
+                  f"{f['width']}x{f['height']}, {len(m['files'])} files verified (SHA-256), written by taisp "
+                  f"{m['tool'].get('version', '?')}")
+            return 0
+        if args.replay:
+            from sim.vector_replay import run_plain_tb
+
+            check_vector_set(args.replay)
+            res = run_plain_tb(args.replay, stall_in=args.stall, stall_out=args.stall, simulator=args.simulator)
+            print(res.log if not res.passed else res.result_line)
+            print(f"[taisp vectors] log: {res.log_path}")
+            return 0 if res.passed else 1
+        return _write(args, headerless)
+    except VectorSetError as exc:
+        print(f"taisp vectors: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _write(args: argparse.Namespace, headerless: dict) -> int:
+    from fixedpoint.codegen import DEFAULT_CHECKPOINT
+    from fixedpoint.config import load_config
+    from golden.checkpoint import load_checkpoint
+    from sim.vector_inputs import check_size, raw_frames, scene_frames
+    from sim.vectors import write_vector_set
+
+    if args.frames < 1:
+        raise ValueError(f"--frames must be at least 1, got {args.frames}")
+    if args.crop is not None:
+        check_size(*args.crop, where="--crop")
+    cfg = load_config(args.config)
+    ck = Path(args.checkpoint) if args.checkpoint else DEFAULT_CHECKPOINT
+    isp = load_checkpoint(ck, weight_range=tuple(args.weight_range) if args.weight_range else None)
+    if args.raw:
+        frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+        what = ", ".join(Path(p).name for p in args.raw)
+    else:
+        frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
+        what = "the built-in scene"
+    m = write_vector_set(args.out, frames, isp, cfg, checkpoint=ck, description=f"{what}, {args.frames} frame(s) each")
+    f = m["frames"]
+    print(f"[taisp vectors] wrote {f['count']} frame(s) of {f['width']}x{f['height']} from {what} "
+          f"({len(m['files'])} files and manifest.json) to {args.out}/; check with: taisp vectors --check {args.out}")
+    return 0
