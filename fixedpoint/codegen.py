@@ -12,11 +12,12 @@ Writes:
   ``TAISP_TAB_<NAME>_PARAMS``: the whole parameter override list of ``taisp_table`` for that
   table but ``INIT_FILE`` (``taisp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE(...))``);
 * ``taisp_config.h``: C++ ``ap_fixed``/``ap_ufixed`` typedefs ``taisp::<stage>_<name>_t`` with the
-  entry's modes, and the same table constants;
+  entry's modes, per entry the raw constants ``<STAGE>_<NAME>_ONE`` (1.0, saturated) and
+  ``<STAGE>_<NAME>_EPS`` (the 1e-6 clamp floor), ``HSA_THIRD_VALUE``, and the same table constants;
 * ``tab_<name>.hex`` (``$readmemh``) and ``tab_<name>.h`` (C++ array) for the five tables;
-* ``taisp_regmap.vh``: the AXI4-Lite register map, the weight layout (offsets ``TAISP_WOFF_*`` and
-  word counts ``TAISP_WLEN_*``) and the model's architecture constants (``TAISP_N_REGIONS``, ...)
-  (:mod:`fixedpoint.regmap`);
+* ``taisp_regmap.vh`` / ``taisp_regmap.h``: the AXI4-Lite register map, the weight layout (offsets
+  ``TAISP_WOFF_*`` and word counts ``TAISP_WLEN_*``) and the model's architecture constants
+  (``TAISP_N_REGIONS``, ...) (:mod:`fixedpoint.regmap`), as Verilog defines and as C++ constants;
 * ``weights.hex``: the build-time weight image of a checkpoint (default: the shipped
   ``taisp_w1-4.pth``), ``TAISP_WGT_W``-bit words in the register map's weight order.
 
@@ -95,9 +96,18 @@ def verilog_header(cfg: QuantConfig) -> str:
 def cpp_header(cfg: QuantConfig) -> str:
     """The C++ header: ap_fixed typedefs of every entry and the table constants."""
     lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "#ifndef TAISP_CONFIG_H", "#define TAISP_CONFIG_H", "",
-             "#include <ap_fixed.h>", "", "namespace taisp {", ""]
+             "#include <ap_fixed.h>", "#include <cstdint>", "", "namespace taisp {", ""]
     for key, q in cfg.entries.items():
         lines.append(f"typedef {q.fmt.ap_type(q.rounding.name, q.overflow.name)} {key.replace('.', '_')}_t;  // {key}")
+    lines.append("")
+    lines.append("// raw values (value = raw * 2^-F) of 1.0 (saturated to the format) and of the 1e-6 clamp floor")
+    lines.append("// of every entry (fixedpoint.common.one / eps_raw)")
+    for key, q in cfg.entries.items():
+        lines.append(f"constexpr int64_t {_ident(key)}_ONE = {one(q.fmt)}LL;")
+        lines.append(f"constexpr int64_t {_ident(key)}_EPS = {eps_raw(q.fmt)}LL;")
+    third = cfg["hsa.third"].fmt
+    lines.append(f"// the constant 1/3 of the channel mean, round(2^F / 3), raw hsa.third")
+    lines.append(f"constexpr int64_t HSA_THIRD_VALUE = {third_raw(third)}LL;")
     lines.append("")
     for name in TABLES:
         for suffix, v in _table_constants(cfg, name).items():
@@ -121,7 +131,7 @@ def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, checkpoint: str | os
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = {"taisp_config.vh": verilog_header(cfg), "taisp_config.h": cpp_header(cfg),
-             "taisp_regmap.vh": regmap.verilog_header(cfg),
+             "taisp_regmap.vh": regmap.verilog_header(cfg), "taisp_regmap.h": regmap.cpp_header(cfg),
              "weights.hex": regmap.weights_readmemh(fw, cfg, f"weights of {ck.name}: {regmap.n_weights()} words")}
     for name in TABLES:
         t = cfg.table(name)

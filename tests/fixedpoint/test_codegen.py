@@ -11,7 +11,9 @@ import tomllib
 
 import pytest
 
+from fixedpoint import regmap
 from fixedpoint.arith import FxFormat
+from fixedpoint.common import eps_raw, one, third_raw
 from fixedpoint.codegen import write_all
 from fixedpoint.config import DEFAULT_CONFIG, TABLES, QuantConfig, load_config
 from taisp_cli.main import main
@@ -48,8 +50,15 @@ def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
               for k, q in cfg.entries.items()]
     checks += [f'static_assert(sizeof(taisp_tab_{n}) / sizeof(taisp_tab_{n}[0]) == taisp::TAB_{n.upper()}_N, "{n}");'
                for n in TABLES]
+    # the raw constants (1.0, the 1e-6 floor, 1/3) and the C++ register map
+    checks += [f'static_assert(taisp::{k.replace(".", "_").upper()}_ONE == {one(q.fmt)}LL && '
+               f'taisp::{k.replace(".", "_").upper()}_EPS == {eps_raw(q.fmt)}LL, "{k}");' for k, q in cfg.entries.items()]
+    checks.append(f'static_assert(taisp::HSA_THIRD_VALUE == {third_raw(cfg["hsa.third"].fmt)}LL, "third");')
+    checks.append(f'static_assert(taisp::NWEIGHTS == {regmap.n_weights()} && taisp::WGT_W == {regmap.weight_word_width(cfg)}'
+                  f' && taisp::WOFF_WM == {next(s.offset for s in regmap.weight_layout() if s.attr == "wm")}'
+                  f' && taisp::REG_ERROR == {regmap.address("ERROR")}, "regmap");')
     prog = tmp_path / "check.cpp"
-    prog.write_text("#include <cstdint>\n#include \"taisp_config.h\"\n"
+    prog.write_text("#include <cstdint>\n#include \"taisp_config.h\"\n#include \"taisp_regmap.h\"\n"
                     + "".join(f'#include "tab_{n}.h"\n' for n in TABLES) + "\n".join(checks) + "\nint main() { return 0; }\n")
     assert shutil.which("g++"), "g++ is needed: run ./scripts/setup.sh"
     r = subprocess.run(["g++", "-std=c++14", "-Wall", "-fsyntax-only", f"-I{ap_dir}", f"-I{out}", str(prog)],
