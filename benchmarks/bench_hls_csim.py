@@ -3,12 +3,15 @@
 same frames in the same run (ratios, since these machines are shared and noisy).
 
     .venv/bin/python benchmarks/bench_hls_csim.py                     # 1920x1080, 3 frames, previous mode
-    .venv/bin/python benchmarks/bench_hls_csim.py --size 640x480 --frames 2
+    .venv/bin/python benchmarks/bench_hls_csim.py --size 640x480 --frames 2 --keep out/vec_bench
 
-The C simulation is timed inside the testbench around each taisp_core call (one call = one
-frame: weight unpacking, parameter engine, the dataflow pipeline), without taps and without
-file I/O; it also checks the output stream and parameters against the model (bit-exact).
-The model is timed on FixedTAISP.frame in `previous` mode after a warm-up (Numba compilation).
+It writes a vector set of built-in scene frames at the full size (`sim.vectors.write_vector_set`,
+as `taisp vectors --crop WxH`; the write time is printed but not part of any ratio), builds the C
+simulation from the set's gen/ and replays it with --no-taps --bin: the testbench times each
+taisp_core call (one call = one frame: weight unpacking, parameter engine, the dataflow
+pipeline), without file I/O, and checks the output stream, the registers and every parameter
+block against the set (bit-exact). The model is timed on FixedTAISP.frame in `previous` mode on
+the same frames after a warm-up (Numba compilation).
 """
 from __future__ import annotations
 
@@ -23,48 +26,55 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fixedpoint.config import load_config  # noqa: E402
 from fixedpoint.model import FixedTAISP  # noqa: E402
+from golden.checkpoint import load_checkpoint  # noqa: E402
 from sim import csim  # noqa: E402
-from sim.stimulus import frames as scene_frames  # noqa: E402
-from sim.stimulus import weight_set  # noqa: E402
+from sim.stimulus import CHECKPOINTS  # noqa: E402
+from sim.vector_inputs import scene_frames  # noqa: E402
+from sim.vectors import write_vector_set  # noqa: E402
 
 
-def model_seconds(fx: FixedTAISP, frames) -> tuple[list[float], list]:
+def model_seconds(fx: FixedTAISP, frames) -> list[float]:
     fx.reset()
     fx.frame(frames[0], "previous")  # warm-up: Numba compilation / cache load
     fx.reset()
-    secs, results = [], []
+    secs = []
     for x in frames:
         t0 = time.perf_counter()
-        results.append(fx.frame(x, "previous"))
+        fx.frame(x, "previous")
         secs.append(time.perf_counter() - t0)
-    return secs, results
+    return secs
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--size", default="1920x1080")
     ap.add_argument("--frames", type=int, default=3, help="frames in the sequence (default 3)")
-    ap.add_argument("--weights", default="w1-4")
+    ap.add_argument("--weights", default="w1-4", help="w1-4 or w5-9 (default w1-4)")
     ap.add_argument("--keep", help="write the vector set here (default: a temporary folder)")
     args = ap.parse_args(argv)
     w, h = (int(v) for v in args.size.lower().split("x"))
     cfg = load_config()
-    b = csim.build(cfg)
-    print(f"C simulation: {'cached build' if b.cached else f'built in {b.seconds:.1f} s'} ({' '.join(csim.CXXFLAGS)})")
-    frames = scene_frames(cfg, w, h, args.frames, seed=0)
-    isp = weight_set(args.weights)
-    seq_s, results = model_seconds(FixedTAISP(isp, cfg, parallel=False), frames)
-    par_s, _ = model_seconds(FixedTAISP(isp, cfg, parallel=True), frames)
+    ck = CHECKPOINTS / f"taisp_{args.weights}.pth"
+    isp = load_checkpoint(ck)
+    frames = scene_frames(args.frames, cfg, (w, h))
+    xs = [f.x for f in frames]
+    seq_s = model_seconds(FixedTAISP(isp, cfg, parallel=False), xs)
+    par_s = model_seconds(FixedTAISP(isp, cfg, parallel=True), xs)
     with tempfile.TemporaryDirectory() as tmp:
-        vec = Path(args.keep or tmp)
-        csim.write_vectors(vec, frames, FixedTAISP(isp, cfg), cfg, taps=False, results=results)
-        r = csim.run(b.exe, vec, taps=False)
+        vec = Path(args.keep or Path(tmp) / "vec")
+        t0 = time.perf_counter()
+        write_vector_set(vec, frames, isp, cfg, checkpoint=ck, description="bench_hls_csim")
+        write_s = time.perf_counter() - t0
+        b = csim.build(vec / "gen", max_w=w if w > 2048 else None)
+        print(f"C simulation: {'cached build' if b.cached else f'built in {b.seconds:.1f} s'} ({' '.join(csim.CXXFLAGS)}); "
+              f"vector set written in {write_s:.1f} s")
+        r = csim.run(b.exe, vec, taps=False, binary=True)
     if not r.passed:
-        print(f"C simulation differs from the model: {r.mismatch}\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
+        print(f"C simulation differs from the vector set: {r.summary()}\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
         return 1
     c_med, s_med, p_med = (statistics.median(v) for v in (r.frame_seconds, seq_s, par_s))
     print(f"{w}x{h}, {args.frames} frames (previous mode, weights {args.weights}), median per frame; "
-          f"{os.cpu_count()} CPUs; output stream and parameters bit-exact: {r.passed}")
+          f"{os.cpu_count()} CPUs; output stream, registers and parameters bit-exact: {r.passed}")
     print(f"  {'':34s} {'s/frame':>9s} {'Mpixel/s':>9s} {'vs C sim':>9s}")
     for name, t in (("C simulation (g++ -O2, ap_fixed)", c_med), ("Numba model, parallel=False", s_med),
                     ("Numba model, parallel=True", p_med)):

@@ -310,6 +310,8 @@ def read_raw(path: str | os.PathLike, **headerless: Any) -> RawImage:
     Everything else is read with rawpy.
     """
     p = Path(path)
+    if not p.is_file():
+        raise RawFormatError(f"{p}: no such file")
     if headerless.get("width") is None and p.suffix.lower() not in HEADERLESS_SUFFIXES:
         unknown = {k for k, v in headerless.items() if v is not None}
         if unknown:

@@ -1,25 +1,26 @@
-"""C simulation of the HLS C++ block (``hls/cpp/``) with g++: build, vector sets, run.
+"""C simulation of the HLS C++ block (``hls/cpp/``) with g++ on a vector set (``taisp vectors``).
 
-    .venv/bin/python -m sim.csim --size 32x24 --frames 4 --weights w1-4     # scene frames, previous mode
-    .venv/bin/python -m sim.csim --config my.toml --out build/csim_run       # another quantization config
+    .venv/bin/python -m sim.csim VEC                        # replay a vector set: build from VEC/gen, run, report
+    .venv/bin/python -m sim.csim VEC --inject short_line@2  # with a stream fault before frame 2
+    .venv/bin/python -m sim.csim --size 32x24 --frames 4    # write a built-in scene set first (--out), then replay
 
-* :func:`build` generates the config's C++ headers (``taisp_config.h``, ``taisp_regmap.h``,
-  ``tab_<name>.h``: :mod:`fixedpoint.codegen`) and compiles ``hls/cpp/taisp_core.cpp`` with the
-  testbench ``hls/cpp/tb/`` (g++ -std=c++14 -O2 -Wall -Wextra, the ``ap_types`` of the hls4ml
-  wheel as system headers). The build is cached in ``build/hls_csim/<hash>/``: the hash covers
-  the generated headers, the sources and the flags, so a config is compiled once.
-* :func:`write_vectors` runs the fixed-point model (:class:`fixedpoint.model.FixedTAISP`) on a
-  frame sequence and writes the interim vector-set format read by ``hls/cpp/tb/vectors.cpp``
-  (described there): manifest, input and expected streams, weights, per-frame parameters and
-  the taps xg, A, xs, index, y.
-* :func:`run` runs the testbench on a vector set and parses its report.
+The testbench (``hls/cpp/tb/``) reads the project's one vector-set format (:mod:`sim.vectors`,
+``sim/README.md``) without Python: the manifest, ``stream_in``/``stream_out``, ``taps/*.hex``,
+``params.hex`` and the AXI4-Lite write list ``axil_writes``, which programs the C++ block.
+
+* :func:`build` compiles ``hls/cpp/taisp_core.cpp`` and the testbench against a vector set's own
+  ``gen/`` headers (``taisp_config.h``, ``taisp_regmap.h``, ``tab_<name>.h``: the set's config),
+  with g++ -std=c++14 -O2 -Wall -Wextra and the ``ap_types`` of the hls4ml wheel as system
+  headers. Cached in ``build/hls_csim/<hash>/``: the hash covers those headers, the C++ sources
+  and the flags, so each config is compiled once (the headers are copied into the build).
+* :func:`run` runs a built testbench on a vector set and parses its report; :func:`run_csim`
+  does both.
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
 import importlib.util
-import json
 import re
 import shutil
 import subprocess
@@ -29,17 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import numpy as np
-
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "hls" / "cpp"
 BUILD_ROOT = REPO / "build" / "hls_csim"
 SOURCES = ("taisp_core.cpp", "tb/vectors.cpp", "tb/taisp_csim.cpp")
 #: -Wno-unknown-pragmas: g++ does not know ``#pragma HLS`` (Vitis HLS's own csim passes it too)
 CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Wno-unknown-pragmas")
-#: taps written per frame: name -> (config entry, components); the index is the region (0..15)
-TAPS: dict[str, tuple[str | None, int]] = {
-    "xg": ("glc.xg", 3), "A": ("hsa.A", 1), "xs": ("hsa.xs", 3), "index": (None, 1), "y": ("rgfc.y", 3)}
+#: the generated headers the C++ includes (of a vector set's gen/ folder)
+GEN_HEADERS = ("taisp_config.h", "taisp_regmap.h", "tab_*.h")
+#: stream faults the testbench injects (``--inject FAULT@K``) and the ERROR bit each sets
+FAULTS = {"short_line": 0x1, "long_line": 0x2, "missing_sof": 0x4, "early_sof": 0x8, "extra": 0x0}
 
 
 def ap_types_dir() -> Path:
@@ -59,6 +59,7 @@ class Build:
     """A compiled C simulation: the testbench executable and what its build said."""
 
     exe: Path
+    #: the generated headers compiled in (a copy of the vector set's gen/ headers)
     gen_dir: Path
     log: str
     seconds: float
@@ -67,14 +68,14 @@ class Build:
     own_diagnostics: list[str] = field(default_factory=list)
 
 
-def generated_headers(cfg) -> dict[str, str]:
-    """The C++ headers generated from a config: name -> text."""
-    from fixedpoint import codegen, regmap
-    from fixedpoint.config import TABLES
-
-    files = {"taisp_config.h": codegen.cpp_header(cfg), "taisp_regmap.h": regmap.cpp_header(cfg)}
-    for name in TABLES:
-        files[f"tab_{name}.h"] = cfg.table(name).to_cpp_array(f"taisp_tab_{name}")
+def gen_headers(gen_dir: str | Path) -> dict[str, bytes]:
+    """The C++ headers of a ``taisp gen`` folder (a vector set's ``gen/``): name -> contents."""
+    d = Path(gen_dir)
+    files = {p.name: p.read_bytes() for pat in GEN_HEADERS for p in sorted(d.glob(pat))}
+    missing = [h for h in ("taisp_config.h", "taisp_regmap.h") if h not in files]
+    if missing or not any(n.startswith("tab_") for n in files):
+        raise FileNotFoundError(f"{d}: no generated C++ headers ({', '.join(missing) or 'tab_*.h'} missing): "
+                                "expected a vector set's gen/ folder or `taisp gen` output")
     return files
 
 
@@ -92,22 +93,20 @@ def _own_diagnostics(log: str, roots: Sequence[Path]) -> list[str]:
     return out
 
 
-def build(cfg=None, build_root: Path | None = None, max_w: int | None = None, force: bool = False) -> Build:
-    """Compile the C simulation for a quantization config (default: the default config), once.
+def build(gen_dir: str | Path, build_root: Path | None = None, max_w: int | None = None, force: bool = False) -> Build:
+    """Compile the C simulation against the generated headers in ``gen_dir`` (a vector set's
+    ``gen/``), once per distinct headers, sources and flags.
 
     ``max_w``: the line-buffer depth (``TAISP_MAX_W``, default 2048)."""
-    from fixedpoint.config import load_config
-
-    cfg = cfg if cfg is not None else load_config()
+    headers = gen_headers(gen_dir)
     ap_dir = ap_types_dir()
     gxx = shutil.which("g++")
     if gxx is None:
         raise RuntimeError("g++ is not installed: run ./scripts/setup.sh")
-    headers = generated_headers(cfg)
     flags = list(CXXFLAGS) + ([f"-DTAISP_MAX_W={int(max_w)}"] if max_w else [])
     h = hashlib.sha256()
     for name in sorted(headers):
-        h.update(name.encode() + b"\0" + headers[name].encode() + b"\0")
+        h.update(name.encode() + b"\0" + headers[name] + b"\0")
     for src in sorted(list(SRC.glob("*.h")) + list(SRC.glob("*.cpp")) + list(SRC.glob("tb/*.h")) + list(SRC.glob("tb/*.cpp"))):
         h.update(str(src.relative_to(SRC)).encode() + b"\0" + src.read_bytes() + b"\0")
     h.update(" ".join(flags).encode())
@@ -117,8 +116,8 @@ def build(cfg=None, build_root: Path | None = None, max_w: int | None = None, fo
         log = logf.read_text()
         return Build(exe, gen, log, 0.0, True, _own_diagnostics(log, (SRC, gen)))
     gen.mkdir(parents=True, exist_ok=True)
-    for name, text in headers.items():
-        (gen / name).write_text(text)
+    for name, data in headers.items():
+        (gen / name).write_bytes(data)
     cmd_base = [gxx, *flags, f"-I{gen}", f"-I{SRC}", f"-I{SRC / 'tb'}", "-isystem", str(ap_dir)]
     log_parts, objs = [], []
     t0 = time.perf_counter()
@@ -128,8 +127,7 @@ def build(cfg=None, build_root: Path | None = None, max_w: int | None = None, fo
         r = subprocess.run(cmd, capture_output=True, text=True)
         log_parts.append("$ " + " ".join(cmd) + "\n" + r.stdout + r.stderr)
         if r.returncode != 0:
-            log = "\n".join(log_parts)
-            logf.write_text(log)
+            logf.write_text("\n".join(log_parts))
             raise RuntimeError(f"g++ failed on {src}:\n{r.stderr[-6000:]}")
         objs.append(str(obj))
     r = subprocess.run([gxx, *objs, "-o", str(exe) + ".tmp"], capture_output=True, text=True)
@@ -142,98 +140,6 @@ def build(cfg=None, build_root: Path | None = None, max_w: int | None = None, fo
     return Build(exe, gen, log, time.perf_counter() - t0, False, _own_diagnostics(log, (SRC, gen)))
 
 
-# --------------------------------------------------------------------------------- vector sets
-def _hex_lines(values: np.ndarray, bits: int) -> list[str]:
-    """Two's complement hex words (``bits`` wide) of integer values, one per element."""
-    digits = max(1, (bits + 3) // 4)
-    v = np.asarray(values)
-    if bits <= 63:
-        u = (v.astype(np.int64) & ((1 << bits) - 1)).astype(np.uint64)
-        return [f"{int(x):0{digits}x}" for x in u.tolist()]
-    mask = (1 << bits) - 1
-    return [f"{int(x) & mask:0{digits}x}" for x in v.ravel().tolist()]
-
-
-def _beat_lines(rgb: np.ndarray, comp_bits: int, data_bits: int) -> list[str]:
-    """(3, H, W) components -> beats {eol, sof, tdata} (UG934 packing) as hex lines, raster order."""
-    from .stimulus import pack_ug934
-
-    _, h, w = rgb.shape
-    data = pack_ug934(rgb, comp_bits).ravel()  # Python ints (object array)
-    sof = np.zeros(h * w, dtype=object)
-    sof[0] = 1
-    eol = np.zeros((h, w), dtype=object)
-    eol[:, -1] = 1
-    words = data | (sof << data_bits) | (eol.ravel() << (data_bits + 1))
-    digits = (data_bits + 2 + 3) // 4
-    return [f"{int(x):0{digits}x}" for x in words.tolist()]
-
-
-def write_vectors(out_dir: str | Path, frames: Sequence[np.ndarray], isp, cfg, mode: str = "previous",
-                  taps: bool = True, meta: dict | None = None, results=None) -> dict:
-    """Run the fixed-point model on ``frames`` (each (3, H, W) raw ``frontend.x``, from reset) and
-    write the vector set into ``out_dir``; returns the manifest.
-
-    ``isp``: a golden :class:`~golden.model.TAISP` (its weights are quantized by ``cfg``) or a
-    :class:`~fixedpoint.model.FixedTAISP`. ``results``: the model's results if already computed.
-    """
-    from fixedpoint import regmap
-    from fixedpoint.model import FixedTAISP
-
-    if mode != "previous":
-        raise ValueError("the block computes the 'previous' statistics mode only")
-    fx = isp if isinstance(isp, FixedTAISP) else FixedTAISP(isp, cfg, parallel=None)
-    cfg = fx.cfg
-    if results is None:
-        results = fx.sequence(frames, mode)
-    out = Path(out_dir)
-    (out / "taps").mkdir(parents=True, exist_ok=True)
-    _, h, w = np.asarray(frames[0]).shape
-    xw, ow = cfg["frontend.x"].fmt.width, cfg["rgfc.out"].fmt.width
-    in_bits, out_bits = (3 * xw + 7) // 8 * 8, (3 * ow + 7) // 8 * 8
-    lines_in, lines_out, lines_par = [], [], []
-    tap_lines: dict[str, list[str]] = {k: [] for k in TAPS}
-    for x, res in zip(frames, results):
-        lines_in += _beat_lines(np.asarray(x), xw, in_bits)
-        lines_out += _beat_lines(res.out, ow, out_bits)
-        words = []
-        for pname, entry, _ in regmap.PARAM_LAYOUT:
-            words += _hex_lines(np.asarray(res.params[entry]), cfg[entry].fmt.width)
-        lines_par.append(" ".join(words))
-        if taps:
-            for name, (entry, comps) in TAPS.items():
-                bits = cfg[entry].fmt.width if entry else 4
-                v = np.asarray(res.taps[name])
-                v = v.reshape(comps, h * w) if v.ndim == 3 else v.reshape(1, h * w)
-                cols = [_hex_lines(v[c], bits) for c in range(comps)]
-                tap_lines[name] += [" ".join(t) for t in zip(*cols)]
-    (out / "input.hex").write_text("\n".join(lines_in) + "\n")
-    (out / "expected.hex").write_text("\n".join(lines_out) + "\n")
-    (out / "params.hex").write_text("// per frame: alpha[3] gate[2] w[16] inv_w[16] (raw bits)\n"
-                                    + "\n".join(lines_par) + "\n")
-    (out / "weights.hex").write_text(regmap.weights_readmemh(fx.weights, cfg, f"{regmap.n_weights()} weight words"))
-    tap_desc = []
-    if taps:
-        for name, (entry, comps) in TAPS.items():
-            (out / "taps" / f"{name}.hex").write_text("\n".join(tap_lines[name]) + "\n")
-            tap_desc.append({"name": name, "file": f"taps/{name}.hex", "components": comps,
-                             "bits": cfg[entry].fmt.width if entry else 4,
-                             "signed": bool(cfg[entry].fmt.signed) if entry else False,
-                             "entry": entry or "region index"})
-    d = fx.defaults
-    manifest = {
-        "format": "taisp-csim-vectors", "version": 1, "mode": mode,
-        "width": int(w), "height": int(h), "frames": len(frames),
-        "in_data_bits": in_bits, "out_data_bits": out_bits,
-        "input": "input.hex", "expected": "expected.hex", "weights": "weights.hex", "params": "params.hex",
-        "registers": {"DEF_ALPHA0": int(d["alpha"][0]), "DEF_ALPHA1": int(d["alpha"][1]),
-                      "DEF_ALPHA2": int(d["alpha"][2]), "DEF_GATE0": int(d["gate"][0])},
-        "taps": tap_desc, "config": str(cfg.source), **(meta or {}),
-    }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    return manifest
-
-
 # --------------------------------------------------------------------------------- running
 @dataclass
 class CsimResult:
@@ -241,56 +147,115 @@ class CsimResult:
 
     passed: bool
     returncode: int
-    #: what was compared: params, the taps, out
+    #: what was compared: registers, params, the taps (x, xg, A, xs, index, y, out), stream_out
     checked: list[str]
+    #: seconds of each taisp_core call on one of the set's frames
     frame_seconds: list[float]
+    #: the first mismatch: frame, line, pixel, stage, tap, comp, channel, expected, got (strings)
     mismatch: dict[str, str] | None
     stdout: str
     stderr: str
+    #: per call: the ERROR register afterwards (injected calls included)
+    errors: list[int] = field(default_factory=list)
+    build: Build | None = None
+
+    def summary(self) -> str:
+        if self.passed:
+            return f"PASS ({len(self.frame_seconds)} frames; compared {', '.join(self.checked)})"
+        if self.mismatch:
+            m = self.mismatch
+            return (f"FAIL at frame {m['frame']}, line {m['line']}, pixel {m['pixel']}: stage {m['stage']}, "
+                    f"tap {m['tap']} (expected {m['expected']}, got {m['got']})")
+        return f"ERROR (exit {self.returncode}): {self.stderr.strip()[-500:]}"
 
 
-def run(exe: Path, vec_dir: str | Path, taps: bool = True, frames: int | None = None, timeout: float = 3600) -> CsimResult:
-    """Run the C simulation on a vector set."""
-    cmd = [str(exe), str(vec_dir)] + ([] if taps else ["--no-taps"]) + ([] if frames is None else ["--frames", str(frames)])
+def run(exe: str | Path, vec_dir: str | Path, taps: bool = True, frames: int | None = None, binary: bool = False,
+        inject: str | None = None, timeout: float = 3600) -> CsimResult:
+    """Run a built testbench on a vector set. ``inject``: ``"FAULT@K"`` (see :data:`FAULTS`)."""
+    cmd = [str(exe), str(vec_dir)] + ([] if taps else ["--no-taps"]) + (["--bin"] if binary else []) \
+        + ([] if frames is None else ["--frames", str(frames)]) + ([] if inject is None else ["--inject", inject])
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     secs = [float(m.group(1)) for m in re.finditer(r"^TIME frame=\d+ seconds=([\d.]+)", r.stdout, re.M)]
+    errs = [int(m.group(1), 16) for m in re.finditer(r"^TIME .*? error=0x([0-9a-f]+)", r.stdout, re.M)]
     mm = None
     m = re.search(r"^MISMATCH (.*)$", r.stdout, re.M)
     if m:
-        mm = dict(kv.split("=", 1) for kv in m.group(1).split())
+        mm = dict(kv.split("=", 1) for kv in m.group(1).split() if "=" in kv)
     passed = r.returncode == 0 and re.search(r"^RESULT PASS", r.stdout, re.M) is not None
     ck = re.search(r"^CHECKED (\S*)", r.stdout, re.M)
-    return CsimResult(passed, r.returncode, ck.group(1).split(",") if ck else [], secs, mm, r.stdout, r.stderr)
+    return CsimResult(passed, r.returncode, ck.group(1).split(",") if ck else [], secs, mm, r.stdout, r.stderr, errs)
+
+
+def run_csim(vector_dir: str | Path, taps: bool = True, frames: int | None = None, binary: bool = False,
+             inject: str | None = None, build_root: Path | None = None, max_w: int | None = None,
+             timeout: float = 3600) -> CsimResult:
+    """Build the C simulation for a vector set (from its ``gen/``; cached) and replay the set."""
+    b = build(Path(vector_dir) / "gen", build_root=build_root, max_w=max_w)
+    r = run(b.exe, vector_dir, taps=taps, frames=frames, binary=binary, inject=inject, timeout=timeout)
+    r.build = b
+    return r
+
+
+# --------------------------------------------------------------------------------- command line
+def write_scene_set(out: str | Path, size: tuple[int, int], frames: int, weights: str = "w1-4", config: str | None = None,
+                    seed: int = 0) -> dict:
+    """A vector set of the built-in scene (``frames`` frames, exposures cycling) at ``size``.
+    ``weights``: ``w1-4``, ``w5-9`` (the shipped checkpoints), ``spread`` or a checkpoint path."""
+    from fixedpoint.config import load_config
+    from golden.checkpoint import load_checkpoint
+
+    from .stimulus import CHECKPOINTS, weight_set
+    from .vector_inputs import scene_frames
+    from .vectors import write_vector_set
+
+    cfg = load_config(config)
+    if weights in ("w1-4", "w5-9"):
+        ck: Path | None = CHECKPOINTS / f"taisp_{weights}.pth"
+        isp = load_checkpoint(ck)
+    elif weights == "spread":
+        ck, isp = None, weight_set(weights)
+    else:
+        ck = Path(weights)
+        isp = load_checkpoint(ck)
+    return write_vector_set(out, scene_frames(frames, cfg, size, seed=seed), isp, cfg, checkpoint=ck,
+                            description=f"built-in scene, {frames} frame(s) of {size[0]}x{size[1]}, weights {weights}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from fixedpoint.config import load_config
-
-    from .stimulus import frames as scene_frames
-    from .stimulus import weight_set
-
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
-    ap.add_argument("--size", default="32x24", help="frame size WxH (default 32x24)")
-    ap.add_argument("--frames", type=int, default=4, help="frames in the sequence (default 4)")
-    ap.add_argument("--weights", default="w1-4", help="weight set: w1-4, w5-9, spread (default w1-4)")
-    ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--out", default="build/csim_run", help="vector set folder (default build/csim_run)")
-    ap.add_argument("--no-taps", action="store_true", help="compare the output stream and parameters only")
+    ap.add_argument("vectors", nargs="?", help="vector set folder (taisp vectors); without it a built-in scene set "
+                                               "is written to --out first")
+    ap.add_argument("--no-taps", action="store_true", help="compare the registers, parameters and output stream only")
+    ap.add_argument("--bin", action="store_true", help="read the .bin streams and write list instead of the .hex files")
+    ap.add_argument("--max-frames", type=int, help="replay only the first N frames")
+    ap.add_argument("--inject", metavar="FAULT@K", help=f"stream fault before frame K: {', '.join(FAULTS)}")
+    ap.add_argument("--max-w", type=int, help="TAISP_MAX_W, the line-buffer depth (default 2048)")
+    g = ap.add_argument_group("without VEC: the built-in scene set written first")
+    g.add_argument("--size", default="32x24", help="frame size WxH (default 32x24)")
+    g.add_argument("--frames", type=int, default=4, help="frames (default 4)")
+    g.add_argument("--weights", default="w1-4", help="w1-4, w5-9, spread or a checkpoint path (default w1-4)")
+    g.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--out", default="build/csim_run", help="where to write it (default build/csim_run)")
     args = ap.parse_args(argv)
-    cfg = load_config(args.config)
-    w, h = (int(v) for v in args.size.lower().split("x"))
-    b = build(cfg)
-    print(f"[csim] {'cached build' if b.cached else f'built in {b.seconds:.1f} s'}: {b.exe}")
+    vec = args.vectors
+    if vec is None:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+        write_scene_set(args.out, (w, h), args.frames, args.weights, args.config, args.seed)
+        vec = args.out
+        print(f"[csim] wrote a vector set of {args.frames} scene frame(s) of {w}x{h} to {vec}")
+    if not (Path(vec) / "manifest.json").is_file():
+        print(f"[csim] {vec}: not a vector set (no manifest.json)", file=sys.stderr)
+        return 2
+    b = build(Path(vec) / "gen", max_w=args.max_w)
+    print(f"[csim] {'cached build' if b.cached else f'built in {b.seconds:.1f} s'} from {vec}/gen: {b.exe}")
     for d in b.own_diagnostics:
         print(f"[csim] {d}")
-    fr = scene_frames(cfg, w, h, args.frames, seed=args.seed)
-    write_vectors(args.out, fr, weight_set(args.weights), cfg, taps=not args.no_taps,
-                  meta={"weight_set": args.weights, "source": "built-in scene"})
-    r = run(b.exe, args.out, taps=not args.no_taps)
+    r = run(b.exe, vec, taps=not args.no_taps, frames=args.max_frames, binary=args.bin, inject=args.inject)
     sys.stdout.write(r.stdout)
     sys.stderr.write(r.stderr)
-    return 0 if r.passed else 1
+    print(f"[csim] {r.summary()}")
+    return 0 if r.passed else (1 if r.returncode == 1 else 2)
 
 
 if __name__ == "__main__":

@@ -208,6 +208,10 @@ def test_truncated_and_garbage_dng(tmp_path: Path):
             read_raw(p)
     with pytest.raises(RawFormatError, match="no such file"):
         read_raw(tmp_path / "absent.dng")
+    with pytest.raises(RawFormatError, match="absent.raw: no such file"):  # headerless: not a geometry complaint
+        read_raw(tmp_path / "absent.raw", width=16, height=8, cfa="RGGB", bits=12)
+    with pytest.raises(RawFormatError, match="absent.raw: no such file"):
+        read_raw(tmp_path / "absent.raw")
     with pytest.raises(RawFormatError, match="apply only to headerless dumps"):
         read_raw(good, cfa="RGGB")
 

@@ -1,15 +1,17 @@
-"""The HLS C++ block (hls/cpp/) in C simulation, built with g++ against the hls4ml ap_types, is
-bit-exact with the fixed-point model: every output beat, every stage tap (xg, A, xs, region
-index, y) and the per-frame parameters, over multi-frame sequences in `previous` mode, on the
-built-in scene and on two real RAW files, with several weight sets and with a quantization
-config of other word lengths (which regenerates the C++ header).
+"""The HLS C++ block (hls/cpp/) in C simulation, built with g++ against the hls4ml ap_types from a
+vector set's own gen/ headers, replays vector sets (`taisp vectors`, sim/vectors.py) bit-exactly:
+every register read-back, parameter block, stage tap (x, xg, A, xs, region index, y, out) and
+output beat, over multi-frame sequences in `previous` mode, on the built-in scene and on two
+real RAW files, with the shipped weights, another checkpoint and an untrained weight set, and
+with a quantization config of other word lengths (whose set's gen/ builds another C++ model).
 
-One build per config per session (cached in build/hls_csim/ across sessions as well).
+One build per config (cached in build/hls_csim/ across sessions as well).
 """
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +19,19 @@ import pytest
 import tomllib
 
 from fixedpoint.arith import FxFormat
+from fixedpoint.codegen import DEFAULT_CHECKPOINT
 from fixedpoint.config import DEFAULT_CONFIG, QuantConfig, load_config
-from fixedpoint.frontend import frontend as fixed_frontend
-from fixedpoint.model import FixedTAISP
-from golden.raw import read_raw
+from golden.checkpoint import load_checkpoint
 from sim import csim
-from sim.stimulus import frames as scene_frames
-from sim.stimulus import weight_set
+from sim.stimulus import CHECKPOINTS, spread_isp
+from sim.vector_inputs import raw_frames, scene_frames
+from sim.vectors import read_hex, write_vector_set
 
-SIZE = (32, 24)  # width, height of the test frames
+SIZE = (32, 24)  # width, height of the test frames (centred crops)
 N_FRAMES = 4     # previous mode: defaults, then alpha, the gate and w from the statistics
+W5_9 = CHECKPOINTS / "taisp_w5-9.pth"
+RAWS = ("rose_768x512_14bit_rggb.raw", "colorchecker_1920x1080_12bit_bggr.raw")
+ALL_CHECKED = ["registers", "params", "x", "xg", "A", "xs", "index", "y", "out", "stream_out"]
 
 
 def variant_config() -> QuantConfig:
@@ -47,178 +52,245 @@ def variant_config() -> QuantConfig:
     return QuantConfig(data, "hls variant of default.toml")
 
 
-@pytest.fixture(scope="session")
-def default_build() -> csim.Build:
-    return csim.build(load_config())
+#: weight sets: name -> (checkpoint file or None, loader)
+WEIGHTS = {"w1-4": DEFAULT_CHECKPOINT, "w5-9": W5_9, "spread": None}
 
 
-@pytest.fixture(scope="session")
-def variant_build() -> csim.Build:
-    return csim.build(variant_config())
+def isp_of(weights: str):
+    ck = WEIGHTS[weights]
+    return (load_checkpoint(ck) if ck else spread_isp(0)), ck
 
 
-@pytest.fixture(scope="session")
-def raw_inputs(shared_raw_dir: Path) -> dict[str, np.ndarray]:
-    """Two real RAW files through the fixed-point front end (`taisp report`'s path)."""
-    cfg = load_config()
-    return {"rose": fixed_frontend(read_raw(shared_raw_dir / "rose_768x512_14bit_rggb.raw"), cfg, "bilinear"),
-            "colorchecker": fixed_frontend(read_raw(shared_raw_dir / "colorchecker_1920x1080_12bit_bggr.raw"),
-                                           cfg, "bin2")}
-
-
-def crops(x: np.ndarray, n: int, seed: int) -> list[np.ndarray]:
-    """``n`` frames of SIZE cut from (3, H, W) at seeded positions (a camera panning over the scene)."""
-    w, h = SIZE
-    rng = np.random.default_rng(seed)
-    ys = rng.integers(0, x.shape[1] - h, size=n)
-    xs = rng.integers(0, x.shape[2] - w, size=n)
-    return [np.ascontiguousarray(x[:, y:y + h, c:c + w]) for y, c in zip(ys, xs)]
-
-
-def simulate(build: csim.Build, frames, weights: str, cfg, out: Path) -> csim.CsimResult:
-    csim.write_vectors(out, frames, weight_set(weights), cfg, meta={"weight_set": weights})
-    return csim.run(build.exe, out)
+def write_set(out: Path, frames, weights: str, cfg) -> Path:
+    isp, ck = isp_of(weights)
+    write_vector_set(out, frames, isp, cfg, checkpoint=ck)
+    return out
 
 
 def assert_pass(r: csim.CsimResult, n: int) -> None:
-    assert r.passed, f"C simulation differs from the fixed-point model: {r.mismatch}\n{r.stdout[-2000:]}{r.stderr[-2000:]}"
+    assert r.passed, f"C simulation differs from the fixed-point model: {r.summary()}\n{r.stdout[-3000:]}{r.stderr[-2000:]}"
     assert len(r.frame_seconds) == n
-    assert r.checked == ["params", "xg", "A", "xs", "index", "y", "out"]
+    assert r.checked == ALL_CHECKED
+    assert f"param_blocks={n + 1}" in r.stdout  # block N (after the last frame) too
     assert "WARNING" not in r.stdout + r.stderr
 
 
-def test_build_has_no_warnings_in_our_files(default_build):
+@pytest.fixture(scope="module")
+def cfg():
+    return load_config()
+
+
+@pytest.fixture(scope="module")
+def scene_set(cfg, tmp_path_factory) -> Path:
+    """4 frames of the built-in scene (exposures normal, dark, bright, normal), shipped weights."""
+    return write_set(tmp_path_factory.mktemp("vec") / "scene", scene_frames(N_FRAMES, cfg, SIZE), "w1-4", cfg)
+
+
+@pytest.fixture(scope="module")
+def default_build(scene_set) -> csim.Build:
+    return csim.build(scene_set / "gen")
+
+
+def _copy(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+# ---------------------------------------------------------------------------- build
+def test_build_has_no_warnings_in_our_files(default_build, scene_set):
     """g++ -Wall -Wextra (-Wno-unknown-pragmas for #pragma HLS): no diagnostic in hls/cpp or the
-    generated headers (the ap_types headers' own flow warnings are theirs)."""
+    generated headers (the ap_types headers' own flow warnings are theirs); the build compiles
+    the vector set's own gen/ headers."""
     assert "-Wall" in csim.CXXFLAGS and "-Wextra" in csim.CXXFLAGS
     assert default_build.own_diagnostics == []
     assert default_build.exe.is_file()
+    for name in ("taisp_config.h", "taisp_regmap.h", "tab_sigmoid.h"):
+        assert (default_build.gen_dir / name).read_bytes() == (scene_set / "gen" / name).read_bytes()
 
 
-@pytest.mark.parametrize("weights,seed", [("w1-4", 0), ("spread", 1), ("w5-9", 2)])
-def test_scene_sequence_bit_exact(default_build, tmp_path, weights, seed):
-    cfg = load_config()
-    fr = scene_frames(cfg, *SIZE, N_FRAMES, seed=seed)
-    assert_pass(simulate(default_build, fr, weights, cfg, tmp_path / "v"), N_FRAMES)
+# ---------------------------------------------------------------------------- bit-exact replays
+@pytest.mark.parametrize("weights,seed", [("w1-4", 0), ("w5-9", 1), ("spread", 2)])
+def test_scene_set_bit_exact(default_build, cfg, tmp_path, weights, seed):
+    """Built-in scene sequences with the shipped weights, the w5-9 checkpoint and an untrained
+    set: the same config builds once (the weights come from the write list, not the headers)."""
+    vec = write_set(tmp_path / "v", scene_frames(N_FRAMES, cfg, SIZE, seed=seed), weights, cfg)
+    r = csim.run_csim(vec)
+    assert r.build.exe == default_build.exe and r.build.cached
+    assert_pass(r, N_FRAMES)
 
 
-@pytest.mark.parametrize("name,weights,seed", [("rose", "w1-4", 0), ("colorchecker", "w5-9", 1),
-                                               ("rose", "spread", 2)])
-def test_raw_sequence_bit_exact(default_build, raw_inputs, tmp_path, name, weights, seed):
-    cfg = load_config()
-    fr = crops(raw_inputs[name], N_FRAMES, seed)
-    assert_pass(simulate(default_build, fr, weights, cfg, tmp_path / "v"), N_FRAMES)
+@pytest.mark.parametrize("weights", ["w1-4", "w5-9"])
+def test_raw_set_bit_exact(default_build, cfg, shared_raw_dir, tmp_path, weights):
+    """Two real RAW files through the fixed-point front end (rose bilinear, colorchecker bin2),
+    centred 32x24 crops, as one 7-frame sequence (rose x 4, then colorchecker x 3: the statistics
+    carry over). The repeated rose frame converges as the model does (block 3 == block 4)."""
+    frames = raw_frames(shared_raw_dir / RAWS[0], 4, cfg, SIZE) \
+        + raw_frames(shared_raw_dir / RAWS[1], 3, cfg, SIZE, demosaic="bin2")
+    vec = write_set(tmp_path / "v", frames, weights, cfg)
+    m = json.loads((vec / "manifest.json").read_text())
+    assert [s["file"] for s in m["frames"]["sources"]] == [RAWS[0]] * 4 + [RAWS[1]] * 3
+    assert_pass(csim.run(default_build.exe, vec), 7)
+    blocks = np.array(read_hex(vec / "params.hex")).reshape(8, 37)
+    assert (blocks[3] == blocks[4]).all() and not (blocks[0] == blocks[3]).all()
 
 
-def test_repeated_frame_converges(default_build, tmp_path):
-    """The same frame five times: the C simulation follows the model's one-frame delay exactly
-    (the 4th and 5th outputs are the same-frame result)."""
-    cfg = load_config()
-    x = scene_frames(cfg, *SIZE, 1, seed=3)[0]
-    assert_pass(simulate(default_build, [x] * 5, "w1-4", cfg, tmp_path / "v"), 5)
-    params = [ln for ln in (tmp_path / "v" / "params.hex").read_text().splitlines() if not ln.startswith("//")]
-    assert params[3] == params[4] and params[0] != params[3]
+def test_binary_files_and_frame_limit(default_build, scene_set):
+    """The .bin streams and write list replay the same; --frames N stops after N frames (and
+    checks parameter block N)."""
+    assert_pass(csim.run(default_build.exe, scene_set, binary=True), N_FRAMES)
+    r = csim.run(default_build.exe, scene_set, frames=2)
+    assert r.passed and len(r.frame_seconds) == 2 and "param_blocks=3" in r.stdout
+    r = csim.run(default_build.exe, scene_set, taps=False)
+    assert r.passed and r.checked == ["registers", "params", "stream_out"]
 
 
-def test_mismatches_are_located(default_build, tmp_path):
-    """A changed tap value, output beat or parameter is reported by frame, line, pixel and stage."""
-    cfg = load_config()
-    out = tmp_path / "v"
-    csim.write_vectors(out, scene_frames(cfg, *SIZE, 3, seed=0), weight_set("w1-4"), cfg)
-    w, h = SIZE
-
-    def corrupt(fname: str, index: int, col: int = 0) -> str:
-        p = out / fname
-        lines = p.read_text().splitlines()
-        data = [i for i, ln in enumerate(lines) if not ln.startswith("//")]
-        words = lines[data[index]].split()
-        words[col] = f"{int(words[col], 16) ^ 1:0{len(words[col])}x}"
-        old = p.read_text()
-        lines[data[index]] = " ".join(words)
-        p.write_text("\n".join(lines) + "\n")
-        return old
-
-    # frame 2, line 5, pixel 7, component B of xs: the hsa stage
-    old = corrupt("taps/xs.hex", 2 * w * h + 5 * w + 7, col=2)
-    r = csim.run(default_build.exe, out)
-    assert not r.passed and r.returncode == 1
-    assert r.mismatch == {"frame": "2", "line": "5", "pixel": "7", "stage": "hsa", "tap": "xs", "comp": "2",
-                          "expected": r.mismatch["expected"], "got": r.mismatch["got"]}
-    (out / "taps/xs.hex").write_text(old)
-    # frame 1, line 0, pixel 3 of the output stream only
-    old = corrupt("expected.hex", w * h + 3)
-    r = csim.run(default_build.exe, out)
-    assert (r.mismatch["frame"], r.mismatch["line"], r.mismatch["pixel"], r.mismatch["tap"]) == ("1", "0", "3", "out")
-    (out / "expected.hex").write_text(old)
-    # frame 1's w[0]
-    old = corrupt("params.hex", 1, col=5)
-    r = csim.run(default_build.exe, out)
-    assert (r.mismatch["frame"], r.mismatch["stage"], r.mismatch["tap"], r.mismatch["comp"]) == ("1", "params", "w", "0")
-    (out / "params.hex").write_text(old)
-    assert csim.run(default_build.exe, out).passed
-
-
-@pytest.mark.parametrize("fault,errors,good", [
-    ("short_line", [0, 1, 1], [0, 2]),   # line 3 of frame 1 ends 5 pixels early (ERROR bit0)
-    ("long_line", [0, 2, 2], [0, 2]),    # line 3 of frame 1 runs 2 pixels long (bit1)
-    ("early_sof", [0, 8, 8], [0, 2]),    # frame 1 stops after 2 lines: frame 2's SOF arrives inside it (bit3)
-    ("missing_sof", [0, 0, 4], [0, 1, 2]),  # 2 beats without SOF between frames 1 and 2 (bit2)
-])
-def test_stream_errors_resynchronise(default_build, tmp_path, fault, errors, good):
-    """A broken frame sets its sticky ERROR bit, keeps the output framing, and its statistics are
-    dropped: the frames after it equal the model run on the good frames only."""
-    cfg = load_config()
-    w, h = SIZE
-    n = w * h
-    fr = scene_frames(cfg, w, h, 3, seed=5)
-    fx = FixedTAISP(weight_set("w1-4"), cfg)
-    res = fx.sequence([fr[i] for i in good])
-    results = res if len(good) == 3 else [res[0], res[1], res[1]]  # frame 1 uses frame 0's statistics too
-    out = tmp_path / "v"
-    m = csim.write_vectors(out, fr, fx, cfg, results=results)
-    lines = (out / "input.hex").read_text().splitlines()
-    eol = 1 << (m["in_data_bits"] + 1)
-    f1 = lines[n:2 * n]
-
-    def flag(line: str, on: bool) -> str:
-        v = int(line, 16)
-        return f"{(v | eol) if on else (v & ~eol):0{len(line)}x}"
-
-    if fault == "short_line":
-        cut = 4 * w - 5
-        f1 = f1[:cut - 1] + [flag(f1[cut - 1], True)] + f1[4 * w:]
-    elif fault == "long_line":
-        f1 = f1[:4 * w - 1] + [flag(f1[4 * w - 1], False), f1[4 * w - 2], f1[4 * w - 1]] + f1[4 * w:]
-    elif fault == "early_sof":
-        f1 = f1[:2 * w]
-    else:
-        f1 = f1 + [f1[5], f1[6]]
-    (out / "input.hex").write_text("\n".join(lines[:n] + f1 + lines[2 * n:]) + "\n")
-    m.update(errors=errors, frames_unchecked=[] if fault == "missing_sof" else [1])
-    (out / "manifest.json").write_text(json.dumps(m))
-    assert_pass(csim.run(default_build.exe, out), 3)
-    # without the fault the sequence differs (the check above is not vacuous)
-    if fault != "missing_sof":
-        m.update(errors=[0, 0, 0])
-        (out / "manifest.json").write_text(json.dumps(m))
-        r = csim.run(default_build.exe, out)
-        assert not r.passed and r.mismatch["frame"] == "1" and r.mismatch["tap"] == "error"
-
-
-def test_other_word_lengths_regenerate_and_match(default_build, variant_build, tmp_path):
-    """A config with other word lengths regenerates the C++ header (other types, other stream
-    width) and the C simulation still matches the model bit for bit."""
+def test_other_word_lengths_regenerate_and_match(default_build, tmp_path):
+    """A config with other word lengths: its vector set's gen/ holds other types, another stream
+    width and other tables, the C simulation builds from it and matches bit for bit; the default
+    build refuses that set."""
     cfg = variant_config()
-    assert variant_build.exe != default_build.exe
-    assert variant_build.own_diagnostics == []
-    hdr = (variant_build.gen_dir / "taisp_config.h").read_text()
+    vec = write_set(tmp_path / "v", scene_frames(N_FRAMES, cfg, SIZE, seed=4), "spread", cfg)
+    hdr = (vec / "gen" / "taisp_config.h").read_text()
     assert re.search(r"typedef ap_ufixed<12,4,AP_TRN,AP_SAT> glc_alpha_t;", hdr)
     assert re.search(r"typedef ap_ufixed<15,1,AP_RND,AP_SAT> frontend_x_t;", hdr)
     assert re.search(r"typedef ap_fixed<22,6,AP_RND_INF,AP_SAT> rgfc_logits_t;", hdr)
-    fr = scene_frames(cfg, *SIZE, N_FRAMES, seed=4)
-    m = csim.write_vectors(tmp_path / "v", fr, weight_set("spread"), cfg)
-    assert m["in_data_bits"] == 48
-    assert_pass(csim.run(variant_build.exe, tmp_path / "v"), N_FRAMES)
-    # the default build refuses the variant's vector set (another stream width)
-    r = csim.run(default_build.exe, tmp_path / "v")
-    assert r.returncode == 2 and "data bits" in r.stderr
+    m = json.loads((vec / "manifest.json").read_text())
+    assert m["stream"]["input"]["tdata_bits"] == 48 and m["taps"]["xg"]["bits"] == 23
+    r = csim.run_csim(vec)
+    assert r.build.exe != default_build.exe and r.build.own_diagnostics == []
+    assert_pass(r, N_FRAMES)
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "another config" in r.stderr
+
+
+# ---------------------------------------------------------------------------- mismatch reports
+def _flip(path: Path, index: int, bit: int = 1) -> bytes:
+    """Flip `bit` of data line `index` of a hex file; returns the old contents."""
+    old = path.read_bytes()
+    lines = old.decode().splitlines()
+    data = [i for i, ln in enumerate(lines) if not ln.startswith("//")]
+    ln = lines[data[index]]
+    lines[data[index]] = f"{int(ln, 16) ^ bit:0{len(ln)}x}"
+    path.write_text("\n".join(lines) + "\n")
+    return old
+
+
+def test_mismatches_are_located(default_build, scene_set, tmp_path):
+    """A changed value in a copy of a set is reported at its frame, line, pixel and stage (the
+    earliest stage in pipeline order at its first differing pixel)."""
+    vec = _copy(scene_set, tmp_path / "v")
+    w, h = SIZE
+    n = w * h
+
+    def located(rel: str, index: int, bit: int = 1, **kw) -> dict[str, str]:
+        old = _flip(vec / rel, index, bit)
+        r = csim.run(default_build.exe, vec, **kw)
+        (vec / rel).write_bytes(old)
+        assert not r.passed and r.returncode == 1 and "RESULT FAIL" in r.stdout, r.stdout[-2000:] + r.stderr
+        return r.mismatch
+
+    def pix(f, y, x, c=0, nc=3):
+        return ((f * h + y) * w + x) * nc + c
+
+    m = located("taps/xs.hex", pix(2, 5, 7, 2))  # frame 2, line 5, pixel 7, channel B of xs
+    assert {k: m[k] for k in ("frame", "line", "pixel", "stage", "tap", "comp", "channel")} == \
+        {"frame": "2", "line": "5", "pixel": "7", "stage": "hsa", "tap": "xs", "comp": "2", "channel": "B"}
+    cases = [  # file, data line, (frame, line, pixel, stage, tap)
+        ("taps/xg.hex", pix(0, 0, 0, 0), ("0", "0", "0", "glc", "xg")),
+        ("taps/A.hex", pix(3, 23, 31, 0, 1), ("3", "23", "31", "hsa", "A")),
+        ("taps/index.hex", pix(1, 10, 4, 0, 1), ("1", "10", "4", "rgfc", "index")),
+        ("taps/y.hex", pix(2, 0, 31, 1), ("2", "0", "31", "rgfc", "y")),
+        ("taps/out.hex", pix(1, 2, 9, 1), ("1", "2", "9", "rgfc", "out")),
+        ("taps/x.hex", pix(3, 12, 16, 0), ("3", "12", "16", "input", "x")),
+        ("stream_in.hex", 2 * n + 1 * w + 0, ("2", "1", "0", "input", "x")),  # the block gets other input
+        ("stream_out.hex", n + 3, ("1", "0", "3", "output", "stream_out")),  # the beat only (the out tap agrees)
+    ]
+    for rel, index, want in cases:
+        m = located(rel, index)
+        assert (m["frame"], m["line"], m["pixel"], m["stage"], m["tap"]) == want, (rel, m)
+    # EOL flag removed from the last beat of frame 0's line 4 (bit 25 of {eol, sof, tdata[23:0]})
+    m = located("stream_out.hex", 5 * w - 1, bit=1 << 25)
+    assert (m["frame"], m["line"], m["pixel"], m["stage"], m["tap"]) == ("0", "4", "31", "output", "stream_out")
+    assert not m["expected"].endswith("+eol") and m["got"].endswith("+eol")  # the block keeps its framing
+    # parameters: frame 1's w[0] (block 1, word 5); the block after the last frame (block 4, inv_w[15])
+    m = located("params.hex", 37 + 5)
+    assert (m["frame"], m["stage"], m["tap"], m["comp"]) == ("1", "params", "w", "0")
+    m = located("params.hex", 4 * 37 + 36)
+    assert (m["frame"], m["stage"], m["tap"], m["comp"]) == ("4", "params", "inv_w", "15")
+    # the binary stream is read with --bin (and only then)
+    p = vec / "stream_out.bin"
+    old = p.read_bytes()
+    data = bytearray(old)
+    data[4 * (2 * n + 7 * w + 5)] ^= 0x10  # frame 2, line 7, pixel 5: G's bit 4
+    p.write_bytes(bytes(data))
+    r = csim.run(default_build.exe, vec, binary=True)
+    assert (r.mismatch["frame"], r.mismatch["line"], r.mismatch["pixel"], r.mismatch["stage"]) == ("2", "7", "5", "output")
+    assert csim.run(default_build.exe, vec).passed
+    p.write_bytes(old)
+    assert csim.run(default_build.exe, vec, binary=True).passed
+
+
+def test_broken_sets_are_refused(default_build, scene_set, tmp_path):
+    """A newer schema, a missing file, a short stream or an unknown register write: exit 2 with
+    a message naming the problem (no comparison is attempted)."""
+    vec = _copy(scene_set, tmp_path / "v")
+    mp = vec / "manifest.json"
+    m = json.loads(mp.read_text())
+    mp.write_text(json.dumps({**m, "schema_version": 2}))
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "schema version 2 is newer" in r.stderr
+    mp.write_text(json.dumps(m))
+    (vec / "taps" / "y.hex").rename(vec / "y.hex")
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "taps/y.hex" in r.stderr
+    (vec / "y.hex").rename(vec / "taps" / "y.hex")
+    lines = (vec / "stream_out.hex").read_text().splitlines()
+    (vec / "stream_out.hex").write_text("\n".join(lines[:-1]) + "\n")
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "beats" in r.stderr
+    shutil.copyfile(scene_set / "stream_out.hex", vec / "stream_out.hex")
+    with open(vec / "axil_writes.hex", "a") as f:
+        f.write("0000000c00000001\n")
+    mp.write_text(json.dumps({**m, "registers": {**m["registers"], "write_list": {
+        **m["registers"]["write_list"], "count": m["registers"]["write_list"]["count"] + 1}}}))
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "address 0xc is not a writable register" in r.stderr
+    assert csim.main([str(tmp_path / "nothing")]) == 2
+
+
+# ---------------------------------------------------------------------------- stream faults
+@pytest.mark.parametrize("fault,errors", [
+    ("short_line", [0, 0, 1, 1, 1]),   # extra call: frame 2's copy, line 3 ends 5 pixels early (ERROR bit0)
+    ("long_line", [0, 0, 2, 2, 2]),    # line 3 runs 2 pixels long (bit1)
+    ("early_sof", [0, 0, 8, 8, 8]),    # cut after 2 lines: frame 2's SOF arrives inside it (bit3)
+    ("missing_sof", [0, 0, 4, 4]),     # 2 beats without SOF before frame 2, no extra call (bit2)
+])
+def test_stream_faults_resynchronise(default_build, scene_set, fault, errors):
+    """A broken frame streamed into the set's sequence sets its sticky ERROR bit, counts as a bad
+    frame, keeps the output framing, and its statistics are dropped: the set's frames after it
+    still match the model exactly (registers, parameters, taps, output)."""
+    r = csim.run(default_build.exe, scene_set, inject=f"{fault}@2")
+    assert_pass(r, N_FRAMES)
+    assert r.errors == errors
+    if fault != "missing_sof":
+        assert re.search(rf"^TIME call=2 injected={fault} .* frames=2 bad_frames=1$", r.stdout, re.M)
+
+
+def test_extra_frame_is_detected(default_build, scene_set):
+    """The control for the fault checks: a well-formed extra frame does feed the statistics, so
+    the next frame's parameters differ from the set's (the checks above are not vacuous)."""
+    r = csim.run(default_build.exe, scene_set, inject="extra@2")
+    assert not r.passed and r.returncode == 1
+    assert (r.mismatch["frame"], r.mismatch["stage"]) == ("2", "params")
+
+
+# ---------------------------------------------------------------------------- command line
+def test_command_line(default_build, scene_set, tmp_path, capsys):
+    """`python -m sim.csim VEC` replays a set; without VEC it writes a built-in scene set first."""
+    assert csim.main([str(scene_set), "--inject", "short_line@1"]) == 0
+    out = capsys.readouterr().out
+    assert "cached build" in out and "RESULT PASS frames=4" in out and "injected=short_line" in out
+    assert csim.main(["--size", "16x12", "--frames", "3", "--out", str(tmp_path / "gen_set")]) == 0
+    out = capsys.readouterr().out
+    assert "RESULT PASS frames=3 pixels=576" in out
+    assert json.loads((tmp_path / "gen_set" / "manifest.json").read_text())["frames"]["count"] == 3

@@ -1,16 +1,41 @@
-// TA-ISP C-simulation testbench: drives taisp_core with a vector set, one call per frame, and
-// compares the parameters, every stage's taps and the output stream with the fixed-point model's.
+// TA-ISP C-simulation testbench: replays a vector set (`taisp vectors`, sim/README.md) through
+// taisp_core, one call per frame, and compares every register read-back, parameter block,
+// stage tap and output beat with the fixed-point model's.
 //
-//   taisp_csim VECTOR_DIR [--no-taps] [--frames N]
+//   taisp_csim VECTOR_DIR [--no-taps] [--bin] [--frames N] [--inject FAULT@K]
 //
-// Prints one line per frame (TIME frame=F seconds=S), then either
-//   CHECKED params,xg,A,xs,index,y,out     (what the vector set lets it compare)
-//   RESULT PASS frames=F pixels=N
-// or, at the first frame that differs, the earliest stage (in pipeline order: params, xg, A, xs,
-// index, y, out) that differs, at its first differing pixel in raster order:
-//   MISMATCH frame=F line=Y pixel=X stage=S tap=T comp=C expected=E got=G
-//   RESULT FAIL ...
-// Exit status: 0 pass, 1 mismatch, 2 bad arguments or vector set.
+//   --no-taps      compare the registers, parameters and output stream only (no tap files read)
+//   --bin          read stream_in.bin, stream_out.bin and axil_writes.bin instead of the .hex files
+//   --frames N     replay the first N frames only
+//   --inject FAULT@K   stream a fault before the set's frame K (1 <= K < frames) and check that the
+//                  block flags it and resynchronises: the set's frames must still match exactly.
+//                  short_line, long_line, early_sof: an extra broken copy of frame K (line 3 ends
+//                  5 pixels early / runs 2 pixels long; cut after 2 lines), whose call must set
+//                  its ERROR bit (0x1 / 0x2 / 0x8), count a bad frame and keep the output framing;
+//                  missing_sof: 2 beats without SOF before frame K (ERROR 0x4 in frame K's call);
+//                  extra: a well-formed copy of frame K (a control: frame K's parameters must then
+//                  differ, since they come from the extra frame's statistics)
+//
+// The block is programmed from the set's AXI4-Lite write list (axil_writes.*): the addresses of
+// the generated taisp_regmap.h map to taisp_core's arguments (WIDTH, HEIGHT, DEF_GATE0,
+// DEF_ALPHA0..2, the weight image at WEIGHT_BASE, CTRL: RESTART and CLEAR_COUNTERS act on the
+// first call, ERROR: write-1-to-clear). Build it against the set's own gen/ headers (the set's
+// config): a set of another config is refused (exit 2).
+//
+// Per frame, in pipeline order, the first difference is reported:
+//   registers  ERROR, FRAMES, BAD_FRAMES, STATUS after the call
+//   params     the 37 parameters the frame used (params.hex block k)
+//   input      taps/x against stream_in (the set's own consistency)
+//   glc        xg;  hsa: A, xs;  rgfc: index, y, out (the out tap against the output beats)
+//   output     the output beats against stream_out (data, SOF, EOL)
+// and after the last frame the parameters computed from its statistics (block N; read by one
+// more call on a 2x1 frame, since taisp_core runs its parameter engine at the start of a call).
+//
+// Output: a TIME line per call, CHECKED <what was compared>, then RESULT PASS frames=F ... or
+//   MISMATCH frame=F line=Y pixel=X stage=S tap=T comp=C channel=R|G|B|- expected=E got=G
+//   PIXEL frame=F line=Y pixel=X <tap>=<expected>/<got> ...   (every tap at that pixel)
+//   RESULT FAIL frame=F line=Y pixel=X stage=S tap=T
+// Exit status: 0 pass, 1 mismatch, 2 bad arguments, unreadable vector set or another config.
 #include <chrono>
 #include <cinttypes>
 #include <climits>
@@ -27,80 +52,252 @@ namespace {
 
 using namespace taisp;
 
-const char* const TAP_NAMES[NTAPS] = {"xg", "A", "xs", "index", "y"};
-const char* const TAP_STAGES[NTAPS] = {"glc", "hsa", "hsa", "rgfc", "rgfc"};
-const int TAP_COMPS[NTAPS] = {NC, 1, NC, 1, NC};
-const int64_t MISSING = INT64_MIN;  // a tap value the block did not produce
+// ------------------------------------------------------------------ stages
+// The compared taps in pipeline order; `hook` is the C++ tap id (-1: not from the tap hook).
+struct stage_tap {
+    const char* name;
+    const char* stage;
+    int channels;
+    int hook;
+    int bits;
+    bool is_signed;
+};
+const int NSTAGE_TAPS = 7;
+const stage_tap STAGE_TAPS[NSTAGE_TAPS] = {
+    {"x", "input", NC, -1, frontend_x_t::width, !!fx<frontend_x_t>::S},
+    {"xg", "glc", NC, TAP_XG, glc_xg_t::width, !!fx<glc_xg_t>::S},
+    {"A", "hsa", 1, TAP_A, hsa_A_t::width, !!fx<hsa_A_t>::S},
+    {"xs", "hsa", NC, TAP_XS, hsa_xs_t::width, !!fx<hsa_xs_t>::S},
+    {"index", "rgfc", 1, TAP_INDEX, 4, false},
+    {"y", "rgfc", NC, TAP_Y, rgfc_y_t::width, !!fx<rgfc_y_t>::S},
+    {"out", "rgfc", NC, -1, rgfc_out_t::width, !!fx<rgfc_out_t>::S},
+};
+const int64_t MISSING = INT64_MIN;  // a value the block did not produce
 
-// Collects the taps of the frame being simulated.
+// Collects the taps of the frame being simulated (the C++ tap hook).
 struct frame_taps : tap_sink {
     int width = 0, height = 0;
     std::vector<int64_t> v[NTAPS];
+    int comps[NTAPS] = {NC, 1, NC, 1, NC};
     void start(int w, int h) {
         width = w;
         height = h;
         for (int t = 0; t < NTAPS; ++t)
-            v[t].assign(static_cast<size_t>(w) * static_cast<size_t>(h) * static_cast<size_t>(TAP_COMPS[t]), MISSING);
+            v[t].assign(static_cast<size_t>(w) * static_cast<size_t>(h) * static_cast<size_t>(comps[t]), MISSING);
     }
     void put(int tap, int row, int col, int comp, int64_t raw_value) override {
-        if (row < 0 || row >= height || col < 0 || col >= width) return;
+        if (tap < 0 || tap >= NTAPS || row < 0 || row >= height || col < 0 || col >= width) return;
         v[tap][(static_cast<size_t>(row) * static_cast<size_t>(width) + static_cast<size_t>(col)) *
-                   static_cast<size_t>(TAP_COMPS[tap]) + static_cast<size_t>(comp)] = raw_value;
+                   static_cast<size_t>(comps[tap]) + static_cast<size_t>(comp)] = raw_value;
     }
 };
 
 struct mismatch {
     bool found = false;
     int line = -1, pixel = -1, comp = -1;
-    std::string stage, tap;
-    std::string expected, got;
+    bool is_channel = false;
+    std::string stage, tap, expected, got;
+    void set(const char* s, const std::string& t, int ln, int px, int c, bool ch, const std::string& e,
+             const std::string& g) {
+        found = true;
+        stage = s;
+        tap = t;
+        line = ln;
+        pixel = px;
+        comp = c;
+        is_channel = ch;
+        expected = e;
+        got = g;
+    }
 };
 
 std::string hex64(int64_t v) {
     char b[32];
     if (v == MISSING) return "none";
     if (v < 0) {
-        std::snprintf(b, sizeof b, "-0x%" PRIx64, static_cast<uint64_t>(-v));
+        std::snprintf(b, sizeof b, "-0x%" PRIx64, static_cast<uint64_t>(0) - static_cast<uint64_t>(v));
     } else {
         std::snprintf(b, sizeof b, "0x%" PRIx64, static_cast<uint64_t>(v));
     }
     return b;
 }
 
-ap_uint<S_TDATA_W> to_in_data(const std::vector<uint64_t>& limbs) {
-    ap_uint<S_TDATA_W> d = 0;
-    for (int i = 0; i < S_TDATA_W; ++i) {
-        size_t k = static_cast<size_t>(i / 64);
-        if (k < limbs.size() && ((limbs[k] >> (i % 64)) & 1u)) d[i] = 1;
+std::string flags_str(bool sof, bool eol) { return std::string(sof ? "+sof" : "") + (eol ? "+eol" : ""); }
+
+// ------------------------------------------------------------------ programming
+struct programmed {
+    int width = -1, height = -1;
+    ap_uint<32> def_alpha[NC];
+    ap_uint<32> def_gate0;
+    uint32_t ctrl = 0, error_clear = 0;
+    int nweights = 0;
+};
+
+bool program(const tb::vector_set& vs, ap_uint<WGT_W> weights[NWEIGHTS], programmed& p, std::string& err) {
+    std::vector<bool> seen(NWEIGHTS, false);
+    for (int c = 0; c < NC; ++c) p.def_alpha[c] = GLC_ALPHA_ONE;  // the reset values
+    p.def_gate0 = HSA_GATE_ONE / 2;
+    for (size_t k = 0; k < vs.writes.size(); ++k) {
+        const long a = static_cast<long>(vs.writes[k].first);
+        const uint32_t d = vs.writes[k].second;
+        if (a >= WEIGHT_BASE && a < WEIGHT_BASE + 4L * NWEIGHTS && (a - WEIGHT_BASE) % 4 == 0) {
+            const int i = static_cast<int>((a - WEIGHT_BASE) / 4);
+            weights[i] = ap_uint<WGT_W>(d);  // the entry's raw bits are the low bits of the word
+            if (!seen[static_cast<size_t>(i)]) ++p.nweights;
+            seen[static_cast<size_t>(i)] = true;
+        } else if (a == REG_WIDTH) {
+            p.width = static_cast<int>(d);
+        } else if (a == REG_HEIGHT) {
+            p.height = static_cast<int>(d);
+        } else if (a == REG_DEF_GATE0) {
+            p.def_gate0 = d;
+        } else if (a == REG_DEF_ALPHA0 || a == REG_DEF_ALPHA1 || a == REG_DEF_ALPHA2) {
+            p.def_alpha[(a - REG_DEF_ALPHA0) / 4] = d;
+        } else if (a == REG_CTRL) {
+            p.ctrl |= d;
+        } else if (a == REG_ERROR) {
+            p.error_clear |= d;
+        } else {
+            char b[96];
+            std::snprintf(b, sizeof b, "write %zu: address 0x%lx is not a writable register of taisp_core", k + 1, a);
+            err = b;
+            return false;
+        }
     }
-    return d;
+    if (p.nweights != NWEIGHTS) {
+        err = "the write list sets " + std::to_string(p.nweights) + " of the " + std::to_string(NWEIGHTS) + " weight words";
+        return false;
+    }
+    if (p.width != vs.width || p.height != vs.height) {
+        err = "the write list sets the frame size to " + std::to_string(p.width) + "x" + std::to_string(p.height) +
+              ", the manifest says " + std::to_string(vs.width) + "x" + std::to_string(vs.height);
+        return false;
+    }
+    if (!(p.ctrl & CTRL_COMMIT)) {
+        err = "the write list never writes CTRL.COMMIT";
+        return false;
+    }
+    return true;
 }
 
-bool same_out(const beat_out_t& b, const tb::beat_rec& e) {
-    for (int i = 0; i < M_TDATA_W; ++i) {
-        size_t k = static_cast<size_t>(i / 64);
-        bool eb = k < e.data.size() && ((e.data[k] >> (i % 64)) & 1u);
-        if ((b.data[i] == 1) != eb) return false;
+// The vector set's config must be the one compiled in (taisp_config.h of the set's gen/).
+bool same_config(const tb::vector_set& vs, std::string& err) {
+    char b[256];
+    if (vs.in.component_bits != X_W || vs.in.tdata_bits != S_TDATA_W || vs.out.component_bits != OUT_W ||
+        vs.out.tdata_bits != M_TDATA_W) {
+        std::snprintf(b, sizeof b,
+                      "the vector set's streams have %d/%d-bit components in %d/%d data bits, this build %d/%d in "
+                      "%d/%d: another config (build against the set's gen/)",
+                      vs.in.component_bits, vs.out.component_bits, vs.in.tdata_bits, vs.out.tdata_bits, X_W, OUT_W,
+                      S_TDATA_W, M_TDATA_W);
+        err = b;
+        return false;
     }
-    return (b.user[0] == 1) == e.sof && (b.last == 1) == e.eol;
+    for (int t = 0; t < NSTAGE_TAPS; ++t) {
+        const tb::tap_desc* d = vs.tap(STAGE_TAPS[t].name);
+        if (d && (d->bits != STAGE_TAPS[t].bits || d->is_signed != STAGE_TAPS[t].is_signed ||
+                  d->channels != STAGE_TAPS[t].channels)) {
+            std::snprintf(b, sizeof b,
+                          "tap %s: %d-bit %s x %d in the vector set, %d-bit %s x %d in this build: another config "
+                          "(build against the set's gen/)",
+                          d->name.c_str(), d->bits, d->is_signed ? "signed" : "unsigned", d->channels,
+                          STAGE_TAPS[t].bits, STAGE_TAPS[t].is_signed ? "signed" : "unsigned", STAGE_TAPS[t].channels);
+            err = b;
+            return false;
+        }
+    }
+    if (vs.param_words != NPARAM || vs.regmap_version != REGMAP_VERSION || vs.weight_base != WEIGHT_BASE ||
+        vs.param_base != PARAM_BASE) {
+        err = "the vector set's register map (version " + std::to_string(vs.regmap_version) + ", " +
+              std::to_string(vs.param_words) + " parameters) is not this build's (version " +
+              std::to_string(REGMAP_VERSION) + ", " + std::to_string(NPARAM) + ")";
+        return false;
+    }
+    return true;
 }
 
-std::string out_str(bool sof, bool eol, const std::string& data) {
-    return data + (sof ? "+sof" : "") + (eol ? "+eol" : "");
+// ------------------------------------------------------------------ the call plan
+enum fault_t { F_NONE, F_SHORT_LINE, F_LONG_LINE, F_EARLY_SOF, F_MISSING_SOF, F_EXTRA };
+const char* const FAULT_NAMES[] = {"none", "short_line", "long_line", "early_sof", "missing_sof", "extra"};
+const unsigned FAULT_ERROR[] = {0, ERR_SHORT_LINE, ERR_LONG_LINE, ERR_EARLY_SOF, ERR_MISSING_SOF, 0};
+
+// One call of taisp_core: the beats it is given ([begin, end) of the feed), and which of the
+// set's frames it is (-1: an injected frame, not compared with the set).
+struct call_t {
+    size_t begin, end;
+    int frame;
+    bool broken;  // expected to be cut short (a bad frame)
+};
+
+// The input beats with the fault injected before frame k (copies of frame k's beats).
+void inject(const tb::vector_set& vs, fault_t fault, int k, int frames, tb::beat_list& feed, std::vector<call_t>& calls) {
+    const size_t W = static_cast<size_t>(vs.width), H = static_cast<size_t>(vs.height), n = W * H;
+    const tb::beat_list& in = vs.input;
+    feed.tdata_bits = in.tdata_bits;
+    feed.limbs = in.limbs;
+    for (int f = 0; f < frames; ++f) {
+        const size_t base = static_cast<size_t>(f) * n;
+        if (f == k && fault != F_NONE) {
+            const size_t start = feed.size();
+            const size_t ln = H > 3 ? 3 : H - 1;  // the line that breaks
+            if (fault == F_SHORT_LINE) {          // line ln ends 5 pixels early (at least 1 pixel long)
+                const size_t cut = W > 6 ? W - 5 : 1;
+                for (size_t i = 0; i < n; ++i) {
+                    const size_t row = i / W, col = i % W;
+                    if (row == ln && col >= cut) continue;
+                    feed.push_copy(in, base + i, static_cast<uint8_t>(in.flags[base + i] | (row == ln && col == cut - 1 ? 2u : 0u)));
+                }
+            } else if (fault == F_LONG_LINE) {  // line ln runs 2 pixels long
+                for (size_t i = 0; i < n; ++i) {
+                    const size_t row = i / W, col = i % W;
+                    if (row == ln && col == W - 1) {
+                        feed.push_copy(in, base + i, static_cast<uint8_t>(in.flags[base + i] & ~2u));
+                        feed.push_copy(in, base + i - 1, 0);
+                        feed.push_copy(in, base + i, 2);
+                    } else {
+                        feed.push_copy(in, base + i, in.flags[base + i]);
+                    }
+                }
+            } else if (fault == F_EARLY_SOF) {  // cut after 2 lines: frame k's SOF arrives inside it
+                const size_t m = H >= 3 ? 2 * W : (n > 1 ? n / 2 : 1);
+                for (size_t i = 0; i < m; ++i) feed.push_copy(in, base + i, in.flags[base + i]);
+            } else if (fault == F_EXTRA) {
+                for (size_t i = 0; i < n; ++i) feed.push_copy(in, base + i, in.flags[base + i]);
+            }
+            if (fault == F_MISSING_SOF) {  // 2 stray beats, no call of their own
+                for (size_t i = 1; i <= 2; ++i) feed.push_copy(in, base + (i < n ? i : 0), 0);
+            } else {
+                call_t c = {start, feed.size(), -1, fault != F_EXTRA};
+                calls.push_back(c);
+            }
+        }
+        const size_t start = f == k && fault == F_MISSING_SOF ? feed.size() - 2 : feed.size();
+        for (size_t i = 0; i < n; ++i) feed.push_copy(in, base + i, in.flags[base + i]);
+        call_t c = {start, feed.size(), f, false};
+        calls.push_back(c);
+    }
 }
 
-std::string rec_data_hex(const tb::beat_rec& e) {
-    std::string s;
-    char b[24];
-    for (size_t k = e.data.size(); k-- > 0;) {
-        std::snprintf(b, sizeof b, s.empty() ? "%" PRIx64 : "%016" PRIx64, e.data[k]);
-        s += b;
+beat_in_t make_beat(const tb::beat_list& feed, size_t i) {
+    beat_in_t b;
+    b.data = 0;
+    for (int k = 0; k < feed.limbs; ++k) {
+        const int lo = 64 * k, hi = lo + 63 < S_TDATA_W - 1 ? lo + 63 : S_TDATA_W - 1;
+        if (lo < S_TDATA_W) b.data.range(hi, lo) = feed.limb(i, k);
     }
-    return "0x" + (s.empty() ? std::string("0") : s);
+    b.keep = -1;
+    b.strb = -1;
+    b.user = feed.sof(i) ? 1 : 0;
+    b.last = feed.eol(i) ? 1 : 0;
+    b.id = 0;
+    b.dest = 0;
+    return b;
 }
 
 void usage() {
-    std::fprintf(stderr, "usage: taisp_csim VECTOR_DIR [--no-taps] [--frames N]\n");
+    std::fprintf(stderr,
+                 "usage: taisp_csim VECTOR_DIR [--no-taps] [--bin] [--frames N] [--inject FAULT@K]\n"
+                 "       FAULT: short_line, long_line, early_sof, missing_sof, extra\n");
 }
 
 }  // namespace
@@ -110,14 +307,27 @@ int main(int argc, char** argv) {
         usage();
         return 2;
     }
-    std::string dir = argv[1];
-    bool use_taps = true;
-    int max_frames = -1;
+    const std::string dir = argv[1];
+    bool use_taps = true, binary = false;
+    int max_frames = -1, inject_at = -1;
+    fault_t fault = F_NONE;
     for (int a = 2; a < argc; ++a) {
         if (std::strcmp(argv[a], "--no-taps") == 0) {
             use_taps = false;
+        } else if (std::strcmp(argv[a], "--bin") == 0) {
+            binary = true;
         } else if (std::strcmp(argv[a], "--frames") == 0 && a + 1 < argc) {
             max_frames = std::atoi(argv[++a]);
+        } else if (std::strcmp(argv[a], "--inject") == 0 && a + 1 < argc) {
+            const std::string s = argv[++a];
+            const size_t at = s.find('@');
+            for (int f = F_SHORT_LINE; f <= F_EXTRA && at != std::string::npos; ++f)
+                if (s.compare(0, at, FAULT_NAMES[f]) == 0 && at == std::strlen(FAULT_NAMES[f])) fault = static_cast<fault_t>(f);
+            if (fault == F_NONE) {
+                usage();
+                return 2;
+            }
+            inject_at = std::atoi(s.c_str() + at + 1);
         } else {
             usage();
             return 2;
@@ -125,171 +335,255 @@ int main(int argc, char** argv) {
     }
     tb::vector_set vs;
     std::string err;
-    if (!tb::read_vector_set(dir, vs, err)) {
+    if (!tb::read_vector_set(dir, binary, vs, err) || !same_config(vs, err)) {
         std::fprintf(stderr, "ERROR %s\n", err.c_str());
-        return 2;
-    }
-    if (vs.in_data_bits != S_TDATA_W || vs.out_data_bits != M_TDATA_W) {
-        std::fprintf(stderr, "ERROR vector set has %d/%d data bits, the block %d/%d (another config?)\n",
-                     vs.in_data_bits, vs.out_data_bits, S_TDATA_W, M_TDATA_W);
-        return 2;
-    }
-    if (static_cast<int>(vs.weights.size()) != NWEIGHTS) {
-        std::fprintf(stderr, "ERROR %zu weight words, the block needs %d\n", vs.weights.size(), NWEIGHTS);
         return 2;
     }
     if (vs.width < 2 || vs.width > MAX_W || vs.height < 1 || vs.height > 4095) {
         std::fprintf(stderr, "ERROR frame size %dx%d out of range (TAISP_MAX_W %d)\n", vs.width, vs.height, MAX_W);
         return 2;
     }
+    static ap_uint<WGT_W> weights[NWEIGHTS];
+    programmed reg;
+    if (!program(vs, weights, reg, err)) {
+        std::fprintf(stderr, "ERROR %s/axil_writes: %s\n", dir.c_str(), err.c_str());
+        return 2;
+    }
     const int W = vs.width, H = vs.height;
     const size_t npix = static_cast<size_t>(W) * static_cast<size_t>(H);
     const int frames = max_frames >= 0 && max_frames < vs.frames ? max_frames : vs.frames;
+    if (fault != F_NONE && (inject_at < 1 || inject_at >= frames)) {
+        std::fprintf(stderr, "ERROR --inject %s@%d: K must be in 1..%d\n", FAULT_NAMES[fault], inject_at, frames - 1);
+        return 2;
+    }
+    std::printf("VECTORS %s: %d frame(s) of %dx%d, schema %d, %zu AXI4-Lite writes (ctrl 0x%x)\n", dir.c_str(),
+                vs.frames, W, H, vs.schema_version, vs.writes.size(), reg.ctrl);
 
-    // the registers software programs once
-    static ap_uint<WGT_W> weights[NWEIGHTS];
-    for (int i = 0; i < NWEIGHTS; ++i) weights[i] = ap_uint<WGT_W>(vs.weights[static_cast<size_t>(i)]);
-    ap_uint<32> def_alpha[NC];
-    const char* alpha_regs[NC] = {"DEF_ALPHA0", "DEF_ALPHA1", "DEF_ALPHA2"};
-    for (int c = 0; c < NC; ++c)
-        def_alpha[c] = vs.registers.count(alpha_regs[c]) ? vs.registers[alpha_regs[c]] : GLC_ALPHA_ONE;
-    ap_uint<32> def_gate0 = vs.registers.count("DEF_GATE0") ? vs.registers["DEF_GATE0"] : HSA_GATE_ONE / 2;
+    // what is compared
+    tb::tap_reader readers[NSTAGE_TAPS];
+    bool have[NSTAGE_TAPS];
+    std::string checked = "registers,params";
+    for (int t = 0; t < NSTAGE_TAPS; ++t) {
+        const tb::tap_desc* d = vs.tap(STAGE_TAPS[t].name);
+        have[t] = use_taps && d != 0;
+        if (have[t] && !readers[t].open(dir, *d, err)) {
+            std::fprintf(stderr, "ERROR %s\n", err.c_str());
+            return 2;
+        }
+        if (have[t]) checked += std::string(",") + STAGE_TAPS[t].name;
+    }
+    checked += ",stream_out";
+    std::printf("CHECKED %s\n", checked.c_str());
+
+    // the input as streamed (with an injected fault) and the calls
+    tb::beat_list injected;
+    std::vector<call_t> calls;
+    const tb::beat_list* feed = &vs.input;
+    if (fault != F_NONE) {
+        inject(vs, fault, inject_at, frames, injected, calls);
+        feed = &injected;
+    } else {
+        for (int f = 0; f < frames; ++f) {
+            call_t c = {static_cast<size_t>(f) * npix, static_cast<size_t>(f + 1) * npix, f, false};
+            calls.push_back(c);
+        }
+    }
 
     hls::stream<beat_in_t> s_axis("s_axis");
     hls::stream<beat_out_t> m_axis("m_axis");
-    for (size_t k = 0; k < vs.input.size(); ++k) {
-        beat_in_t b;
-        b.data = to_in_data(vs.input[k].data);
-        b.keep = -1;
-        b.strb = -1;
-        b.user = vs.input[k].sof ? 1 : 0;
-        b.last = vs.input[k].eol ? 1 : 0;
-        b.id = 0;
-        b.dest = 0;
-        s_axis.write(b);
-    }
-
-    // tap values of the vector set by name
-    const tb::tap_rec* exp_tap[NTAPS] = {0, 0, 0, 0, 0};
-    for (size_t t = 0; t < vs.taps.size(); ++t)
-        for (int k = 0; k < NTAPS; ++k)
-            if (vs.taps[t].name == TAP_NAMES[k] && vs.taps[t].components == TAP_COMPS[k]) exp_tap[k] = &vs.taps[t];
-
-    std::string checked = vs.params.empty() ? "" : "params";
-    for (int t = 0; t < NTAPS; ++t) {
-        if (!exp_tap[t] || !use_taps) continue;
-        if (exp_tap[t]->values.size() != static_cast<size_t>(vs.frames) * npix * static_cast<size_t>(TAP_COMPS[t])) {
-            std::fprintf(stderr, "ERROR tap %s has %zu values, expected %d frames of %zu pixels\n", TAP_NAMES[t],
-                         exp_tap[t]->values.size(), vs.frames, npix);
-            return 2;
-        }
-        checked += std::string(checked.empty() ? "" : ",") + TAP_NAMES[t];
-    }
-    checked += std::string(checked.empty() ? "" : ",") + "out";
-    std::printf("CHECKED %s\n", checked.c_str());
-    if (vs.expected.size() < static_cast<size_t>(frames) * npix) {
-        std::fprintf(stderr, "ERROR expected stream has %zu beats, %d frames need %zu\n", vs.expected.size(), frames,
-                     static_cast<size_t>(frames) * npix);
-        return 2;
-    }
-
     frame_taps sink;
     g_tap_sink = use_taps ? &sink : 0;
+    size_t fed = 0;
+    uint32_t exp_error = 0, exp_frames = 0, exp_bad = 0;
+    bool stats_valid = false;
     double total_s = 0;
-    size_t out_pos = 0;
-    for (int f = 0; f < frames; ++f) {
+    std::vector<int64_t> exp_vals[NSTAGE_TAPS], got_vals[NSTAGE_TAPS];
+    std::vector<beat_out_t> got;
+    got.reserve(npix);
+    ap_uint<32> ctrl = reg.ctrl & ~CTRL_COMMIT, error_clear = reg.error_clear;
+
+    for (size_t ci = 0; ci < calls.size(); ++ci) {
+        const call_t& c = calls[ci];
+        // the call's beats, and one more: an early SOF is seen only when the next frame's SOF is there
+        const size_t upto = ci + 1 < calls.size() ? calls[ci + 1].begin + 1 : c.end;
+        for (; fed < upto && fed < feed->size(); ++fed) s_axis.write(make_beat(*feed, fed));
         sink.start(W, H);
         ap_uint<32> status, error, nframes, bad_frames, params_out[NPARAM];
-        auto t0 = std::chrono::steady_clock::now();
-        taisp_core(s_axis, m_axis, W, H, weights, def_alpha, def_gate0, 0, 0, status, error, nframes, bad_frames,
-                   params_out);
-        double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        total_s += sec;
-        std::printf("TIME frame=%d seconds=%.6f error=0x%x\n", f, sec, error.to_uint());
-
+        const auto t0 = std::chrono::steady_clock::now();
+        taisp_core(s_axis, m_axis, W, H, weights, reg.def_alpha, reg.def_gate0, ctrl, error_clear, status, error,
+                   nframes, bad_frames, params_out);
+        const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (ctrl & CTRL_RESTART) stats_valid = false;
+        if (ctrl & CTRL_CLEAR_COUNTERS) exp_frames = exp_bad = 0;
+        exp_error &= ~static_cast<uint32_t>(error_clear.to_uint());
+        const bool used_defaults = !stats_valid;
+        ctrl = 0;  // self-clearing
+        error_clear = 0;
+        got.clear();
+        while (!m_axis.empty() && got.size() < npix) got.push_back(m_axis.read());
+        const int f = c.frame;
+        if (c.frame < 0) {
+            total_s += sec;
+            std::printf("TIME call=%zu injected=%s seconds=%.6f error=0x%x frames=%u bad_frames=%u\n", ci,
+                        FAULT_NAMES[fault], sec, error.to_uint(), nframes.to_uint(), bad_frames.to_uint());
+        } else {
+            total_s += sec;
+            std::printf("TIME frame=%d seconds=%.6f error=0x%x\n", f, sec, error.to_uint());
+        }
+        // expected register state after this call
+        if (c.broken) {
+            exp_error |= FAULT_ERROR[fault];
+            ++exp_bad;
+        } else {
+            if (c.frame >= 0 && fault == F_MISSING_SOF && c.frame == inject_at) exp_error |= ERR_MISSING_SOF;
+            ++exp_frames;
+            stats_valid = true;
+        }
+        const int rep_frame = f >= 0 ? f : inject_at;  // an injected frame is reported at the frame it precedes
         mismatch mm;
-        bool unchecked = false;  // a broken input frame: framing, parameters and errors only
-        for (size_t k = 0; k < vs.frames_unchecked.size(); ++k) unchecked = unchecked || vs.frames_unchecked[k] == f;
-        // 0. the ERROR register
-        if (f < static_cast<int>(vs.errors.size()) && error.to_int64() != vs.errors[static_cast<size_t>(f)]) {
-            mm.found = true;
-            mm.stage = "stream";
-            mm.tap = "error";
-            mm.expected = hex64(vs.errors[static_cast<size_t>(f)]);
-            mm.got = hex64(error.to_int64());
+        // 0. registers
+        const uint32_t exp_status = (stats_valid ? STATUS_PARAMS_READY : 0u) | (used_defaults ? STATUS_DEFAULTS : 0u);
+        if (error.to_uint() != exp_error) {
+            mm.set("registers", "ERROR", -1, -1, -1, false, hex64(exp_error), hex64(error.to_uint()));
+        } else if (nframes.to_uint() != exp_frames) {
+            mm.set("registers", "FRAMES", -1, -1, -1, false, hex64(exp_frames), hex64(nframes.to_uint()));
+        } else if (bad_frames.to_uint() != exp_bad) {
+            mm.set("registers", "BAD_FRAMES", -1, -1, -1, false, hex64(exp_bad), hex64(bad_frames.to_uint()));
+        } else if (status.to_uint() != exp_status) {
+            mm.set("registers", "STATUS", -1, -1, -1, false, hex64(exp_status), hex64(status.to_uint()));
         }
         // 1. the parameters the frame used
-        if (f < static_cast<int>(vs.params.size())) {
-            const std::vector<uint64_t>& ep = vs.params[static_cast<size_t>(f)];
-            for (int i = 0; i < NPARAM && i < static_cast<int>(ep.size()) && !mm.found; ++i) {
-                if (params_out[i].to_uint64() != ep[static_cast<size_t>(i)]) {
-                    mm.found = true;
-                    mm.stage = "params";
-                    mm.tap = i < PARAM_GATE ? "alpha" : i < PARAM_W ? "gate" : i < PARAM_INV_W ? "w" : "inv_w";
-                    mm.comp = i < PARAM_GATE ? i - PARAM_ALPHA : i < PARAM_W ? i - PARAM_GATE
+        for (int i = 0; i < NPARAM && f >= 0 && !mm.found; ++i) {
+            const uint32_t e = vs.params[static_cast<size_t>(f) * NPARAM + static_cast<size_t>(i)];
+            if (params_out[i].to_uint() != e) {
+                const char* t = i < PARAM_GATE ? "alpha" : i < PARAM_W ? "gate" : i < PARAM_INV_W ? "w" : "inv_w";
+                const int k = i < PARAM_GATE ? i - PARAM_ALPHA : i < PARAM_W ? i - PARAM_GATE
                               : i < PARAM_INV_W ? i - PARAM_W : i - PARAM_INV_W;
-                    mm.expected = hex64(static_cast<int64_t>(ep[static_cast<size_t>(i)]));
-                    mm.got = hex64(static_cast<int64_t>(params_out[i].to_uint64()));
-                }
+                mm.set("params", t, -1, -1, k, false, hex64(e), hex64(params_out[i].to_uint()));
             }
         }
-        // 2. the stage taps, in pipeline order
-        for (int t = 0; t < NTAPS && use_taps && !unchecked && !mm.found; ++t) {
-            if (!exp_tap[t]) continue;
-            const size_t nc = static_cast<size_t>(TAP_COMPS[t]);
-            const size_t base = static_cast<size_t>(f) * npix * nc;
+        // 2. the stage taps in pipeline order, each at its first differing pixel
+        for (int t = 0; t < NSTAGE_TAPS && f >= 0; ++t) {
+            if (!have[t]) continue;
+            const size_t nc = static_cast<size_t>(STAGE_TAPS[t].channels);
+            if (!readers[t].read(npix * nc, exp_vals[t], err)) {
+                std::fprintf(stderr, "ERROR %s\n", err.c_str());
+                while (!s_axis.empty()) s_axis.read();
+                while (!m_axis.empty()) m_axis.read();
+                return 2;
+            }
+            std::vector<int64_t>& g = got_vals[t];
+            if (STAGE_TAPS[t].hook >= 0) {
+                g = sink.v[STAGE_TAPS[t].hook];
+            } else {
+                g.assign(npix * nc, MISSING);
+                const size_t base = static_cast<size_t>(f) * npix;
+                for (size_t i = 0; i < npix; ++i) {
+                    for (size_t ch = 0; ch < nc; ++ch) {
+                        // UG934: G in the low bits, then B, then R; channels R, G, B
+                        const int slot = ch == 0 ? 2 : ch == 1 ? 0 : 1;
+                        if (t == 0) {
+                            g[i * nc + ch] = static_cast<int64_t>(vs.input.field(base + i, slot * X_W, X_W));
+                        } else if (i < got.size()) {
+                            g[i * nc + ch] = static_cast<int64_t>(
+                                got[i].data.range((slot + 1) * OUT_W - 1, slot * OUT_W).to_uint64());
+                        }
+                    }
+                }
+            }
             for (size_t i = 0; i < npix * nc && !mm.found; ++i) {
-                int64_t e = exp_tap[t]->values[base + i], g = sink.v[t][i];
-                if (e != g) {
-                    mm.found = true;
-                    mm.stage = TAP_STAGES[t];
-                    mm.tap = TAP_NAMES[t];
-                    mm.line = static_cast<int>(i / nc / static_cast<size_t>(W));
-                    mm.pixel = static_cast<int>(i / nc % static_cast<size_t>(W));
-                    mm.comp = static_cast<int>(i % nc);
-                    mm.expected = hex64(e);
-                    mm.got = hex64(g);
+                if (exp_vals[t][i] != g[i]) {
+                    const int px = static_cast<int>(i / nc);
+                    mm.set(STAGE_TAPS[t].stage, STAGE_TAPS[t].name, px / W, px % W, static_cast<int>(i % nc), nc == 3,
+                           hex64(exp_vals[t][i]), hex64(g[i]));
                 }
             }
         }
-        // 3. the output stream (data, SOF, EOL)
-        std::vector<beat_out_t> got;
-        while (!m_axis.empty() && got.size() < npix) got.push_back(m_axis.read());
+        // 3. the output beats: data and flags (an injected frame: its framing only)
         for (size_t i = 0; i < npix && !mm.found; ++i) {
-            if (out_pos + i >= vs.expected.size()) {
-                mm.found = true;
-                mm.stage = "stream";
-                mm.tap = "out";
-                mm.line = static_cast<int>(i / static_cast<size_t>(W));
-                mm.pixel = static_cast<int>(i % static_cast<size_t>(W));
-                mm.expected = "none";
-                mm.got = "beat";
-            } else if (i >= got.size() ||
-                       (unchecked ? (got[i].user[0] == 1) != vs.expected[out_pos + i].sof ||
-                                        (got[i].last == 1) != vs.expected[out_pos + i].eol
-                                  : !same_out(got[i], vs.expected[out_pos + i]))) {
-                const tb::beat_rec& e = vs.expected[out_pos + i];
-                mm.found = true;
-                mm.stage = "rgfc";
-                mm.tap = "out";
-                mm.line = static_cast<int>(i / static_cast<size_t>(W));
-                mm.pixel = static_cast<int>(i % static_cast<size_t>(W));
-                mm.expected = out_str(e.sof, e.eol, rec_data_hex(e));
-                mm.got = i >= got.size() ? std::string("none")
-                                         : out_str(got[i].user[0] == 1, got[i].last == 1,
-                                                   "0x" + got[i].data.to_string(16, false).substr(2));
+            const int ln = static_cast<int>(i / static_cast<size_t>(W)), px = static_cast<int>(i % static_cast<size_t>(W));
+            const size_t e = static_cast<size_t>(f >= 0 ? f : 0) * npix + i;
+            const bool esof = i == 0, eeol = px == W - 1;
+            if (i >= got.size()) {
+                mm.set("output", "stream_out", ln, px, -1, false, f >= 0 ? vs.expected.data_hex(e) + flags_str(esof, eeol) : "beat",
+                       "none");
+                break;
+            }
+            const bool gsof = got[i].user[0] == 1, geol = got[i].last == 1;
+            bool same = gsof == esof && geol == eeol;
+            std::string ed;
+            if (f >= 0) {
+                same = same && vs.expected.sof(e) == gsof && vs.expected.eol(e) == geol;
+                for (int k = 0; k < vs.expected.limbs && same; ++k) {
+                    const int lo = 64 * k, hi = lo + 63 < M_TDATA_W - 1 ? lo + 63 : M_TDATA_W - 1;
+                    same = got[i].data.range(hi, lo).to_uint64() == vs.expected.limb(e, k);
+                }
+                ed = vs.expected.data_hex(e) + flags_str(vs.expected.sof(e), vs.expected.eol(e));
+            } else {
+                ed = "framing" + flags_str(esof, eeol);
+            }
+            if (!same) {
+                const std::string gd = "0x" + got[i].data.to_string(16, false).substr(2) + flags_str(gsof, geol);
+                mm.set("output", "stream_out", ln, px, -1, false, ed, gd);
             }
         }
-        out_pos += npix;
+        if (!mm.found && !m_axis.empty()) mm.set("output", "stream_out", -1, -1, -1, false, "no more beats", "more beats");
         if (mm.found) {
-            std::printf("MISMATCH frame=%d line=%d pixel=%d stage=%s tap=%s comp=%d expected=%s got=%s\n", f,
-                        mm.line, mm.pixel, mm.stage.c_str(), mm.tap.c_str(), mm.comp, mm.expected.c_str(),
-                        mm.got.c_str());
-            std::printf("RESULT FAIL frame=%d stage=%s tap=%s\n", f, mm.stage.c_str(), mm.tap.c_str());
+            const char* chan = mm.is_channel && mm.comp >= 0 && mm.comp < 3 ? (mm.comp == 0 ? "R" : mm.comp == 1 ? "G" : "B") : "-";
+            std::printf("MISMATCH frame=%d line=%d pixel=%d stage=%s tap=%s comp=%d channel=%s expected=%s got=%s%s\n",
+                        rep_frame, mm.line, mm.pixel, mm.stage.c_str(), mm.tap.c_str(), mm.comp, chan,
+                        mm.expected.c_str(), mm.got.c_str(), f < 0 ? " (injected frame)" : "");
+            if (mm.line >= 0 && f >= 0) {  // every tap at that pixel: expected/got
+                std::printf("PIXEL frame=%d line=%d pixel=%d", f, mm.line, mm.pixel);
+                const size_t px = static_cast<size_t>(mm.line) * static_cast<size_t>(W) + static_cast<size_t>(mm.pixel);
+                for (int t = 0; t < NSTAGE_TAPS; ++t) {
+                    if (!have[t] || exp_vals[t].empty() || got_vals[t].empty()) continue;
+                    const size_t nc = static_cast<size_t>(STAGE_TAPS[t].channels);
+                    std::printf(" %s=", STAGE_TAPS[t].name);
+                    for (size_t ch = 0; ch < nc; ++ch)
+                        std::printf("%s%s/%s", ch ? "," : "", hex64(exp_vals[t][px * nc + ch]).c_str(),
+                                    hex64(got_vals[t][px * nc + ch]).c_str());
+                }
+                std::printf("\n");
+            }
+            std::printf("RESULT FAIL frame=%d line=%d pixel=%d stage=%s tap=%s\n", rep_frame, mm.line, mm.pixel,
+                        mm.stage.c_str(), mm.tap.c_str());
+            while (!s_axis.empty()) s_axis.read();  // (hls::stream warns about leftover beats)
+            while (!m_axis.empty()) m_axis.read();
             return 1;
         }
     }
-    std::printf("RESULT PASS frames=%d pixels=%zu seconds=%.6f\n", frames, npix * static_cast<size_t>(frames),
-                total_s);
+
+    // block N: the parameters from the last frame's statistics, read by one more call on a 2x1
+    // frame (taisp_core computes them at the start of a call, before reading the stream)
+    {
+        tb::beat_list two;  // any data: the frame itself is not compared
+        two.tdata_bits = feed->tdata_bits;
+        two.limbs = feed->limbs;
+        two.push_copy(*feed, 0, 1);
+        two.push_copy(*feed, 1, 2);
+        while (!s_axis.empty()) s_axis.read();
+        for (size_t i = 0; i < two.size(); ++i) s_axis.write(make_beat(two, i));
+        ap_uint<32> status, error, nframes, bad_frames, params_out[NPARAM];
+        g_tap_sink = 0;
+        taisp_core(s_axis, m_axis, 2, 1, weights, reg.def_alpha, reg.def_gate0, 0, 0, status, error, nframes,
+                   bad_frames, params_out);
+        while (!m_axis.empty()) m_axis.read();
+        for (int i = 0; i < NPARAM; ++i) {
+            const uint32_t e = vs.params[static_cast<size_t>(frames) * NPARAM + static_cast<size_t>(i)];
+            if (params_out[i].to_uint() != e) {
+                const char* t = i < PARAM_GATE ? "alpha" : i < PARAM_W ? "gate" : i < PARAM_INV_W ? "w" : "inv_w";
+                const int k = i < PARAM_GATE ? i - PARAM_ALPHA : i < PARAM_W ? i - PARAM_GATE
+                              : i < PARAM_INV_W ? i - PARAM_W : i - PARAM_INV_W;
+                std::printf("MISMATCH frame=%d line=-1 pixel=-1 stage=params tap=%s comp=%d channel=- expected=%s "
+                            "got=%s (after the last frame)\n",
+                            frames, t, k, hex64(e).c_str(), hex64(params_out[i].to_uint()).c_str());
+                std::printf("RESULT FAIL frame=%d line=-1 pixel=-1 stage=params tap=%s\n", frames, t);
+                return 1;
+            }
+        }
+    }
+    std::printf("RESULT PASS frames=%d pixels=%zu calls=%zu param_blocks=%d seconds=%.6f\n", frames,
+                npix * static_cast<size_t>(frames), calls.size(), frames + 1, total_s);
     return 0;
 }
