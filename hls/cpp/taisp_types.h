@@ -60,22 +60,24 @@ static_assert(MAX_W >= 2 && MAX_W <= 4095, "TAISP_MAX_W out of range 2..4095");
 constexpr int CW = 12;     // frame width/height registers and counters: up to 4095 x 4095
 constexpr int CNT_W = 24;  // pixel counts: fewer than 2^24 pixels a frame (the frame sums are exact)
 
-// The published architecture (golden/model.py PUBLISHED_SHAPES), checked against the
-// generated weight layout below.
-constexpr int NC = 3;       // colour channels R, G, B
-constexpr int NSTAT = 6;    // GLC statistics: 3 means, 3 variances
-constexpr int NHID = 64;    // hidden units of the two MLPs
-constexpr int NREG = 16;    // RGFC regions K
-constexpr int K3 = 3;       // HSA small branch and RGFC mask head kernel
-constexpr int K5 = 5;       // HSA large branch kernel
-static_assert(WCNT_W1 == NHID * NSTAT && WCNT_B1 == NHID && WCNT_W2 == NC * NHID && WCNT_B2 == NC,
+// The published architecture (golden/model.py PUBLISHED_SHAPES, generated into
+// taisp_regmap.h), checked against the generated weight layout below.
+constexpr int NC = N_CHANNELS;        // colour channels R, G, B
+constexpr int NSTAT = GLC_N_STAT;     // GLC statistics: 3 means, 3 variances
+constexpr int NHID = GLC_N_HIDDEN;    // hidden units of the two MLPs
+constexpr int NREG = N_REGIONS;       // RGFC regions K
+constexpr int K3 = HSA_K3;            // HSA small branch kernel
+constexpr int K5 = HSA_K5;            // HSA large branch kernel
+static_assert(RGFC_K == K3 && RGFC_N_HIDDEN == NHID && HSA_N_POOL == 2 && HSA_N_GATE == 2,
+              "the C++ block shares one kernel size and one hidden width between stages");
+static_assert(WLEN_W1 == NHID * NSTAT && WLEN_B1 == NHID && WLEN_W2 == NC * NHID && WLEN_B2 == NC,
               "GLC weight layout (taisp_regmap.h) does not match the architecture");
-static_assert(WCNT_C3 == 2 * K3 * K3 && WCNT_C3B == 1 && WCNT_C5 == 2 * K5 * K5 && WCNT_C5B == 1 &&
-                  WCNT_WG == 2 * NC && WCNT_BG == 2,
+static_assert(WLEN_C3 == 2 * K3 * K3 && WLEN_C3B == 1 && WLEN_C5 == 2 * K5 * K5 && WLEN_C5B == 1 &&
+                  WLEN_WG == 2 * NC && WLEN_BG == 2,
               "HSA weight layout (taisp_regmap.h) does not match the architecture");
-static_assert(WCNT_WM == NREG * NC * K3 * K3 && WCNT_BM == NREG && WCNT_W3 == NHID * NREG &&
-                  WCNT_B3 == NHID && WCNT_W4 == NREG * NHID && WCNT_B4 == NREG &&
-                  WCNT_W_MIN == 1 && WCNT_W_MAX == 1,
+static_assert(WLEN_WM == NREG * NC * K3 * K3 && WLEN_BM == NREG && WLEN_W3 == NHID * NREG &&
+                  WLEN_B3 == NHID && WLEN_W4 == NREG * NHID && WLEN_B4 == NREG &&
+                  WLEN_W_MIN == 1 && WLEN_W_MAX == 1,
               "RGFC weight layout (taisp_regmap.h) does not match the architecture");
 static_assert(NPARAM == NC + 2 + 2 * NREG, "parameter read-back layout");
 

@@ -57,9 +57,11 @@ def test_arch_constants_follow_the_shapes(defines):
     want = {"N_CHANNELS": s["gain_mlp.2.weight"][0], "N_REGIONS": s["mask_head.weight"][0],
             "HSA_N_POOL": s["attn.branch_convs.0.weight"][1], "HSA_K3": s["attn.branch_convs.0.weight"][-1],
             "HSA_K5": s["attn.branch_convs.1.weight"][-1], "HSA_N_GATE": s["attn.gate_proj.weight"][0],
-            "RGFC_K": s["mask_head.weight"][-1]}
+            "RGFC_K": s["mask_head.weight"][-1], "GLC_N_STAT": s["gain_mlp.0.weight"][1],
+            "GLC_N_HIDDEN": s["gain_mlp.0.weight"][0], "RGFC_N_HIDDEN": s["weight_mlp.0.weight"][0]}
     assert regmap.ARCH == want
     assert {k: defines[f"TAISP_{k}"] for k in want} == want
+    assert (want["GLC_N_STAT"], want["GLC_N_HIDDEN"], want["RGFC_N_HIDDEN"]) == (6, 64, 64)
     # the parameter read-back holds one value per channel, gate logit and region
     assert [c for _, _, c in regmap.PARAM_LAYOUT] == [3, 2, 16, 16]
     assert defines["TAISP_NPARAM"] == 37

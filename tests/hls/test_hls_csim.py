@@ -12,11 +12,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
-import tomllib
 
 from fixedpoint.arith import FxFormat
 from fixedpoint.codegen import DEFAULT_CHECKPOINT
