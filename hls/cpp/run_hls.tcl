@@ -26,8 +26,14 @@ proc env_or {name default} {
 
 set here [file dirname [file normalize [info script]]]
 set root [file normalize [file join $here .. ..]]
-set gen [file normalize [env_or TAISP_GEN [file join $root build gen]]]
 set vectors [file normalize [env_or TAISP_VECTORS [file join $root build csim_run]]]
+# the vector set's own generated headers (its config) unless TAISP_GEN says otherwise
+if {[file isdirectory [file join $vectors gen]]} {
+    set gen_default [file join $vectors gen]
+} else {
+    set gen_default [file join $root build gen]
+}
+set gen [file normalize [env_or TAISP_GEN $gen_default]]
 set part [env_or TAISP_PART xczu7ev-ffvc1156-2-e]
 set clock [env_or TAISP_CLOCK 4.0]
 set max_w [env_or TAISP_MAX_W 2048]
