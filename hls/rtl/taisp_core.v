@@ -443,16 +443,7 @@ function [2:0] pop3;
     end
 endfunction
 
-function [PCW-1:0] pop_nreg;
-    input [NREG-1:0] v;
-    integer n;
-    begin
-        pop_nreg = {PCW{1'b0}};
-        for (n = 0; n < NREG; n = n + 1) begin
-            pop_nreg = pop_nreg + {{(PCW-1){1'b0}}, v[n]};
-        end
-    end
-endfunction
+`include "taisp_popcount.vh"
 
 // ------------------------------------------------------------------ control
 wire out_frame_end = m_axis_tvalid && m_axis_tready && r_last;
@@ -621,7 +612,7 @@ always @(posedge clk) begin
                     stats_ovf[0] <= pop3(o_sx);
                     stats_ovf[1] <= pop3(o_sxx);
                     stats_ovf[2] <= pop3(o_sxg);
-                    stats_ovf[3] <= sat3(pop_nreg(o_slg));
+                    stats_ovf[3] <= sat3(taisp_popcount(o_slg));
                     eng_started <= 1'b0;
                 end else begin
                     bad_frames <= bad_frames + 1'b1;

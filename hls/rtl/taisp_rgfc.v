@@ -178,16 +178,7 @@ end
 endgenerate
 
 // number of ones among the NREG flags
-function [PCW-1:0] popcount;
-    input [NREG-1:0] v;
-    integer n;
-    begin
-        popcount = {PCW{1'b0}};
-        for (n = 0; n < NREG; n = n + 1) begin
-            popcount = popcount + {{(PCW-1){1'b0}}, v[n]};
-        end
-    end
-endfunction
+`include "taisp_popcount.vh"
 
 reg [NREG*LGW-1:0] r2_lg;
 integer k;
@@ -199,8 +190,8 @@ always @(posedge clk) begin
     end
     if (ce) begin
         r2_lg <= lg;
-        ovf_acc <= sb_r1[3] ? popcount(oacc) : {PCW{1'b0}};
-        ovf_logits <= sb_r1[3] ? popcount(olg) : {PCW{1'b0}};
+        ovf_acc <= sb_r1[3] ? taisp_popcount(oacc) : {PCW{1'b0}};
+        ovf_logits <= sb_r1[3] ? taisp_popcount(olg) : {PCW{1'b0}};
         if (sb_r1[3]) begin
             for (k = 0; k < NREG; k = k + 1) begin
                 sum_logits[k*LSW +: LSW] <= (sb_r1[2] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])

@@ -7,12 +7,8 @@
 //   RND_MIN_INF 4 (half down), RND_INF 5 (half away from zero), RND_CONV 6 (half to even);
 // any other code rounds as RND_CONV (the modules reject unknown codes at elaboration).
 //
-// A function, so include this file inside the module body (after the module's ports). The
-// guard stops a second include in the same module; the including file ends with
-// `undef TAISP_ROUND_VH after its endmodule, so that the next module can include it again.
-
-`ifndef TAISP_ROUND_VH
-`define TAISP_ROUND_VH
+// A function, so include this file inside the module body (after the module's ports); each
+// including module gets its own copy (no include guard: a function is local to its module).
 
 function taisp_round_inc;
     // rounding mode code (see above)
@@ -38,4 +34,3 @@ function taisp_round_inc;
     end
 endfunction
 
-`endif

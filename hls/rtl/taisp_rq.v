@@ -104,7 +104,5 @@ assign out = (OVF == 3) ? tc[OUT_W-1:0] :
 
 endmodule
 
-// let the next module include the rounding function again (see taisp_round.vh)
-`undef TAISP_ROUND_VH
 
 `resetall

@@ -181,7 +181,5 @@ end
 
 endmodule
 
-// let the next module include the rounding function again (see taisp_round.vh)
-`undef TAISP_ROUND_VH
 
 `resetall
