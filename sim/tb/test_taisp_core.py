@@ -417,8 +417,8 @@ def test_core_frames(simulator, weights):
     weights are the build's defaults; the other sets are programmed over AXI4-Lite."""
     if FULL:
         sizes, n, pats = [[5, 5], [7, 3], [2, 1], [13, 6], [31, 9], [64, 3]], 4, PATTERNS
-    elif weights == "w1-4":
-        sizes, n, pats = [[5, 5], [7, 3], [2, 1]], 3, PATTERNS
+    elif weights == "w1-4":  # Icarus is the slower simulator: 2-frame sequences there
+        sizes, n, pats = [[5, 5], [7, 3], [2, 1]], 3 if simulator == "verilator" else 2, PATTERNS
     else:
         sizes, n, pats = [[6, 4]], 3, [[False, False], [True, True]]
     _run_core(simulator, "run_frames", {"sizes": sizes, "frames": n, "weights": weights, "patterns": pats})
@@ -447,4 +447,4 @@ def test_core_saturation_counters(simulator):
 def test_core_throughput(simulator):
     """Frame period W*H + 3W + constant and latency 3W + constant with no stalls (cycle counts
     from the simulation, which are exact; wall-clock speed is in benchmarks/bench_sim.py)."""
-    _run_core(simulator, "run_throughput", {"sizes": [[32, 8], [48, 5], [7, 3]]})
+    _run_core(simulator, "run_throughput", {"sizes": [[32, 4], [7, 3]]})
