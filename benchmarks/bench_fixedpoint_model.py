@@ -19,11 +19,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fixedpoint.config import load_config  # noqa: E402
 from fixedpoint.frontend import frontend as fixed_frontend  # noqa: E402
-from fixedpoint.model import FixedTAISP  # noqa: E402
-from golden.checkpoint import load_checkpoint  # noqa: E402
+from fixedpoint.taisp.model import FixedTAISP  # noqa: E402
+from golden.taisp.checkpoint import load_checkpoint  # noqa: E402
 from golden.scene import synthetic_raw  # noqa: E402
 
-CKPT = Path(__file__).resolve().parents[1] / "golden" / "checkpoints" / "taisp_w1-4.pth"
+from golden.taisp import DEFAULT_CHECKPOINT as CKPT  # noqa: E402
 
 
 def median_s(fn, runs: int) -> float:

@@ -19,7 +19,8 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from golden.model import TAISP  # noqa: E402
+from golden.frame_size import size_arg  # noqa: E402
+from golden.taisp.model import TAISP  # noqa: E402
 
 PAPER_4K_GPU_MS = 26.43  # the paper's figure at 3840x2160 on a GPU
 
@@ -59,14 +60,9 @@ def bench(sizes: list[tuple[int, int]], modes: list[str], runs: int, device: tor
     return rows
 
 
-def _size(s: str) -> tuple[int, int]:
-    w, h = s.lower().split("x")
-    return int(w), int(h)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", nargs="+", type=_size, default=[(1920, 1080), (3840, 2160)])
+    ap.add_argument("--sizes", nargs="+", type=size_arg(), default=[(1920, 1080), (3840, 2160)])
     ap.add_argument("--modes", nargs="+", default=["hard", "gumbel"], choices=["hard", "gumbel", "expected", "soft"])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")

@@ -5,7 +5,7 @@ same frames in the same run (ratios, since these machines are shared and noisy).
     .venv/bin/python benchmarks/bench_hls_csim.py                     # 1920x1080, 3 frames, previous mode
     .venv/bin/python benchmarks/bench_hls_csim.py --size 640x480 --frames 2 --keep out/vec_bench
 
-It writes a vector set of built-in scene frames at the full size (`sim.vectors.write_vector_set`,
+It writes a vector set of built-in scene frames at the full size (`sim.taisp.vectors.write_vector_set`,
 as `taisp vectors --crop WxH`; the write time is printed but not part of any ratio), builds the C
 simulation from the set's gen/ and replays it with --no-taps --bin: the testbench times each
 taisp_core call (one call = one frame: weight unpacking, parameter engine, the dataflow
@@ -25,12 +25,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fixedpoint.config import load_config  # noqa: E402
-from fixedpoint.model import FixedTAISP  # noqa: E402
-from golden.checkpoint import load_checkpoint  # noqa: E402
-from sim import csim  # noqa: E402
-from sim.stimulus import CHECKPOINTS  # noqa: E402
+from fixedpoint.taisp.model import FixedTAISP  # noqa: E402
+from golden.taisp.checkpoint import load_checkpoint  # noqa: E402
+from sim.taisp import csim  # noqa: E402
+from golden.frame_size import size_arg  # noqa: E402
+from golden.taisp import CHECKPOINT_DIR as CHECKPOINTS  # noqa: E402
 from sim.vector_inputs import scene_frames  # noqa: E402
-from sim.vectors import write_vector_set  # noqa: E402
+from sim.taisp.vectors import write_vector_set  # noqa: E402
 
 
 def model_seconds(fx: FixedTAISP, frames) -> list[float]:
@@ -47,12 +48,12 @@ def model_seconds(fx: FixedTAISP, frames) -> list[float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--size", default="1920x1080")
+    ap.add_argument("--size", default=(1920, 1080), type=size_arg(2, 1), help="WxH (default 1920x1080)")
     ap.add_argument("--frames", type=int, default=3, help="frames in the sequence (default 3)")
     ap.add_argument("--weights", default="w1-4", help="w1-4 or w5-9 (default w1-4)")
     ap.add_argument("--keep", help="write the vector set here (default: a temporary folder)")
     args = ap.parse_args(argv)
-    w, h = (int(v) for v in args.size.lower().split("x"))
+    w, h = args.size
     cfg = load_config()
     ck = CHECKPOINTS / f"taisp_{args.weights}.pth"
     isp = load_checkpoint(ck)

@@ -22,9 +22,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from fixedpoint.config import load_config  # noqa: E402
-from fixedpoint.model import FixedTAISP  # noqa: E402
-from sim.stimulus import frames, weight_set  # noqa: E402
-from sim.tb.test_taisp_core import _run_core  # noqa: E402
+from fixedpoint.taisp.model import FixedTAISP  # noqa: E402
+from sim.taisp.stimulus import frames, weight_set  # noqa: E402
+from sim.taisp.testbench import run_core  # noqa: E402
 
 
 def main() -> int:
@@ -47,7 +47,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as td:
             res_json = Path(td) / "tp.json"
             t0 = time.perf_counter()
-            xml = _run_core(sim, "run_throughput", {"sizes": [[w, h]], "env": {"TAISP_TB_RESULT": str(res_json)}})
+            xml = run_core(sim, "sim.tb.taisp.test_taisp_core", "run_throughput", {"sizes": [[w, h]], "env": {"TAISP_TB_RESULT": str(res_json)}})
             wall = time.perf_counter() - t0
             tc = ET.parse(xml).getroot().find(".//testcase")
             real = float(tc.get("time"))

@@ -2,8 +2,8 @@
 
 - :mod:`fixedpoint.arith`: formats, ap_fixed rounding/overflow modes, Numba kernels, tables;
 - :mod:`fixedpoint.config`: the quantization configuration (``configs/default.toml``);
-- stages :mod:`fixedpoint.frontend`, :mod:`fixedpoint.glc`, :mod:`fixedpoint.hsa`,
-  :mod:`fixedpoint.rgfc` and the parameter engine :mod:`fixedpoint.params`;
-- :mod:`fixedpoint.model`: :class:`~fixedpoint.model.FixedTAISP`; :mod:`fixedpoint.report`:
-  the quantization-error report; :mod:`fixedpoint.sweep`: the word-length sweep.
+- stages :mod:`fixedpoint.frontend`, :mod:`fixedpoint.taisp.glc`, :mod:`fixedpoint.taisp.hsa`,
+  :mod:`fixedpoint.taisp.rgfc` and the parameter engine :mod:`fixedpoint.taisp.params`;
+- :mod:`fixedpoint.taisp.model`: :class:`~fixedpoint.taisp.model.FixedTAISP`; :mod:`fixedpoint.taisp.report`:
+  the quantization-error report; :mod:`fixedpoint.taisp.sweep`: the word-length sweep.
 """

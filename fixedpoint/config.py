@@ -1,7 +1,7 @@
 """The quantization configuration: one TOML file naming a format, a rounding mode and an
 overflow mode for every tensor and operation of the fixed-point TA-ISP, plus its tables.
 
-    cfg = load_config()                      # fixedpoint/configs/default.toml
+    cfg = load_config()                      # fixedpoint/taisp/configs/default.toml
     cfg["glc.xg"].fmt, cfg["glc.xg"].rounding, cfg["glc.xg"].overflow
     cfg.table("log2")                        # a FunctionTable built from [tables.log2]
 
@@ -20,7 +20,7 @@ from typing import Any
 
 from .arith import FunctionTable, FxFormat, Overflow, Rounding, make_table, parse_overflow, parse_rounding
 
-DEFAULT_CONFIG = Path(__file__).resolve().parent / "configs" / "default.toml"
+from .taisp import DEFAULT_CONFIG  # noqa: E402  (TA-ISP's default config)
 SCHEMA = 1
 
 #: Every entry the model needs, by stage.
@@ -184,7 +184,7 @@ class QuantConfig:
 
 
 def load_config(path: str | os.PathLike | None = None) -> QuantConfig:
-    """Read and validate a quantization config (default: ``fixedpoint/configs/default.toml``)."""
+    """Read and validate a quantization config (default: ``fixedpoint/taisp/configs/default.toml``)."""
     p = Path(path) if path is not None else DEFAULT_CONFIG
     try:
         data = tomllib.loads(p.read_text())

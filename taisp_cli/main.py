@@ -17,21 +17,15 @@ import sys
 from typing import Sequence
 
 from golden.cfa import BAYER_PATTERNS
-from golden.checkpoint import CheckpointError
+from golden.frame_size import size_arg
+from golden.taisp.checkpoint import CheckpointError
 from golden.frontend import DEMOSAICS, FrontendError
 from golden.raw import RawFormatError
-from golden.rgfc import MASK_MODES
+from golden.taisp.rgfc import MASK_MODES
 from golden.scene import EXPOSURES
 
 
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, got {text!r}") from None
-    if w < 2 or h < 2:
-        raise argparse.ArgumentTypeError(f"size must be at least 2x2, got {text!r}")
-    return w, h
+_size = size_arg(2, 2, "size")
 
 
 def _black(text: str) -> list[float]:
@@ -105,12 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("report", help="quantization-error report of the fixed-point model against the golden model")
     q.add_argument("raw", nargs="*", help="RAW files (default: the built-in scene, normal and dark)")
     q.add_argument("--checkpoint", action="append", help="checkpoint(s); default: both shipped ones")
-    q.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    q.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     q.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
     q.add_argument("--out", default="out/report", help="output folder (default out/report)")
 
     g = sub.add_parser("gen", help="generate the Verilog header, C++ header and table memories from the quantization config")
-    g.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    g.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     g.add_argument("--out", default="build/gen", help="output folder (default build/gen)")
     g.add_argument("--checkpoint", help="weights baked into weights.hex (default: the shipped taisp_w1-4.pth)")
 
@@ -143,8 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return main_evaluate(args)
         elif args.cmd == "report":
             from fixedpoint.config import load_config
-            from fixedpoint.report import run_report
-            from golden.checkpoint import load_checkpoint
+            from fixedpoint.taisp.report import run_report
+            from golden.taisp.checkpoint import load_checkpoint
             from golden.raw import read_raw
             from golden.scene import synthetic_raw
 
@@ -156,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"[taisp report] lowest share within +-1 LSB {100 * data['min_within_1lsb_8bit']:.4f}%, lowest region "
                   f"agreement {100 * data['min_region_agreement']:.4f}%; wrote report.md, report.json and PNGs to {args.out}/")
         elif args.cmd == "gen":
-            from fixedpoint.codegen import write_all
+            from fixedpoint.taisp.codegen import write_all
             from fixedpoint.config import load_config
 
             paths = write_all(load_config(args.config), args.out, args.checkpoint)

@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 import torch
 
-from golden.checkpoint import load_checkpoint
+from golden.taisp.checkpoint import load_checkpoint
 from golden.frontend import frontend_torch
-from golden.model import TAISP, detector_input
+from golden.taisp.model import TAISP, detector_input
 from golden.raw import RawImage, read_raw
-from golden.rgfc import MASK_MODES
+from golden.taisp.rgfc import MASK_MODES
 from golden.scene import linear_to_srgb, synthetic_raw
 
 
@@ -53,8 +53,7 @@ def _load_input(opt: RunOptions) -> RawImage:
     return synthetic_raw(height=h, width=w, cfa=opt.scene_cfa, exposure=opt.scene_exposure, seed=opt.seed)
 
 
-#: The checkpoint the main job uses by default: trained on the built-in task, w range [1, 4].
-DEFAULT_CHECKPOINT = Path(__file__).resolve().parents[1] / "golden" / "checkpoints" / "taisp_w1-4.pth"
+from golden.taisp import DEFAULT_CHECKPOINT  # noqa: E402  (trained on the built-in task, w range [1, 4])
 
 
 def _model(opt: RunOptions) -> tuple[TAISP, str]:
@@ -72,7 +71,7 @@ def _fixed_point(raw: RawImage, model: TAISP, demosaic: str, golden8: np.ndarray
     """The fixed-point model (default config, ``same`` statistics) on the same RAW, against golden ``hard``."""
     from fixedpoint.config import load_config
     from fixedpoint.frontend import frontend as fixed_frontend
-    from fixedpoint.model import FixedTAISP
+    from fixedpoint.taisp.model import FixedTAISP
 
     cfg = load_config()
     res = FixedTAISP(model, cfg).frame(fixed_frontend(raw, cfg, demosaic), "same")

@@ -6,7 +6,7 @@
 
 Inputs: each RAW file gives ``--frames`` frames (the still repeated); with no RAW file the
 built-in scene gives ``--frames`` frames at cycling exposures. The inputs are concatenated into
-one sequence (sim/vector_inputs.py); the format is in sim/vectors.py and sim/README.md.
+one sequence (sim/vector_inputs.py); the format is in sim/taisp/vectors.py and sim/README.md.
 """
 from __future__ import annotations
 
@@ -15,20 +15,12 @@ import sys
 from pathlib import Path
 
 from golden.cfa import BAYER_PATTERNS
+from golden.frame_size import size_arg
 from golden.frontend import DEMOSAICS
 
 
-def crop_arg(text: str) -> tuple[int, int] | None:
-    """``WxH`` or ``full`` (no crop)."""
-    if text.lower() == "full":
-        return None
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"crop must look like 64x48 (or 'full'), got {text!r}") from None
-    if w < 2 or h < 1:
-        raise argparse.ArgumentTypeError(f"crop must be at least 2 pixels wide and 1 line high, got {text!r}")
-    return w, h
+#: ``WxH`` or ``full`` (no crop); at least 2 pixels wide and 1 line high.
+crop_arg = size_arg(2, 1, "crop", allow=("full",))
 
 
 def add_parser(sub, add_headerless, size_type) -> None:
@@ -41,7 +33,7 @@ def add_parser(sub, add_headerless, size_type) -> None:
     v.add_argument("--crop", type=crop_arg, default=(64, 48),
                    help="centred crop WxH of the fixed-point front end's output (default 64x48), or 'full'")
     v.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
-    v.add_argument("--config", help="quantization config TOML (default fixedpoint/configs/default.toml)")
+    v.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     v.add_argument("--checkpoint", help="TA-ISP checkpoint (default: the shipped taisp_w1-4.pth)")
     v.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
     v.add_argument("--scene-size", type=size_type, help="built-in scene render size WxH (default: the crop)")
@@ -56,7 +48,7 @@ def add_parser(sub, add_headerless, size_type) -> None:
 
 def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
     """Run ``taisp vectors``; errors print one line and return 2."""
-    from sim.vectors import VectorSetError, check_vector_set
+    from sim.taisp.vectors import VectorSetError, check_vector_set
 
     try:
         if args.check:
@@ -67,7 +59,7 @@ def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
                   f"{m['tool'].get('version', '?')}")
             return 0
         if args.replay:
-            from sim.vector_replay import run_plain_tb
+            from sim.taisp.vector_replay import run_plain_tb
 
             check_vector_set(args.replay)
             res = run_plain_tb(args.replay, stall_in=args.stall, stall_out=args.stall, simulator=args.simulator)
@@ -81,11 +73,11 @@ def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
 
 
 def _write(args: argparse.Namespace, headerless: dict) -> int:
-    from fixedpoint.codegen import DEFAULT_CHECKPOINT
+    from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
     from fixedpoint.config import load_config
-    from golden.checkpoint import load_checkpoint
+    from golden.taisp.checkpoint import load_checkpoint
     from sim.vector_inputs import check_size, raw_frames, scene_frames
-    from sim.vectors import write_vector_set
+    from sim.taisp.vectors import write_vector_set
 
     if args.frames < 1:
         raise ValueError(f"--frames must be at least 1, got {args.frames}")

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from golden.checkpoint import save_checkpoint
-from golden.model import TAISP
+from golden.taisp.checkpoint import save_checkpoint
+from golden.taisp.model import TAISP
 from taisp_cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]

@@ -11,10 +11,10 @@ import tomllib
 
 import pytest
 
-from fixedpoint import regmap
+from fixedpoint.taisp import regmap
 from fixedpoint.arith import FxFormat
 from fixedpoint.common import eps_raw, one, third_raw
-from fixedpoint.codegen import write_all
+from fixedpoint.taisp.codegen import write_all
 from fixedpoint.config import DEFAULT_CONFIG, TABLES, QuantConfig, load_config
 from taisp_cli.main import main
 
@@ -76,21 +76,21 @@ _PARAM_RE = re.compile(r"^\s*parameter\s+(?:\[[^\]]*\]\s*)?(\w+)\s*=", re.M)
 
 
 def _taisp_table_parameters() -> list[str]:
-    """The parameter names of hls/rtl/taisp_table.v, in order (comments stripped)."""
-    src = (Path(__file__).resolve().parents[2] / "hls" / "rtl" / "taisp_table.v").read_text()
+    """The parameter names of hls/rtl/common/isp_table.v, in order (comments stripped)."""
+    src = (Path(__file__).resolve().parents[2] / "hls" / "rtl" / "common" / "isp_table.v").read_text()
     src = re.sub(r"//[^\n]*|/\*.*?\*/", "", src, flags=re.S)
-    header = src[src.index("module taisp_table"):src.index(")\n(")]
+    header = src[src.index("module isp_table"):src.index(")\n(")]
     return _PARAM_RE.findall(header)
 
 
 @pytest.mark.parametrize("variant", ["default", "lut"])
 def test_table_params_macro(tmp_path: Path, variant):
-    """TAISP_TAB_<NAME>_PARAMS overrides every taisp_table parameter but INIT_FILE, each with
+    """TAISP_TAB_<NAME>_PARAMS overrides every isp_table parameter but INIT_FILE, each with
     that table's own define, and those defines carry the config's values."""
     cfg = load_config()
     if variant == "lut":  # another config gives other values behind the same macro
-        from sim.tb.test_taisp_table import write_variant_config
-        cfg = load_config(write_variant_config(tmp_path))
+        from fixedpoint.taisp.variants import write_table_variant_config
+        cfg = load_config(write_table_variant_config(tmp_path))
     out = tmp_path / "gen"
     write_all(cfg, out)
     text = (out / "taisp_config.vh").read_text()
@@ -115,22 +115,22 @@ def test_table_params_macro(tmp_path: Path, variant):
 
 
 def test_table_params_macro_elaborates(tmp_path: Path):
-    """Icarus (-g2005) accepts ``taisp_table #(`TAISP_TAB_<NAME>_PARAMS, .INIT_FILE(...))`` and
+    """Icarus (-g2005) accepts ``isp_table #(`TAISP_TAB_<NAME>_PARAMS, .INIT_FILE(...))`` and
     the instance gets the config's values."""
     if not shutil.which("iverilog"):
         pytest.fail("iverilog is not installed (run scripts/setup.sh)")
-    rtl = Path(__file__).resolve().parents[2] / "hls" / "rtl"
+    rtl = Path(__file__).resolve().parents[2] / "hls" / "rtl" / "common"
     out = tmp_path / "gen"
     cfg = load_config()
     write_all(cfg, out)
-    insts = "\n".join(f'taisp_table #(`TAISP_TAB_{n.upper()}_PARAMS, .INIT_FILE({{"{out}", "/tab_{n}.hex"}})) u_{n} '
+    insts = "\n".join(f'isp_table #(`TAISP_TAB_{n.upper()}_PARAMS, .INIT_FILE({{"{out}", "/tab_{n}.hex"}})) u_{n} '
                       f"(.clk(clk), .ce(1'b1), .in({{`TAISP_TAB_{n.upper()}_IN_W{{1'b0}}}}), .out());" for n in TABLES)
     shows = " ".join(f'$display("{n} %0d %0d %0d", u_{n}.N, u_{n}.OUT_W, u_{n}.NSIDE);' for n in TABLES)
     top = tmp_path / "top.v"
     top.write_text(f'`include "taisp_config.vh"\nmodule top;\nreg clk = 0;\n{insts}\ninitial begin {shows} end\nendmodule\n')
     vvp = tmp_path / "top.vvp"
     r = subprocess.run(["iverilog", "-g2005", "-o", str(vvp), f"-I{out}", f"-I{rtl}", "-s", "top", str(top),
-                        str(rtl / "taisp_table.v")], capture_output=True, text=True, timeout=300)
+                        str(rtl / "isp_table.v")], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr
     r = subprocess.run(["vvp", "-n", str(vvp)], capture_output=True, text=True, timeout=300)
     got = {ln.split()[0]: [int(v) for v in ln.split()[1:]] for ln in r.stdout.splitlines() if ln.split()[:1] and ln.split()[0] in TABLES}

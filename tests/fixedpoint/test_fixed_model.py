@@ -8,15 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-from sim.stimulus import spread_isp
+from sim.taisp.stimulus import spread_isp
 
 from fixedpoint.config import DEFAULT_CONFIG, ConfigError, load_config
 from fixedpoint.frontend import frontend as fixed_frontend
-from fixedpoint.model import FixedTAISP
-from golden.checkpoint import load_checkpoint
-from golden.model import TAISP
+from fixedpoint.taisp.model import FixedTAISP
+from golden.taisp.checkpoint import load_checkpoint
+from golden.taisp.model import TAISP
 from golden.scene import synthetic_raw
-from taisp_cli.train import CHECKPOINT_DIR
+from golden.taisp import CHECKPOINT_DIR
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_weights_outside_their_format_are_refused(cfg):
 def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
     import json
 
-    from fixedpoint.report import run_report
+    from fixedpoint.taisp.report import run_report
 
     raws = [synthetic_raw(72, 96, exposure=e, seed=4) for e in ("dark", "bright")]
     data = run_report(raws, _isps()[:2], cfg, tmp_path, progress=None)
@@ -157,7 +157,7 @@ def test_sweep_measures_what_narrower_words_cost(cfg):
     import tomllib
 
     from fixedpoint.config import QuantConfig
-    from fixedpoint.sweep import _pixel, measure
+    from fixedpoint.taisp.sweep import _pixel, measure
     from golden.frontend import frontend_torch
 
     raws = [synthetic_raw(48, 64, exposure="dark", seed=6)]

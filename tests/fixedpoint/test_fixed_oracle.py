@@ -1,7 +1,7 @@
-"""An independent, slow oracle of the bit-accurate fixed-point TA-ISP (``fixedpoint.model``).
+"""An independent, slow oracle of the bit-accurate fixed-point TA-ISP (``fixedpoint.taisp.model``).
 
 Everything below is plain Python integers (and ``fractions.Fraction`` for exact real values),
-written from the definitions of the quantization config (fixedpoint/configs/default.toml),
+written from the definitions of the quantization config (fixedpoint/taisp/configs/default.toml),
 the design note (../shared/design/TAISP_REFERENCE.md) and the documented table rule
 (fixedpoint/arith/tables.py). It shares no code path with the model: from ``fixedpoint`` it
 uses only ``load_config`` (to read the entries' formats and modes) and each table's memory
@@ -21,12 +21,13 @@ import pytest
 import torch
 
 from fixedpoint.config import load_config
-from golden.checkpoint import load_checkpoint
-from golden.model import TAISP
+from golden.taisp.checkpoint import load_checkpoint
+from golden.taisp.model import TAISP
 from golden.scene import synthetic_raw
 
 REPO = Path(__file__).resolve().parents[2]
-CKPT = REPO / "golden" / "checkpoints"
+from golden.taisp import CHECKPOINT_DIR as CKPT  # noqa: E402
+from golden.taisp.weight_sets import spread_isp  # noqa: E402
 
 # --------------------------------------------------------------------------------------------
 # formats and requantization (Python ints)
@@ -521,18 +522,10 @@ def _compare(res, taps, params, what: str) -> None:
         _assert_same(res.params[key], val, f"{what}: param {key}")
 
 
-def _spread_isp() -> TAISP:
-    torch.manual_seed(0)
-    m = TAISP().eval()
-    with torch.no_grad():
-        m.mask_head.weight.mul_(2.0)
-    return m
-
-
 ISPS = {
     "w1-4": lambda: load_checkpoint(CKPT / "taisp_w1-4.pth"),
     "w5-9": lambda: load_checkpoint(CKPT / "taisp_w5-9.pth"),
-    "untrained": _spread_isp,
+    "untrained": spread_isp,
 }
 
 # (height, width, cfa, exposure, seed, demosaic): every CFA and both demosaics across the cases
@@ -558,7 +551,7 @@ def _pair(name: str, cfg):
     """(FixedTAISP, Oracle) for an ISP, built once per config."""
     key = (name, id(cfg))
     if key not in _CACHE:
-        from fixedpoint.model import FixedTAISP  # the model under test
+        from fixedpoint.taisp.model import FixedTAISP  # the model under test
 
         isp = ISPS[name]()
         _CACHE[key] = (FixedTAISP(isp, cfg), Oracle(isp, cfg))

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from fixedpoint import regmap
+from fixedpoint.taisp import regmap
 from fixedpoint.config import load_config
-from golden.model import PUBLISHED_SHAPES
+from golden.taisp.model import PUBLISHED_SHAPES
 
 
 @pytest.fixture(scope="module")

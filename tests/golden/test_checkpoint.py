@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from golden.checkpoint import CheckpointError, load_checkpoint, load_isp_state_dict, save_checkpoint
-from golden.model import PUBLISHED_SHAPES, TAISP
+from golden.taisp.checkpoint import CheckpointError, load_checkpoint, load_isp_state_dict, save_checkpoint
+from golden.taisp.model import PUBLISHED_SHAPES, TAISP
 
 
 @pytest.fixture()

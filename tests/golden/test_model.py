@@ -8,8 +8,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from golden.model import PUBLISHED_SHAPES, TAP_NAMES, TAISP, detector_input
-from golden.rgfc import modulate, modulate_hard, region_index, region_masks
+from golden.taisp.model import PUBLISHED_SHAPES, TAP_NAMES, TAISP, detector_input
+from golden.taisp.rgfc import modulate, modulate_hard, region_index, region_masks
 
 
 def _model(seed: int = 0, **kw) -> TAISP:

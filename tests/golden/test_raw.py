@@ -11,7 +11,7 @@ import torch
 from golden.cfa import BAYER_PATTERNS, CFAError, pattern_from_colour_indices
 from golden.dng import write_dng
 from golden.frontend import DEMOSAICS, FrontendError, frontend, frontend_torch
-from golden.model import TAISP
+from golden.taisp.model import TAISP
 from golden.raw import RawFormatError, RawImage, read_headerless, read_raw
 from golden.scene import synthetic_raw
 

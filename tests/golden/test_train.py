@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 import torch
 
-from golden.checkpoint import load_checkpoint, load_isp_state_dict
-from golden.model import PUBLISHED_SHAPES, TAISP
+from golden.taisp.checkpoint import load_checkpoint, load_isp_state_dict
+from golden.taisp.model import PUBLISHED_SHAPES, TAISP
 from golden.task import NUM_CLASSES, EpochLoader, SegNet, confusion, make_dataset, miou, segmentation_loss, task_scene
 from golden.train import JointModel, TrainConfig, quantize8_ste, train_joint
-from taisp_cli.train import CHECKPOINT_DIR, TaskSettings, evaluate_checkpoints, load_task_model, train_task
+from golden.taisp import CHECKPOINT_DIR
+from golden.taisp.training import TaskSettings, evaluate_checkpoints, load_task_model, train_task
 
 SHIPPED = ["taisp_w1-4", "taisp_w5-9"]
 

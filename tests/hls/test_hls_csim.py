@@ -1,5 +1,5 @@
 """The HLS C++ block (hls/cpp/) in C simulation, built with g++ against the hls4ml ap_types from a
-vector set's own gen/ headers, replays vector sets (`taisp vectors`, sim/vectors.py) bit-exactly:
+vector set's own gen/ headers, replays vector sets (`taisp vectors`, sim/taisp/vectors.py) bit-exactly:
 every register read-back, parameter block, stage tap (x, xg, A, xs, region index, y, out) and
 output beat, over multi-frame sequences in `previous` mode, on the built-in scene and on two
 real RAW files, with the shipped weights, another checkpoint and an untrained weight set, and
@@ -19,13 +19,14 @@ import numpy as np
 import pytest
 
 from fixedpoint.arith import FxFormat
-from fixedpoint.codegen import DEFAULT_CHECKPOINT
+from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
 from fixedpoint.config import DEFAULT_CONFIG, QuantConfig, load_config
-from golden.checkpoint import load_checkpoint
-from sim import csim
-from sim.stimulus import CHECKPOINTS, spread_isp
+from golden.taisp.checkpoint import load_checkpoint
+from sim.taisp import csim
+from golden.taisp import CHECKPOINT_DIR as CHECKPOINTS
+from golden.taisp.weight_sets import spread_isp
 from sim.vector_inputs import raw_frames, scene_frames
-from sim.vectors import read_hex, write_vector_set
+from sim.taisp.vectors import read_hex, write_vector_set
 
 SIZE = (32, 24)  # width, height of the test frames (centred crops)
 N_FRAMES = 4     # previous mode: defaults, then alpha, the gate and w from the statistics
@@ -286,7 +287,7 @@ def test_extra_frame_is_detected(default_build, scene_set):
 
 # ---------------------------------------------------------------------------- command line
 def test_command_line(default_build, scene_set, tmp_path, capsys):
-    """`python -m sim.csim VEC` replays a set; without VEC it writes a built-in scene set first."""
+    """`python -m sim.taisp.csim VEC` replays a set; without VEC it writes a built-in scene set first."""
     assert csim.main([str(scene_set), "--inject", "short_line@1"]) == 0
     out = capsys.readouterr().out
     assert "cached build" in out and "RESULT PASS frames=4" in out and "injected=short_line" in out

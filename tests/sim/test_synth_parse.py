@@ -1,6 +1,6 @@
-"""The Yosys ``stat`` report parser of ``sim/synth.py`` (the synthesis itself takes minutes and
-is run by hand: ``.venv/bin/python -m sim.synth``)."""
-from sim.synth import parse_stat, summarize
+"""The Yosys ``stat`` report parser of ``sim/yosys_synth.py`` (the synthesis itself takes minutes and
+is run by hand: ``.venv/bin/python -m sim.yosys_synth``)."""
+from sim.yosys_synth import parse_stat, summarize
 
 STAT = """
 15. Printing statistics.

@@ -15,16 +15,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fixedpoint import regmap
-from fixedpoint.codegen import DEFAULT_CHECKPOINT
+from fixedpoint.taisp import regmap
+from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
 from fixedpoint.config import load_config
-from fixedpoint.model import FixedTAISP
-from golden.checkpoint import load_checkpoint
+from fixedpoint.taisp.model import FixedTAISP
+from golden.taisp.checkpoint import load_checkpoint
 from sim.runner import BUILD_DIR
-from sim.stimulus import unpack_ug934
+from sim.ug934 import unpack_ug934
 from sim.vector_inputs import raw_frames, scene_frames
-from sim.vector_replay import build_plain_tb, run_plain_tb, vvp_command
-from sim.vectors import (
+from sim.taisp.vector_replay import build_plain_tb, run_plain_tb, vvp_command
+from sim.taisp.vectors import (
     SCHEMA_VERSION,
     VectorSetError,
     check_vector_set,
@@ -273,12 +273,12 @@ def test_plain_tb_verilator(scene_set: Path, tmp_path: Path):
 
 # ---------------------------------------------------------------------------- cocotb (Icarus)
 def test_cocotb_replay_scene(scene_set: Path):
-    from sim.tb.test_vectors_replay import run_cocotb_replay
+    from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
     run_cocotb_replay(scene_set, {"idle": True, "backpressure": True, "seed": 1})
 
 
 def test_cocotb_replay_raw(raw_set: Path):
-    from sim.tb.test_vectors_replay import run_cocotb_replay
+    from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
     run_cocotb_replay(raw_set)

@@ -1,0 +1,115 @@
+// TA-ISP GLC stage: xg = clamp(alpha_c * x_c, 1e-6, 1) per channel, and the frame
+// statistics GLC needs for the next frame's alpha: exact sums of x and x^2 per channel.
+// The twin of fixedpoint/taisp/glc.py. Channels in the order R, G, B (element 0 in the low bits).
+// alpha is taken from alpha_next at the frame's first push and held for the frame.
+// Latency 1 ce cycle.
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "taisp_config.vh"
+
+module taisp_glc #
+(
+    // Width of the exact frame sums: sums of fewer than 2^CNT_W pixels are exact
+    parameter CNT_W = 24
+)
+(
+    input  wire                          clk,
+    input  wire                          rst,
+    input  wire                          ce,
+
+    input  wire                          in_push,
+    input  wire                          in_sof,
+    // a pixel of the frame (not a flush or fill push): counted in the statistics
+    input  wire                          in_real,
+    input  wire [3*`TAISP_FRONTEND_X_W-1:0] in_x,
+
+    input  wire [3*`TAISP_GLC_ALPHA_W-1:0]  alpha_next,
+
+    output reg                           out_push,
+    output reg                           out_sof,
+    output reg                           out_real,
+    output reg  [3*`TAISP_GLC_XG_W-1:0]  out_xg,
+    // number of channels saturated into glc.xg by the pixel now at the output (0..3)
+    output reg  [1:0]                    out_ovf_xg,
+
+    // exact frame sums since the last in_sof (raw with the frac of frontend.x and 2x that)
+    output reg  [3*(`TAISP_FRONTEND_X_W+CNT_W)-1:0]   sum_x,
+    output reg  [3*(2*`TAISP_FRONTEND_X_W+CNT_W)-1:0] sum_xx
+);
+
+localparam XW = `TAISP_FRONTEND_X_W;
+localparam AW = `TAISP_GLC_ALPHA_W;
+localparam GW = `TAISP_GLC_XG_W;
+// exact sum widths
+localparam SW = XW + CNT_W;
+localparam QW = 2 * XW + CNT_W;
+// the product alpha * x (unsigned) and its exact signed width
+localparam PW = XW + AW + 1;
+
+initial begin
+    if (`TAISP_FRONTEND_X_S != 0 || `TAISP_GLC_ALPHA_S != 0 || `TAISP_GLC_XG_S != 0) begin
+        $error("taisp_glc: frontend.x, glc.alpha and glc.xg must be unsigned formats");
+        $finish;
+    end
+end
+
+reg [3*AW-1:0] alpha_cur;
+wire [3*AW-1:0] alpha = in_sof ? alpha_next : alpha_cur;
+
+wire [3*GW-1:0] xg_rq;
+wire [3*2*XW-1:0] xx;
+wire [2:0] ovf;
+genvar c;
+generate
+for (c = 0; c < 3; c = c + 1) begin : g_ch
+    wire [XW+AW-1:0] p = in_x[c*XW +: XW] * alpha[c*AW +: AW];
+    wire [PW-1:0] prod = {1'b0, p};
+    wire [2*XW-1:0] sq = in_x[c*XW +: XW] * in_x[c*XW +: XW];
+    assign xx[c*2*XW +: 2*XW] = sq;
+    isp_rq #(.IN_W(PW), .IN_F(`TAISP_FRONTEND_X_F + `TAISP_GLC_ALPHA_F), .OUT_W(GW), .OUT_F(`TAISP_GLC_XG_F),
+               .OUT_S(0), .RND(`TAISP_GLC_XG_RND), .OVF(`TAISP_GLC_XG_OVF))
+    u_rq (.in(prod), .out(xg_rq[c*GW +: GW]), .ovf(ovf[c]));
+end
+endgenerate
+
+integer k;
+always @(posedge clk) begin
+    if (rst) begin
+        out_push <= 1'b0;
+    end else if (ce) begin
+        out_push <= in_push;
+    end
+    if (ce) begin
+        out_sof <= in_sof;
+        out_real <= in_real;
+        out_ovf_xg <= in_push && in_real ? {1'b0, ovf[0]} + {1'b0, ovf[1]} + {1'b0, ovf[2]} : 2'd0;
+        for (k = 0; k < 3; k = k + 1) begin
+            // clamp(., 1e-6, 1)
+            if (xg_rq[k*GW +: GW] < `TAISP_GLC_XG_EPS) begin
+                out_xg[k*GW +: GW] <= `TAISP_GLC_XG_EPS;
+            end else if (xg_rq[k*GW +: GW] > `TAISP_GLC_XG_ONE) begin
+                out_xg[k*GW +: GW] <= `TAISP_GLC_XG_ONE;
+            end else begin
+                out_xg[k*GW +: GW] <= xg_rq[k*GW +: GW];
+            end
+        end
+        if (in_push) begin
+            if (in_sof) begin
+                alpha_cur <= alpha_next;
+            end
+            for (k = 0; k < 3; k = k + 1) begin
+                sum_x[k*SW +: SW] <= (in_sof ? {SW{1'b0}} : sum_x[k*SW +: SW])
+                                     + (in_real ? {{(SW-XW){1'b0}}, in_x[k*XW +: XW]} : {SW{1'b0}});
+                sum_xx[k*QW +: QW] <= (in_sof ? {QW{1'b0}} : sum_xx[k*QW +: QW])
+                                     + (in_real ? {{(QW-2*XW){1'b0}}, xx[k*2*XW +: 2*XW]} : {QW{1'b0}});
+            end
+        end
+    end
+end
+
+endmodule
+
+`resetall

