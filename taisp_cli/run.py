@@ -74,10 +74,12 @@ def _fixed_point(raw: RawImage, model: TAISP, demosaic: str, golden8: np.ndarray
     from fixedpoint.taisp.model import FixedTAISP
 
     cfg = load_config()
+    from fixedpoint.metrics import output_agreement
+
     res = FixedTAISP(model, cfg).frame(fixed_frontend(raw, cfg, demosaic), "same")
-    d = np.abs(res.out - golden8)
-    return {"config": cfg.source, "within_1lsb_8bit": float((d <= 1).mean()), "max_abs_lsb": float(d.max()),
-            "region_agreement": float((res.taps["index"] == golden_index).mean()), "saturations": res.overflows}
+    agree = output_agreement(res.out, golden8, res.taps["index"], golden_index)
+    return {"config": cfg.source, "within_1lsb_8bit": agree["within_1lsb_8bit"], "max_abs_lsb": agree["max_abs_lsb"],
+            "region_agreement": agree["region_agreement"], "saturations": res.overflows}
 
 
 def _to_u8(img: np.ndarray) -> np.ndarray:

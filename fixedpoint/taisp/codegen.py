@@ -116,23 +116,31 @@ def cpp_header(cfg: QuantConfig) -> str:
     return "\n".join(lines)
 
 
-def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, checkpoint: str | os.PathLike | None = None) -> list[Path]:
+def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, weights=None, label: str | None = None) -> list[Path]:
     """Write every generated file into ``out_dir``; returns the paths.
 
-    ``checkpoint``: the weights baked into ``weights.hex`` (default: the shipped taisp_w1-4.pth).
+    ``weights``: what ``weights.hex`` holds (the block's weights after reset): quantized
+    :class:`~fixedpoint.taisp.params.FixedWeights`, a golden ``TAISP`` module, or a checkpoint
+    path (default: the shipped taisp_w1-4.pth). ``label`` names them in the file's comment.
     """
     from golden.taisp.checkpoint import load_checkpoint
+    from golden.taisp.model import TAISP
 
     from . import regmap
-    from .params import quantize_weights
+    from .params import FixedWeights, quantize_weights
 
-    ck = Path(checkpoint) if checkpoint is not None else DEFAULT_CHECKPOINT
-    fw = quantize_weights(load_checkpoint(ck), cfg)
+    if isinstance(weights, FixedWeights):
+        fw, name = weights, label or "in-memory weights"
+    elif isinstance(weights, TAISP):
+        fw, name = quantize_weights(weights, cfg), label or "in-memory model"
+    else:
+        ck = Path(weights) if weights is not None else DEFAULT_CHECKPOINT
+        fw, name = quantize_weights(load_checkpoint(ck), cfg), label or ck.name
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     files = {"taisp_config.vh": verilog_header(cfg), "taisp_config.h": cpp_header(cfg),
              "taisp_regmap.vh": regmap.verilog_header(cfg), "taisp_regmap.h": regmap.cpp_header(cfg),
-             "weights.hex": regmap.weights_readmemh(fw, cfg, f"weights of {ck.name}: {regmap.n_weights()} words")}
+             "weights.hex": regmap.weights_readmemh(fw, cfg, f"weights of {name}: {regmap.n_weights()} words")}
     for name in TABLES:
         t = cfg.table(name)
         files[f"tab_{name}.hex"] = t.to_readmemh()

@@ -31,6 +31,7 @@ from golden.taisp.model import TAISP, detector_input
 from golden.raw import RawImage
 
 from ..config import QuantConfig
+from ..metrics import error_stats, output_agreement
 from ..frontend import frontend as fixed_frontend
 from .model import FixedTAISP
 
@@ -40,23 +41,6 @@ STAGES: dict[str, str] = {"xg": "glc.xg", "A": "hsa.A", "xs": "hsa.xs", "logits"
 
 #: Stages whose values live in [0, 1] like the output: their errors are also given in output LSB (1/255).
 UNIT_RANGE = {"frontend.x", "glc.xg", "hsa.A", "hsa.xs", "rgfc.y"}
-
-
-def error_stats(fixed: np.ndarray, ref: np.ndarray, lsb: float, out_lsb: float | None = None) -> dict[str, float]:
-    """Error figures of ``fixed`` (real values) against ``ref``; ``lsb`` is the stage's LSB,
-    ``out_lsb`` (if given) the output LSB the errors are also expressed in."""
-    e = (np.asarray(fixed, dtype=np.float64) - np.asarray(ref, dtype=np.float64)).ravel()
-    r = np.asarray(ref, dtype=np.float64).ravel()
-    ae = np.abs(e)
-    noise = float(np.sum(e * e))
-    extra = {} if out_lsb is None else {"max_out_lsb": float(ae.max() / out_lsb), "rms_out_lsb": float(np.sqrt(np.mean(e * e)) / out_lsb)}
-    return {**extra,
-        "max_lsb": float(ae.max() / lsb),
-        "mean_lsb": float(ae.mean() / lsb),
-        "rms_lsb": float(np.sqrt(np.mean(e * e)) / lsb),
-        "sqnr_db": float(10 * np.log10(np.sum(r * r) / noise)) if noise > 0 else float("inf"),
-        "within_1lsb": float(np.mean(ae <= lsb * (1 + 1e-9))),
-    }
 
 
 def _u8(t: torch.Tensor) -> np.ndarray:
@@ -94,20 +78,20 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
         errors[entry] = (fixed_vals - ref).ravel() / 2.0 ** -cfg[entry].fmt.frac
     stages["rgfc.out (8-bit)"] = error_stats(out, g8, 1.0)
     d8 = np.abs(out - g8)
+    agree = output_agreement(out, g8, res.taps["index"], taps["index"][0].numpy())
     modes = {}
     for a, b, ya, yb in (("hard", "expected", y_hard, y_exp), ("hard", "gumbel", y_hard, y_gum),
                          ("expected", "gumbel", y_exp, y_gum)):
         dm = np.abs(_u8(ya) - _u8(yb))
         modes[f"{a} vs {b}"] = {"max_lsb": float(dm.max()), "mean_lsb": float(dm.mean()), "within_1lsb": float((dm <= 1).mean())}
-    fixed_vs_model_only = np.abs(out - _u8(y_model_only))
     return {
         "input": raw.source,
         "size": f"{x_fixed.shape[2]}x{x_fixed.shape[1]}",
         "checkpoint": str(getattr(getattr(isp, "checkpoint_info", None), "path", "in-memory")),
         "weight_range": list(isp.weight_range),
-        "within_1lsb_8bit": float((d8 <= 1).mean()),
-        "within_1lsb_8bit_model_only": float((fixed_vs_model_only <= 1).mean()),
-        "region_agreement": float((res.taps["index"] == taps["index"][0].numpy()).mean()),
+        "within_1lsb_8bit": agree["within_1lsb_8bit"],
+        "within_1lsb_8bit_model_only": output_agreement(out, _u8(y_model_only))["within_1lsb_8bit"],
+        "region_agreement": agree["region_agreement"],
         "stages": stages,
         "overflows": res.overflows,
         "golden_modes_8bit": modes,

@@ -26,6 +26,7 @@ from golden.raw import RawImage, read_raw
 from golden.scene import synthetic_raw
 
 from ..config import QuantConfig
+from ..metrics import output_agreement
 from . import DEFAULT_CONFIG
 from ..frontend import frontend as fixed_frontend
 from .model import FixedTAISP
@@ -95,10 +96,10 @@ def measure(cfg: QuantConfig, raws: list[RawImage], isps: list, golden: dict) ->
         for j, isp in enumerate(isps):
             res = FixedTAISP(isp, cfg).frame(x, "same")
             g8, gidx = golden[(i, j)]
-            d = np.abs(res.out - g8)
-            within = min(within, float((d <= 1).mean()))
-            worst = max(worst, float(d.max()))
-            region = min(region, float((res.taps["index"] == gidx).mean()))
+            a = output_agreement(res.out, g8, res.taps["index"], gidx)
+            within = min(within, a["within_1lsb_8bit"])
+            worst = max(worst, a["max_abs_lsb"])
+            region = min(region, a["region_agreement"])
     return {"within_1lsb": within, "max_lsb": worst, "region": region}
 
 

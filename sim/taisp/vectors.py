@@ -50,7 +50,7 @@ from typing import Any
 import numpy as np
 
 from fixedpoint.taisp import regmap
-from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT, write_all
+from fixedpoint.taisp.codegen import write_all
 from fixedpoint.config import TABLES, QuantConfig
 from fixedpoint.taisp.model import FixedTAISP
 from golden.taisp.model import TAISP
@@ -221,9 +221,7 @@ def _run_model(xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig) -> _Run:
 def _write_generated(d: Path, fw, cfg: QuantConfig, checkpoint: str | os.PathLike | None) -> None:
     """gen/ (``taisp gen`` with this weight set in weights.hex) and config.toml."""
     gen = d / "gen"
-    write_all(cfg, gen, checkpoint if checkpoint is not None else DEFAULT_CHECKPOINT)
-    label = Path(checkpoint).name if checkpoint else "the given model"
-    (gen / "weights.hex").write_text(regmap.weights_readmemh(fw, cfg, f"weights of {label}: {regmap.n_weights()} words"))
+    write_all(cfg, gen, fw, Path(checkpoint).name if checkpoint else "the given model")
     src = Path(cfg.source)
     if src.is_file():
         shutil.copyfile(src, d / "config.toml")

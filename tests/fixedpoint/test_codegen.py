@@ -14,7 +14,7 @@ import pytest
 from fixedpoint.taisp import regmap
 from fixedpoint.arith import FxFormat
 from fixedpoint.common import eps_raw, one, third_raw
-from fixedpoint.taisp.codegen import write_all
+from fixedpoint.taisp.codegen import verilog_header, write_all
 from fixedpoint.config import DEFAULT_CONFIG, TABLES, QuantConfig, load_config
 from taisp_cli.main import main
 
@@ -54,9 +54,10 @@ def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
     checks += [f'static_assert(taisp::{k.replace(".", "_").upper()}_ONE == {one(q.fmt)}LL && '
                f'taisp::{k.replace(".", "_").upper()}_EPS == {eps_raw(q.fmt)}LL, "{k}");' for k, q in cfg.entries.items()]
     checks.append(f'static_assert(taisp::HSA_THIRD_VALUE == {third_raw(cfg["hsa.third"].fmt)}LL, "third");')
-    checks.append(f'static_assert(taisp::NWEIGHTS == {regmap.n_weights()} && taisp::WGT_W == {regmap.weight_word_width(cfg)}'
-                  f' && taisp::WOFF_WM == {next(s.offset for s in regmap.weight_layout() if s.attr == "wm")}'
-                  f' && taisp::REG_ERROR == {regmap.address("ERROR")}, "regmap");')
+    # the register map's C++ constants against the documented (pinned) values
+    checks.append('static_assert(taisp::NWEIGHTS == 3299 && taisp::WGT_W == 16 && taisp::WOFF_WM == 721'
+                  ' && taisp::REG_ERROR == 0x018 && taisp::CTRL_RESTART == 1 && taisp::ERROR_EARLY_SOF_MASK == 0x8u'
+                  ' && taisp::ACTIVE_SIZE_HEIGHT == 16 && taisp::ACTIVE_SIZE_HEIGHT_W == 16, "regmap");')
     prog = tmp_path / "check.cpp"
     prog.write_text("#include <cstdint>\n#include \"taisp_config.h\"\n#include \"taisp_regmap.h\"\n"
                     + "".join(f'#include "tab_{n}.h"\n' for n in TABLES) + "\n".join(checks) + "\nint main() { return 0; }\n")
@@ -135,3 +136,28 @@ def test_table_params_macro_elaborates(tmp_path: Path):
     r = subprocess.run(["vvp", "-n", str(vvp)], capture_output=True, text=True, timeout=300)
     got = {ln.split()[0]: [int(v) for v in ln.split()[1:]] for ln in r.stdout.splitlines() if ln.split()[:1] and ln.split()[0] in TABLES}
     assert got == {n: [len(cfg.table(n).entries), cfg.table(n).out_fmt.width, cfg.table(n).n_side] for n in TABLES}
+
+
+#: Pinned values of the default config's generated Verilog header, read off
+#: fixedpoint/taisp/configs/default.toml by hand (formats, the ap_fixed mode codes of
+#: fixedpoint/arith/modes.py: RND = 2, SAT = 0) and the table sizes (PWL: size + 1 knots per
+#: uniform table; pow2 tables one segment set per octave of the input range, plus one).
+PINNED_DEFAULT = {
+    "TAISP_GLC_XG_W": 25, "TAISP_GLC_XG_F": 24, "TAISP_GLC_XG_S": 0, "TAISP_GLC_XG_RND": 2, "TAISP_GLC_XG_OVF": 0,
+    "TAISP_GLC_ALPHA_W": 16, "TAISP_GLC_ALPHA_F": 12, "TAISP_GLC_W1_S": 1,
+    "TAISP_HSA_GATE_W": 17, "TAISP_HSA_GATE_F": 16, "TAISP_RGFC_OUT_W": 8, "TAISP_RGFC_OUT_F": 0,
+    "TAISP_TAB_SOFTPLUS_N": 513, "TAISP_TAB_SOFTPLUS_IN_W": 16, "TAISP_TAB_SOFTPLUS_OUT_W": 16,
+    "TAISP_TAB_SIGMOID_N": 2049, "TAISP_TAB_SIGMOID_OUT_W": 16,
+    "TAISP_TAB_RECIPROCAL_N": 705, "TAISP_TAB_RECIPROCAL_SEG": 1, "TAISP_TAB_RECIPROCAL_OUT_W": 17,
+    "TAISP_TAB_LOG2_N": 673, "TAISP_TAB_LOG2_IN_W": 25, "TAISP_TAB_LOG2_OUT_W": 18, "TAISP_TAB_LOG2_SEG": 1,
+    "TAISP_TAB_EXP2_N": 2049, "TAISP_TAB_EXP2_IN_W": 18, "TAISP_TAB_EXP2_OUT_W": 17, "TAISP_TAB_EXP2_SEG": 0,
+}
+
+
+def test_default_header_pinned():
+    d = _defines(verilog_header(load_config()))
+    assert {k: d.get(k) for k in PINNED_DEFAULT} == PINNED_DEFAULT
+    # the uniform PWL tables: size + 1 knots, from the TOML text itself
+    data = tomllib.loads(DEFAULT_CONFIG.read_text())
+    for name in ("softplus", "sigmoid", "exp2"):
+        assert d[f"TAISP_TAB_{name.upper()}_N"] == data["tables"][name]["size"] + 1, name

@@ -73,3 +73,52 @@ def test_arch_constants_reject_inconsistent_shapes(monkeypatch):
     monkeypatch.setattr(regmap, "PUBLISHED_SHAPES", shapes)
     with pytest.raises(ValueError, match="regions"):
         regmap.arch_constants()
+
+
+# -- pinned values: the documented register map and weight image (hls/README.md), written out
+# -- here rather than derived with regmap's own code, so that a change to the contract shows
+#: (attribute, offset, words) of the weight image, in the published state_dict order
+PINNED_WEIGHT_IMAGE = [("w1", 0, 384), ("b1", 384, 64), ("w2", 448, 192), ("b2", 640, 3), ("c3", 643, 18),
+                       ("c3b", 661, 1), ("c5", 662, 50), ("c5b", 712, 1), ("wg", 713, 6), ("bg", 719, 2),
+                       ("wm", 721, 432), ("bm", 1153, 16), ("w3", 1169, 1024), ("b3", 2193, 64), ("w4", 2257, 1024),
+                       ("b4", 3281, 16), ("w_min", 3297, 1), ("w_max", 3298, 1)]
+PINNED_ADDRESSES = {"ID": 0x000, "VERSION": 0x004, "MAX_WIDTH": 0x008, "CTRL": 0x010, "STATUS": 0x014, "ERROR": 0x018,
+                    "FRAMES": 0x01C, "BAD_FRAMES": 0x020, "WIDTH": 0x024, "HEIGHT": 0x028, "ACTIVE_SIZE": 0x02C,
+                    "DEF_GATE0": 0x030, "DEF_ALPHA0": 0x034, "DEF_ALPHA1": 0x038, "DEF_ALPHA2": 0x03C,
+                    "SAT:glc.xg": 0x040, "SAT:rgfc.lsum": 0x074, "PARAM:alpha:0": 0x100, "PARAM:gate:1": 0x110,
+                    "PARAM:w:0": 0x114, "PARAM:inv_w:15": 0x190}
+#: (register, field) -> (lowest bit, width)
+PINNED_FIELDS = {("CTRL", "COMMIT"): (0, 1), ("CTRL", "RESTART"): (1, 1), ("CTRL", "CLEAR_COUNTERS"): (2, 1),
+                 ("STATUS", "IN_FRAME"): (0, 1), ("STATUS", "READY"): (1, 1), ("STATUS", "COMMIT_PENDING"): (2, 1),
+                 ("STATUS", "DEFAULTS"): (3, 1), ("ERROR", "SHORT_LINE"): (0, 1), ("ERROR", "LONG_LINE"): (1, 1),
+                 ("ERROR", "MISSING_SOF"): (2, 1), ("ERROR", "EARLY_SOF"): (3, 1), ("ACTIVE_SIZE", "WIDTH"): (0, 16),
+                 ("ACTIVE_SIZE", "HEIGHT"): (16, 16)}
+
+
+def test_weight_image_pinned(defines):
+    assert [(s.attr, s.offset, s.count) for s in regmap.weight_layout()] == PINNED_WEIGHT_IMAGE
+    for attr, off, n in PINNED_WEIGHT_IMAGE:
+        assert (defines[f"TAISP_WOFF_{attr.upper()}"], defines[f"TAISP_WLEN_{attr.upper()}"]) == (off, n), attr
+    assert regmap.WEIGHT_BASE == 0x4000 and defines["TAISP_WGT_W"] == 16
+
+
+def test_addresses_and_fields_pinned():
+    text = regmap.verilog_header(load_config())
+    for name, addr in PINNED_ADDRESSES.items():
+        assert regmap.address(name) == addr, name
+    for (reg, name), (lsb, width) in PINNED_FIELDS.items():
+        f = regmap.field(reg, name)
+        assert (f.lsb, f.width) == (lsb, width), (reg, name)
+        mask = ((1 << width) - 1) << lsb
+        assert f"`define TAISP_{reg}_{name} {lsb} " in text
+        assert f"`define TAISP_{reg}_{name}_W {width} " in text
+        assert f"`define TAISP_{reg}_{name}_MASK 32'h{mask:08x} " in text
+    assert {(r, f.name) for r, fs in regmap.FIELDS.items() for f in fs} == set(PINNED_FIELDS)
+    # the helpers the benches use
+    assert regmap.field_value("CTRL", "COMMIT", "RESTART") == 0b011
+    assert regmap.pack_fields("ACTIVE_SIZE", WIDTH=1920, HEIGHT=1080) == (1080 << 16) | 1920
+    assert regmap.unpack_fields("ERROR", 0b1010) == {"SHORT_LINE": 0, "LONG_LINE": 1, "MISSING_SOF": 0, "EARLY_SOF": 1}
+    with pytest.raises(ValueError, match="does not fit"):
+        regmap.pack_fields("ACTIVE_SIZE", WIDTH=1 << 16)
+    with pytest.raises(KeyError, match="no field"):
+        regmap.field("CTRL", "GO")
