@@ -1,5 +1,7 @@
 """The quantization configuration: one TOML file naming a format, a rounding mode and an
-overflow mode for every tensor and operation of the fixed-point TA-ISP, plus its tables.
+overflow mode for every tensor and operation of a fixed-point model, plus its tables. Which
+entries and tables a model needs is its :class:`ConfigSchema` (TA-ISP's, the default, in
+``fixedpoint/taisp/schema.py``).
 
     cfg = load_config()                      # fixedpoint/taisp/configs/default.toml
     cfg["glc.xg"].fmt, cfg["glc.xg"].rounding, cfg["glc.xg"].overflow
@@ -20,33 +22,28 @@ from typing import Any
 
 from .arith import FunctionTable, FxFormat, Overflow, Rounding, make_table, parse_overflow, parse_rounding
 
-from .taisp import DEFAULT_CONFIG  # noqa: E402  (TA-ISP's default config)
 SCHEMA = 1
-
-#: Every entry the model needs, by stage.
-ENTRIES: dict[str, tuple[str, ...]] = {
-    "frontend": ("gain", "x", "avg"),
-    "glc": ("sum", "sumsq", "mean", "var", "w1", "b1", "acc1", "h1", "w2", "b2", "acc2", "z", "alpha", "xg"),
-    "hsa": ("third", "pool", "wb3", "wb5", "acc", "z", "m", "dsum", "d", "wg", "gate_acc", "gate", "A", "xs"),
-    "rgfc": ("wm", "acc", "logits", "lsum", "p", "w3", "b3", "acc3", "h3", "w4", "b4", "acc4", "z", "wrange",
-             "w", "inv_w", "log2", "e", "y", "out"),
-}
-TABLES: tuple[str, ...] = ("softplus", "sigmoid", "reciprocal", "log2", "exp2")
 TABLE_KEYS = ("kind", "in_fmt", "out_fmt", "size", "segmentation", "rounding")
 
-#: (table, side, entry): the table's input (or output) format must equal the entry's format.
-TABLE_LINKS: tuple[tuple[str, str, str], ...] = (
-    ("softplus", "in_fmt", "glc.z"),
-    ("sigmoid", "in_fmt", "hsa.z"),
-    ("sigmoid", "in_fmt", "rgfc.z"),
-    ("sigmoid", "out_fmt", "hsa.m"),
-    ("reciprocal", "in_fmt", "rgfc.w"),
-    ("reciprocal", "out_fmt", "rgfc.inv_w"),
-    ("log2", "in_fmt", "hsa.xs"),
-    ("log2", "out_fmt", "rgfc.log2"),
-    ("exp2", "in_fmt", "rgfc.e"),
-    ("exp2", "out_fmt", "rgfc.y"),
-)
+
+@dataclass(frozen=True)
+class ConfigSchema:
+    """What a model's quantization config must hold: its entries by stage, its function tables,
+    and the (table, side, entry) links whose formats must be equal. Each model declares its
+    own (TA-ISP: :data:`fixedpoint.taisp.schema.TAISP_SCHEMA`)."""
+
+    model: str
+    entries: dict[str, tuple[str, ...]]
+    tables: tuple[str, ...]
+    table_links: tuple[tuple[str, str, str], ...]
+    default_config: Path
+
+
+def default_schema() -> ConfigSchema:
+    """The schema of the project's default model, TA-ISP."""
+    from .taisp.schema import TAISP_SCHEMA
+
+    return TAISP_SCHEMA
 
 
 class ConfigError(ValueError):
@@ -68,7 +65,8 @@ class Q:
 class QuantConfig:
     """A validated configuration (see the module docstring)."""
 
-    def __init__(self, data: dict[str, Any], source: str = "<dict>") -> None:
+    def __init__(self, data: dict[str, Any], source: str = "<dict>", schema: ConfigSchema | None = None) -> None:
+        self.schema = schema if schema is not None else default_schema()
         self.source = source
         self.raw = data
         self.name = str(data.get("name", Path(source).stem))
@@ -81,6 +79,7 @@ class QuantConfig:
         return ConfigError(f"{self.source}: [{key}] {msg}")
 
     def _validate(self, data: dict[str, Any]) -> None:
+        ENTRIES, TABLES, TABLE_LINKS = self.schema.entries, self.schema.tables, self.schema.table_links
         known_top = {"schema", "name", "defaults", "tables", *ENTRIES}
         for k in data:
             if k not in known_top:
@@ -140,7 +139,7 @@ class QuantConfig:
             if self.table_specs[t][side] != self.entries[entry].fmt:
                 raise self._err(f"tables.{t}.{side}",
                                 f"is {self.table_specs[t][side]} but [{entry}] is {self.entries[entry].fmt}: they must match")
-        for t in TABLES:  # build every table now, so a bad size or kind is reported here
+        for t in self.schema.tables:  # build every table now, so a bad size or kind is reported here
             try:
                 self.table(t)
             except (ValueError, TypeError) as exc:
@@ -183,16 +182,18 @@ class QuantConfig:
         return t
 
 
-def load_config(path: str | os.PathLike | None = None) -> QuantConfig:
-    """Read and validate a quantization config (default: ``fixedpoint/taisp/configs/default.toml``)."""
-    p = Path(path) if path is not None else DEFAULT_CONFIG
+def load_config(path: str | os.PathLike | None = None, schema: ConfigSchema | None = None) -> QuantConfig:
+    """Read and validate a quantization config against ``schema`` (default: TA-ISP's); without a
+    path, the schema's default config (TA-ISP: ``fixedpoint/taisp/configs/default.toml``)."""
+    schema = schema if schema is not None else default_schema()
+    p = Path(path) if path is not None else schema.default_config
     try:
         data = tomllib.loads(p.read_text())
     except FileNotFoundError:
         raise ConfigError(f"{p}: no such file") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})") from None
-    return QuantConfig(data, str(p))
+    return QuantConfig(data, str(p), schema)
 
 
-__all__ = ["DEFAULT_CONFIG", "ENTRIES", "TABLES", "ConfigError", "Q", "QuantConfig", "load_config"]
+__all__ = ["ConfigError", "ConfigSchema", "Q", "QuantConfig", "default_schema", "load_config"]

@@ -10,7 +10,11 @@ Writes:
   1.0 and 1e-6 floor ``_ONE``/``_EPS``) and per table
   ``TAISP_TAB_<NAME>_{N,IN_W,IN_F,IN_S,OUT_W,OUT_F,SEG,PARAM,PWL,RND,OUT_S,ZCHK,ZVAL,NSIDE}``, plus
   ``TAISP_TAB_<NAME>_PARAMS``: the whole parameter override list of ``isp_table`` for that
-  table but ``INIT_FILE`` (``isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE(...))``);
+  table but ``INIT_FILE`` (``isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE(...))``); and per
+  config entry ``TAISP_RQ_<STAGE>_<NAME>_PARAMS``: the output half of the parameter list of
+  ``isp_rq`` (``.OUT_W, .OUT_F, .OUT_S, .RND, .OVF`` from that entry's defines) for a
+  requantization into the entry (``isp_rq #(.IN_W(...), .IN_F(...), `TAISP_RQ_GLC_XG_PARAMS)``:
+  the input format belongs to the instance, it depends on the product);
 * ``taisp_config.h``: C++ ``ap_fixed``/``ap_ufixed`` typedefs ``taisp::<stage>_<name>_t`` with the
   entry's modes, per entry the raw constants ``<STAGE>_<NAME>_ONE`` (1.0, saturated) and
   ``<STAGE>_<NAME>_EPS`` (the 1e-6 clamp floor), ``HSA_THIRD_VALUE``, and the same table constants;
@@ -31,7 +35,8 @@ import os
 from pathlib import Path
 
 from ..common import eps_raw, one, third_raw
-from ..config import TABLES, QuantConfig
+from ..config import QuantConfig
+from .schema import TABLES
 
 from golden.taisp import DEFAULT_CHECKPOINT  # noqa: E402  (re-exported for callers)
 _HEADER = "Generated from {src} ({name}) by fixedpoint/taisp/codegen.py: do not edit."
@@ -64,6 +69,18 @@ def table_params_macro(name: str) -> str:
     return ", ".join(f".{k}(`{p}_{k})" for k in TABLE_MODULE_PARAMS)
 
 
+#: The output-format parameters of ``hls/rtl/common/isp_rq.v`` -> the suffix of the entry define
+#: that sets each, in the module's order; ``TAISP_RQ_<ENTRY>_PARAMS`` overrides exactly these (the
+#: input format ``IN_W``, ``IN_F`` stays at the instance; a test compares with the module).
+RQ_MODULE_PARAMS: dict[str, str] = {"OUT_W": "W", "OUT_F": "F", "OUT_S": "S", "RND": "RND", "OVF": "OVF"}
+
+
+def rq_params_macro(key: str) -> str:
+    """The ``isp_rq`` output parameter override list of config entry ``key`` (its defines)."""
+    p = f"TAISP_{_ident(key)}"
+    return ", ".join(f".{k}(`{p}_{v})" for k, v in RQ_MODULE_PARAMS.items())
+
+
 def verilog_header(cfg: QuantConfig) -> str:
     """The Verilog header (defines) of every entry and table."""
     lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "`ifndef TAISP_CONFIG_VH", "`define TAISP_CONFIG_VH", ""]
@@ -76,6 +93,8 @@ def verilog_header(cfg: QuantConfig) -> str:
         # raw 1.0 (saturated) and the 1e-6 clamp floor of the entry (fixedpoint.common.one/eps_raw)
         lines.append(f"`define {p}_ONE {q.fmt.width}'d{one(q.fmt)}")
         lines.append(f"`define {p}_EPS {q.fmt.width}'d{eps_raw(q.fmt)}")
+        # isp_rq into this entry: #(.IN_W(...), .IN_F(...), `TAISP_RQ_<ENTRY>_PARAMS)
+        lines.append(f"`define TAISP_RQ_{_ident(key)}_PARAMS {rq_params_macro(key)}")
     third = cfg["hsa.third"].fmt
     lines.append(f"// the constant 1/3 of the channel mean, round(2^F / 3) in hsa.third")
     lines.append(f"`define TAISP_HSA_THIRD_VALUE {third.width}'d{third_raw(third)}")
@@ -153,4 +172,5 @@ def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, weights=None, label:
     return paths
 
 
-__all__ = ["TABLE_MODULE_PARAMS", "cpp_header", "table_params_macro", "verilog_header", "write_all"]
+__all__ = ["RQ_MODULE_PARAMS", "TABLE_MODULE_PARAMS", "cpp_header", "rq_params_macro", "table_params_macro",
+           "verilog_header", "write_all"]

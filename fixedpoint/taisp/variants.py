@@ -13,7 +13,7 @@ from ..config import load_config
 from . import DEFAULT_CONFIG
 
 # The variant config: only kind / size / segmentation / rounding change (formats stay, so the
-# links of fixedpoint.config.TABLE_LINKS hold). What each one exercises is on its line.
+# links of fixedpoint.taisp.schema.TABLE_LINKS hold). What each one exercises is on its line.
 VARIANT_TABLES: dict[str, dict[str, object]] = {
     # uniform LUT, 1024 entries (a power of two), entries rounded RND_CONV
     "softplus": {"kind": "lut", "size": 1024, "segmentation": "uniform", "rounding": "RND_CONV"},

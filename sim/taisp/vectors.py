@@ -51,7 +51,8 @@ import numpy as np
 
 from fixedpoint.taisp import regmap
 from fixedpoint.taisp.codegen import write_all
-from fixedpoint.config import TABLES, QuantConfig
+from fixedpoint.config import QuantConfig
+from fixedpoint.taisp.schema import TABLES
 from fixedpoint.taisp.model import FixedTAISP
 from golden.taisp.model import TAISP
 

@@ -15,7 +15,9 @@ from fixedpoint.taisp import regmap
 from fixedpoint.arith import FxFormat
 from fixedpoint.common import eps_raw, one, third_raw
 from fixedpoint.taisp.codegen import verilog_header, write_all
-from fixedpoint.config import DEFAULT_CONFIG, TABLES, QuantConfig, load_config
+from fixedpoint.config import QuantConfig, load_config
+from fixedpoint.taisp import DEFAULT_CONFIG
+from fixedpoint.taisp.schema import TABLES
 from taisp_cli.main import main
 
 
@@ -136,6 +138,44 @@ def test_table_params_macro_elaborates(tmp_path: Path):
     r = subprocess.run(["vvp", "-n", str(vvp)], capture_output=True, text=True, timeout=300)
     got = {ln.split()[0]: [int(v) for v in ln.split()[1:]] for ln in r.stdout.splitlines() if ln.split()[:1] and ln.split()[0] in TABLES}
     assert got == {n: [len(cfg.table(n).entries), cfg.table(n).out_fmt.width, cfg.table(n).n_side] for n in TABLES}
+
+
+
+def _isp_rq_parameters() -> list[str]:
+    """The parameter names of hls/rtl/common/isp_rq.v, in order (comments stripped)."""
+    src = (Path(__file__).resolve().parents[2] / "hls" / "rtl" / "common" / "isp_rq.v").read_text()
+    src = re.sub(r"//[^\n]*|/\*.*?\*/", "", src, flags=re.S)
+    header = src[src.index("module isp_rq"):src.index(")\n(")]
+    return _PARAM_RE.findall(header)
+
+
+def test_rq_params_macro():
+    """TAISP_RQ_<ENTRY>_PARAMS overrides every isp_rq parameter but the input format (IN_W,
+    IN_F), each with that entry's own define; the RTL instantiates isp_rq only through them."""
+    cfg = load_config()
+    text = verilog_header(cfg)
+    module_params = _isp_rq_parameters()
+    assert module_params[:2] == ["IN_W", "IN_F"]
+    suffix = {"OUT_W": "W", "OUT_F": "F", "OUT_S": "S", "RND": "RND", "OVF": "OVF"}
+    for key in cfg.entries:
+        p = "TAISP_" + key.replace(".", "_").upper()
+        m = re.search(rf"^`define TAISP_RQ_{p[6:]}_PARAMS (.*)$", text, re.M)
+        assert m, f"no TAISP_RQ_{p[6:]}_PARAMS"
+        items = re.findall(r"\.(\w+)\(`(\w+)\)", m.group(1))
+        assert m.group(1) == ", ".join(f".{k}(`{v})" for k, v in items)  # nothing else in the list
+        assert [k for k, _ in items] == module_params[2:], key
+        assert all(v == f"{p}_{suffix[k]}" for k, v in items), key
+    # every instance: the input format, then one entry's macro (no spelled-out output parameters)
+    rtl = Path(__file__).resolve().parents[2] / "hls" / "rtl"
+    n = uses = 0
+    for f in sorted(rtl.glob("*/*.v")):
+        src = re.sub(r"//[^\n]*|/\*.*?\*/", "", f.read_text(), flags=re.S)
+        uses += len(re.findall(r"^\s*isp_rq\b", src, re.M))
+        for inst in re.finditer(r"\bisp_rq\s*#\s*\((.*?)\)\s*(\w+)\s*\(", src, re.S):
+            n += 1
+            assert re.search(r"`TAISP_RQ_\w+_PARAMS\s*$", inst.group(1)), f"{f.name} {inst.group(2)}: {inst.group(1)}"
+            assert not re.search(r"\.(OUT_W|OUT_F|OUT_S|RND|OVF)\(", inst.group(1)), f"{f.name} {inst.group(2)}"
+    assert n == uses and n > 30, f"{n} isp_rq instances read, {uses} in the sources"
 
 
 #: Pinned values of the default config's generated Verilog header, read off

@@ -10,7 +10,8 @@ import torch
 
 from sim.taisp.stimulus import spread_isp
 
-from fixedpoint.config import DEFAULT_CONFIG, ConfigError, load_config
+from fixedpoint.config import ConfigError, load_config
+from fixedpoint.taisp import DEFAULT_CONFIG
 from fixedpoint.frontend import frontend as fixed_frontend
 from fixedpoint.taisp.model import FixedTAISP
 from golden.taisp.checkpoint import load_checkpoint

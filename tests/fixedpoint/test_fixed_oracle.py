@@ -630,7 +630,7 @@ def _variant_config(tmp_path: Path):
     and a narrow WRAP logit format, so the non-default modes run through the whole model."""
     import tomllib
 
-    from fixedpoint.config import DEFAULT_CONFIG
+    from fixedpoint.taisp import DEFAULT_CONFIG
 
     data = tomllib.loads(DEFAULT_CONFIG.read_text())
     set_ = {
@@ -708,7 +708,8 @@ def test_sum_entries_with_their_own_frac(entry):
     import tomllib
 
     from fixedpoint.arith import FxFormat
-    from fixedpoint.config import DEFAULT_CONFIG, QuantConfig
+    from fixedpoint.config import QuantConfig
+    from fixedpoint.taisp import DEFAULT_CONFIG
 
     data = tomllib.loads(DEFAULT_CONFIG.read_text())
     sec, name = entry.split(".")

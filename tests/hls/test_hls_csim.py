@@ -20,7 +20,8 @@ import pytest
 
 from fixedpoint.arith import FxFormat
 from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
-from fixedpoint.config import DEFAULT_CONFIG, QuantConfig, load_config
+from fixedpoint.config import QuantConfig, load_config
+from fixedpoint.taisp import DEFAULT_CONFIG
 from golden.taisp.checkpoint import load_checkpoint
 from sim.taisp import csim
 from golden.taisp import CHECKPOINT_DIR as CHECKPOINTS

@@ -22,7 +22,7 @@ import cocotb
 from cocotb.clock import Clock
 from cocotb.triggers import FallingEdge
 
-from fixedpoint.config import TABLES  # noqa: E402
+from fixedpoint.taisp.schema import TABLES  # noqa: E402
 from fixedpoint.taisp.variants import write_table_variant_config  # noqa: E402
 
 LATENCY = 3
