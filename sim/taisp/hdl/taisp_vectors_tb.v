@@ -20,8 +20,9 @@
 // leave them out (for a netlist, or a changed RTL), and only the output is compared.
 //
 // Compile (the vector set folder VEC and its gen/ on the include path; MEM_DIR = VEC/gen):
-//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl -s taisp_vectors_tb \
-//            -Ptaisp_vectors_tb.MEM_DIR=\"VEC/gen\" -o tb.vvp sim/taisp/hdl/taisp_vectors_tb.v hls/rtl/*.v
+//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/taisp -s taisp_vectors_tb \
+//            -Ptaisp_vectors_tb.MEM_DIR=\"VEC/gen\" -o tb.vvp sim/taisp/hdl/taisp_vectors_tb.v \
+//            hls/rtl/common/*.v hls/rtl/taisp/*.v
 //   vvp -n tb.vvp +vectors=VEC [plusargs]
 // Plusargs (all optional):
 //   +vectors=DIR      the vector set folder (default ".")
