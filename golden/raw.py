@@ -28,6 +28,8 @@ _DTYPES = {
     ">u2": np.dtype(">u2"), "be16": np.dtype(">u2"),
     "u1": np.dtype("u1"), "uint8": np.dtype("u1"), "|u1": np.dtype("u1"),
 }
+#: Names of the sample types of headerless dumps (``dtype`` of :func:`read_headerless`).
+SAMPLE_TYPES = tuple(_DTYPES)
 
 
 class RawFormatError(ValueError):
@@ -339,6 +341,7 @@ __all__ = [
     "HEADERLESS_SUFFIXES",
     "RawFormatError",
     "RawImage",
+    "SAMPLE_TYPES",
     "manifest_entry",
     "read_headerless",
     "read_raw",

@@ -35,23 +35,68 @@ def _black(text: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"black level must be a number or four comma-separated numbers, got {text!r}") from None
 
 
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {v}")
+    return v
+
+
+def _bits(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = -1
+    if not 8 <= v <= 16:
+        raise argparse.ArgumentTypeError(f"bit depth must be an integer from 8 to 16, got {text!r}")
+    return v
+
+
+def _dtype(text: str) -> str:
+    from golden.raw import SAMPLE_TYPES
+
+    if text.lower() not in SAMPLE_TYPES:
+        raise argparse.ArgumentTypeError(f"unknown sample type {text!r} (one of {', '.join(SAMPLE_TYPES)})")
+    return text.lower()
+
+
+#: The RAW options (``dest`` names), keyword arguments of ``golden.raw.read_raw``.
+HEADERLESS_OPTIONS = ("width", "height", "bits", "cfa", "black", "white", "dtype")
+
+
 def _add_headerless(p: argparse.ArgumentParser) -> None:
+    """The one argument group for headerless RAW dumps, shared by every subcommand that reads RAW files
+    (run, info, report, vectors)."""
     g = p.add_argument_group("headerless .raw dumps (fields missing here are taken from a MANIFEST.json beside the file)")
-    g.add_argument("--width", type=int)
-    g.add_argument("--height", type=int)
-    g.add_argument("--bits", type=int, help="bit depth, 8..16")
+    g.add_argument("--width", type=_positive_int)
+    g.add_argument("--height", type=_positive_int)
+    g.add_argument("--bits", type=_bits, help="bit depth, 8..16")
     g.add_argument("--cfa", choices=BAYER_PATTERNS, type=str.upper)
     g.add_argument("--black", type=_black, help="black level in DN: one value, or four for the 2x2 cell row-major")
     g.add_argument("--white", type=float, help="white level in DN (default 2**bits-1)")
-    g.add_argument("--dtype", help="sample type: <u2 (default), >u2 or u1")
+    g.add_argument("--dtype", type=_dtype, help="sample type: <u2 (default, little-endian 16-bit), >u2 or u1 (8-bit)")
+    p.set_defaults(raw_options=True)
 
 
 def _headerless(args: argparse.Namespace) -> dict:
-    return {k: getattr(args, k) for k in ("width", "height", "bits", "cfa", "black", "white", "dtype") if getattr(args, k) is not None}
+    """The RAW options given (for subcommands with the group; ``taisp scene`` has a --bits of its own)."""
+    if not getattr(args, "raw_options", False):
+        return {}
+    return {k: getattr(args, k) for k in HEADERLESS_OPTIONS if getattr(args, k, None) is not None}
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors are one line (``taisp report: error: argument --bits: ...``), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} -h)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="taisp", description="TA-ISP hardware reference: golden model, RAW front end and tools")
+    ap = _Parser(prog="taisp", description="TA-ISP hardware reference: golden model, RAW front end and tools")
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     r = sub.add_parser("run", help="the main job: RAW -> front end -> TA-ISP, with report and PNGs")
@@ -98,6 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     q = sub.add_parser("report", help="quantization-error report of the fixed-point model against the golden model")
     q.add_argument("raw", nargs="*", help="RAW files (default: the built-in scene, normal and dark)")
+    _add_headerless(q)
     q.add_argument("--checkpoint", action="append", help="checkpoint(s); default: both shipped ones")
     q.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     q.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
@@ -115,7 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if _headerless(args) and not getattr(args, "raw", None):
+        opts = ", ".join(f"--{k}" for k in _headerless(args))
+        parser.exit(2, f"taisp {args.cmd}: error: {opts}: options for a headerless RAW file, but no RAW file is given\n")
     try:
         if args.cmd == "run":
             from .run import RunOptions, run
@@ -144,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from .train import CHECKPOINT_DIR
 
-            raws = [read_raw(p) for p in args.raw] or [synthetic_raw(exposure=e, seed=0) for e in ("normal", "dark")]
+            raws = [read_raw(p, **_headerless(args)) for p in args.raw] or [synthetic_raw(exposure=e, seed=0) for e in ("normal", "dark")]
             cks = args.checkpoint or [str(CHECKPOINT_DIR / "taisp_w1-4.pth"), str(CHECKPOINT_DIR / "taisp_w5-9.pth")]
             data = run_report(raws, [load_checkpoint(c) for c in cks], load_config(args.config), args.out, args.demosaic)
             print(f"[taisp report] lowest share within +-1 LSB {100 * data['min_within_1lsb_8bit']:.4f}%, lowest region "

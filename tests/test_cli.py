@@ -1,6 +1,7 @@
 """The ``taisp`` command line: the main job, info, scene, and error exits."""
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -99,3 +100,48 @@ def test_fixedpoint_model_benchmark_script_runs():
                         "--runs", "1"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "Mpixel/s" in r.stdout and "x golden" in r.stdout
+
+
+def test_report_reads_a_headerless_8bit_dump(tmp_path: Path, capsys):
+    """``taisp report`` takes the same RAW options as run, info and vectors (one shared group)."""
+    from golden.scene import synthetic_raw
+    from taisp_cli.main import HEADERLESS_OPTIONS, build_parser
+
+    img = synthetic_raw(height=48, width=64, cfa="GRBG", bits=8, black=16, seed=3)
+    dump = tmp_path / "frame8.raw"
+    img.mosaic.astype("u1").tofile(dump)
+    assert dump.stat().st_size == 64 * 48
+    out = tmp_path / "report"
+    opts = ["--width", "64", "--height", "48", "--bits", "8", "--dtype", "u1", "--cfa", "GRBG", "--black", "16",
+            "--white", "255"]
+    ck = str(REPO / "golden" / "taisp" / "checkpoints" / "taisp_w1-4.pth")
+    assert main(["report", str(dump), *opts, "--checkpoint", ck, "--out", str(out)]) == 0
+    assert "[taisp report]" in capsys.readouterr().out
+    data = json.loads((out / "report.json").read_text())
+    assert (out / "report.md").is_file() and list(out.glob("*.png"))
+    assert "frame8.raw" in json.dumps(data)
+    # the same group in every subcommand that reads RAW files
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for cmd in ("run", "info", "report", "vectors"):
+        dests = {a.dest for a in sub.choices[cmd]._actions}
+        assert set(HEADERLESS_OPTIONS) <= dests, cmd
+
+
+@pytest.mark.parametrize("bad", [["--dtype", "u3"], ["--bits", "20"], ["--width", "-4"], ["--cfa", "RGBW"]])
+def test_report_bad_raw_option_is_one_line(tmp_path: Path, bad):
+    dump = tmp_path / "f.raw"
+    dump.write_bytes(bytes(64 * 48))
+    r = subprocess.run([sys.executable, "-m", "taisp_cli", "report", str(dump), "--width", "64", "--height", "48",
+                        "--bits", "8", "--dtype", "u1", "--cfa", "RGGB", *bad, "--out", str(tmp_path / "o")],
+                       capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert r.returncode == 2
+    err = r.stderr.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("taisp report: error: ") and bad[0] in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_raw_options_without_raw_file_are_an_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["report", "--width", "64", "--bits", "8"])
+    assert e.value.code == 2
+    assert "no RAW file is given" in capsys.readouterr().err
