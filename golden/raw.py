@@ -50,7 +50,12 @@ class RawImage:
         source: path of the file, or a description such as ``synthetic:...``.
         camera: camera make and model where known.
         wb_gains: as-shot white-balance multipliers (R, G, B) normalised to G = 1, where known.
+            Impossible values in a file's metadata (negative, zero or non-finite gains; LibRaw
+            reports a negative one for some Canon CRW files) become None, with a warning: the
+            front end does not use them (GLC learns per-channel gains), so they are no reason
+            to reject the file, but they are never passed on.
         extra: anything else worth keeping (reader, LibRaw colour description, ...).
+        warnings: what :func:`validate` found wrong but not fatal in the metadata (one line each).
     """
 
     mosaic: np.ndarray
@@ -62,6 +67,7 @@ class RawImage:
     camera: str | None = None
     wb_gains: tuple[float, float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def height(self) -> int:
@@ -87,6 +93,7 @@ class RawImage:
             "black": [float(b) for b in self.black],
             "white": float(self.white),
             "wb_gains_rgb": None if self.wb_gains is None else [float(g) for g in self.wb_gains],
+            "warnings": list(self.warnings),
             **{k: v for k, v in self.extra.items() if isinstance(v, (str, int, float, bool, type(None)))},
         }
 
@@ -102,8 +109,36 @@ def _black_cell(black: float | Sequence[float], where: str) -> tuple[float, floa
     return tuple(float(v) for v in arr)  # type: ignore[return-value]
 
 
+def _check_wb(img: RawImage) -> None:
+    """White-balance gains: normalised to G = 1 when possible; impossible ones become None plus a warning."""
+    if img.wb_gains is None:
+        return
+    try:
+        g = [float(v) for v in img.wb_gains]
+    except (TypeError, ValueError):
+        g = []
+    problem = None
+    if len(g) != 3:
+        problem = f"white-balance gains {list(img.wb_gains)!r} are not three numbers (R, G, B)"
+    elif all(v == 0 for v in g):  # LibRaw's and DNG's way of saying "not recorded"
+        img.wb_gains = None
+        return
+    elif not all(np.isfinite(g)):
+        problem = f"white-balance gains {g} are not finite"
+    elif min(g) <= 0:
+        problem = f"white-balance gains {g} are impossible (a gain must be > 0)"
+    if problem is not None:
+        img.warnings.append(f"{problem}; ignored (not used by the front end)")
+        img.wb_gains = None
+        return
+    img.wb_gains = (g[0] / g[1], 1.0, g[2] / g[1])
+
+
 def validate(img: RawImage) -> RawImage:
-    """Check a :class:`RawImage` for consistency; raise :class:`RawFormatError` naming the source if not."""
+    """Check a :class:`RawImage` for consistency; raise :class:`RawFormatError` naming the source if not.
+
+    Metadata the front end does not need but that is impossible (white-balance gains) is set to
+    None with a line in ``img.warnings`` instead."""
     where = img.source or "raw image"
     try:
         img.cfa = check_pattern(img.cfa)
@@ -130,6 +165,7 @@ def validate(img: RawImage) -> RawImage:
             f"{where}: values up to {peak} exceed the declared {img.bits}-bit depth (max {top}); "
             "wrong bit depth or byte order?"
         )
+    _check_wb(img)
     return img
 
 
@@ -191,21 +227,19 @@ def read_headerless(
         bits=int(bits),
         source=where,
         camera=camera,
-        wb_gains=_normalise_wb(wb_gains),
+        wb_gains=_rgb_wb(wb_gains),
         extra={"reader": "headerless", "dtype": dt.str},
     )
     return validate(img)
 
 
-def _normalise_wb(gains: Sequence[float] | None) -> tuple[float, float, float] | None:
+def _rgb_wb(gains: Sequence[float] | None) -> tuple | None:
+    """(R, G, B) from (R, G, B) or (R, G, G, B) in the 2x2 cell order of an RGGB sensor; :func:`validate`
+    checks and normalises them."""
     if gains is None:
         return None
-    g = [float(v) for v in gains]
-    if len(g) == 4:  # R, G, G, B in 2x2 cell order of an RGGB sensor
-        g = [g[0], g[1], g[3]]
-    if len(g) != 3 or g[1] <= 0 or not all(np.isfinite(g)):
-        return None
-    return (g[0] / g[1], 1.0, g[2] / g[1])
+    g = tuple(gains)
+    return (g[0], g[1], g[3]) if len(g) == 4 else g
 
 
 def _tiff_camera(path: Path) -> str | None:
@@ -281,7 +315,7 @@ def read_rawpy(path: str | os.PathLike) -> RawImage:
         bits=bits,
         source=where,
         camera=_tiff_camera(p),
-        wb_gains=_normalise_wb([wb[0], wb[1], wb[2]]) if len(wb) >= 3 and wb[1] > 0 else None,
+        wb_gains=(wb[0], wb[1], wb[2]) if len(wb) >= 3 else None,  # LibRaw: R, G, B, G2
         extra={"reader": "rawpy", "color_desc": desc, "crop": f"{sizes.crop_width}x{sizes.crop_height}+{sizes.crop_left_margin}+{sizes.crop_top_margin}"},
     )
     return validate(img)

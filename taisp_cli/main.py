@@ -216,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             meta = img.metadata()
             meta["dn_min"], meta["dn_max"], meta["dn_mean"] = int(img.mosaic.min()), int(img.mosaic.max()), float(img.mosaic.mean())
             print(json.dumps(meta, indent=2))
+            for w in img.warnings:  # also in the JSON ("warnings")
+                print(f"taisp info: warning: {img.source}: {w}", file=sys.stderr)
         elif args.cmd == "scene":
             from golden.scene import synthetic_raw
 

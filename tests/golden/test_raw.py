@@ -233,3 +233,82 @@ def test_rawimage_validation_messages():
         from golden.raw import validate
 
         validate(RawImage(mosaic=np.zeros((2, 2, 3), np.uint16), cfa="RGGB", black=(0, 0, 0, 0), white=255, bits=8, source="x"))
+
+
+# ----- impossible metadata that the front end does not need: dropped with a warning -----
+
+def _img(wb) -> RawImage:
+    return RawImage(mosaic=np.zeros((4, 4), np.uint16), cfa="RGGB", black=(0, 0, 0, 0), white=255, bits=8,
+                    source="x.raw", wb_gains=wb)
+
+
+@pytest.mark.parametrize("wb, problem", [
+    ((-1.0, 1.0, 1.6), "impossible"), ((2.0, 0.0, 1.5), "impossible"), ((float("nan"), 1.0, 1.5), "not finite"),
+    ((2.0, float("inf"), 1.5), "not finite"), ((1.0, 2.0), "not three numbers"),
+])
+def test_impossible_wb_gains_become_none_with_a_warning(wb, problem):
+    from golden.raw import validate
+
+    img = validate(_img(wb))
+    assert img.wb_gains is None
+    assert len(img.warnings) == 1 and problem in img.warnings[0] and "ignored" in img.warnings[0]
+    meta = img.metadata()
+    assert meta["wb_gains_rgb"] is None and meta["warnings"] == img.warnings
+    validate(img)  # validating again adds nothing
+    assert len(img.warnings) == 1
+
+
+def test_valid_and_unrecorded_wb_gains():
+    from golden.raw import validate
+
+    img = validate(_img((2.0, 2.0, 3.0)))
+    assert img.wb_gains == pytest.approx((1.0, 1.0, 1.5)) and img.warnings == []
+    img = validate(_img((0.0, 0.0, 0.0)))  # LibRaw: not recorded
+    assert img.wb_gains is None and img.warnings == [] and img.metadata()["warnings"] == []
+
+
+def test_manifest_with_negative_wb_gain(tmp_path: Path):
+    import json
+
+    (tmp_path / "f.raw").write_bytes(np.full((4, 6), 100, "<u2").tobytes())
+    (tmp_path / "MANIFEST.json").write_text(json.dumps({"files": [
+        {"file": "f.raw", "width": 6, "height": 4, "cfa": "RGGB", "bits": 10, "black": 0, "white": 1023,
+         "wb_gains_rggb": [2.0, 1.0, 1.0, -1.5]}]}))
+    img = read_raw(tmp_path / "f.raw")
+    assert img.wb_gains is None and "impossible" in img.warnings[0]
+
+
+class _RawpyWithWB:
+    """A real rawpy file whose ``camera_whitebalance`` says what a Canon CRW can report."""
+
+    def __init__(self, rp, wb):
+        self._rp, self.camera_whitebalance = rp, wb
+
+    def __getattr__(self, name):
+        return getattr(self._rp, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return self._rp.__exit__(*exc)
+
+
+def test_rawpy_negative_wb_gain_is_flagged_in_taisp_info(tmp_path: Path, monkeypatch, capsys):
+    import json
+
+    import rawpy
+
+    from taisp_cli.main import main
+
+    path = write_dng(tmp_path / "crw_like.dng", synthetic_raw(height=32, width=48, bits=12, seed=1))
+    real_imread = rawpy.imread
+    monkeypatch.setattr(rawpy, "imread", lambda p: _RawpyWithWB(real_imread(p), [-1.0, 1.0, 1.7, 0.0]))
+    img = read_raw(path)
+    assert img.wb_gains is None and len(img.warnings) == 1 and "-1.0" in img.warnings[0]
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr()
+    meta = json.loads(out.out)
+    assert meta["wb_gains_rgb"] is None and meta["warnings"] == img.warnings
+    assert out.err.startswith("taisp info: warning: ") and "white-balance gains" in out.err
+    assert len(out.err.strip().splitlines()) == 1
