@@ -22,6 +22,8 @@ import shutil
 from pathlib import Path
 from typing import Mapping, Sequence
 
+from .buildlock import build_lock
+
 REPO = Path(__file__).resolve().parents[1]
 RTL_DIR = REPO / "hls" / "rtl"
 #: Shared streaming primitives (``isp_*``) and one folder per model, in include-path order.
@@ -69,13 +71,14 @@ def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.
     for p in (cfg_path, ck, REPO / "fixedpoint" / "taisp" / "codegen.py", REPO / "fixedpoint" / "taisp" / "regmap.py"):
         h.update(p.read_bytes())
     out = BUILD_DIR / f"gen-{h.hexdigest()[:12]}"
-    if not (out / "weights.hex").exists():
-        tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-        write_all(load_config(cfg_path), tmp, ck)
-        if out.exists():
-            shutil.rmtree(tmp)
-        else:
-            tmp.rename(out)
+    with build_lock(out):
+        if not (out / "weights.hex").exists():
+            tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+            write_all(load_config(cfg_path), tmp, ck)
+            if out.exists():
+                shutil.rmtree(tmp)
+            else:
+                tmp.rename(out)
     return out
 
 
@@ -135,13 +138,14 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         if "CFG_CXXFLAGS_PCH_I" not in flags:
             os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
     stamp = bdir / "build.ok"
-    reuse = stamp.exists()
-    if reuse:  # the same build exists: let build() set the runner up without running the tools
-        runner._build_command = lambda: []  # type: ignore[method-assign]
-    runner.build(sources=srcs, includes=[gen, *RTL_INCLUDE_DIRS], hdl_toplevel=toplevel, parameters=params,
-                 build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
-                 log_file=None if reuse else bdir / "build.log")
-    stamp.write_text("built\n")
+    with build_lock(bdir):  # parallel test processes build a shared build once
+        reuse = stamp.exists()
+        if reuse:  # the same build exists: let build() set the runner up without running the tools
+            runner._build_command = lambda: []  # type: ignore[method-assign]
+        runner.build(sources=srcs, includes=[gen, *RTL_INCLUDE_DIRS], hdl_toplevel=toplevel, parameters=params,
+                     build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
+                     log_file=None if reuse else bdir / "build.log")
+        stamp.write_text("built\n")
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
     # one log per test run: the testcase and a hash of its environment (the case)
@@ -150,7 +154,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     log = bdir / f"sim-{tag}.log"
     try:
         results = runner.test(test_module=test_module, hdl_toplevel=toplevel, testcase=testcase, build_dir=bdir,
-                              test_dir=bdir, waves=waves, extra_env=env, log_file=log)
+                              test_dir=bdir, waves=waves, extra_env=env, log_file=log,
+                              results_xml=str(bdir / f"results-{tag}-{os.getpid()}.xml"))
     except SystemExit as exc:  # cocotb_tools exits on a failed test: report the log instead
         tail = log.read_text(errors="replace")[-6000:] if log.exists() else ""
         raise AssertionError(f"cocotb test(s) failed in {toplevel} ({sim}); log {log}\n{tail}") from exc

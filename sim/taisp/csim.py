@@ -32,6 +32,8 @@ from typing import Sequence
 
 from golden.frame_size import size_arg
 
+from ..buildlock import build_lock
+
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "hls" / "cpp" / "taisp"
 #: Shared HLS C++ primitives (``isp_*.h``).
@@ -116,33 +118,34 @@ def build(gen_dir: str | Path, build_root: Path | None = None, max_w: int | None
         h.update(str(src.relative_to(SRC.parent)).encode() + b"\0" + src.read_bytes() + b"\0")
     h.update(" ".join(flags).encode())
     out = (build_root or BUILD_ROOT) / h.hexdigest()[:16]
-    exe, gen, logf = out / "taisp_csim", out / "gen", out / "build.log"
-    if exe.is_file() and logf.is_file() and not force:
-        log = logf.read_text()
-        return Build(exe, gen, log, 0.0, True, _own_diagnostics(log, (SRC, COMMON, gen)))
-    gen.mkdir(parents=True, exist_ok=True)
-    for name, data in headers.items():
-        (gen / name).write_bytes(data)
-    cmd_base = [gxx, *flags, f"-I{gen}", f"-I{SRC}", f"-I{COMMON}", f"-I{SRC / 'tb'}", "-isystem", str(ap_dir)]
-    log_parts, objs = [], []
-    t0 = time.perf_counter()
-    for src in SOURCES:  # one after the other: the machines running this are small
-        obj = out / (Path(src).stem + ".o")
-        cmd = [*cmd_base, "-c", str(SRC / src), "-o", str(obj)]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        log_parts.append("$ " + " ".join(cmd) + "\n" + r.stdout + r.stderr)
+    with build_lock(out):  # parallel test processes compile a shared build once
+        exe, gen, logf = out / "taisp_csim", out / "gen", out / "build.log"
+        if exe.is_file() and logf.is_file() and not force:
+            log = logf.read_text()
+            return Build(exe, gen, log, 0.0, True, _own_diagnostics(log, (SRC, COMMON, gen)))
+        gen.mkdir(parents=True, exist_ok=True)
+        for name, data in headers.items():
+            (gen / name).write_bytes(data)
+        cmd_base = [gxx, *flags, f"-I{gen}", f"-I{SRC}", f"-I{COMMON}", f"-I{SRC / 'tb'}", "-isystem", str(ap_dir)]
+        log_parts, objs = [], []
+        t0 = time.perf_counter()
+        for src in SOURCES:  # one after the other: the machines running this are small
+            obj = out / (Path(src).stem + ".o")
+            cmd = [*cmd_base, "-c", str(SRC / src), "-o", str(obj)]
+            r = subprocess.run(cmd, capture_output=True, text=True)
+            log_parts.append("$ " + " ".join(cmd) + "\n" + r.stdout + r.stderr)
+            if r.returncode != 0:
+                logf.write_text("\n".join(log_parts))
+                raise RuntimeError(f"g++ failed on {src}:\n{r.stderr[-6000:]}")
+            objs.append(str(obj))
+        r = subprocess.run([gxx, *objs, "-o", str(exe) + ".tmp"], capture_output=True, text=True)
+        log_parts.append("$ link\n" + r.stdout + r.stderr)
         if r.returncode != 0:
-            logf.write_text("\n".join(log_parts))
-            raise RuntimeError(f"g++ failed on {src}:\n{r.stderr[-6000:]}")
-        objs.append(str(obj))
-    r = subprocess.run([gxx, *objs, "-o", str(exe) + ".tmp"], capture_output=True, text=True)
-    log_parts.append("$ link\n" + r.stdout + r.stderr)
-    if r.returncode != 0:
-        raise RuntimeError(f"link failed:\n{r.stderr[-4000:]}")
-    Path(str(exe) + ".tmp").replace(exe)
-    log = "\n".join(log_parts)
-    logf.write_text(log)
-    return Build(exe, gen, log, time.perf_counter() - t0, False, _own_diagnostics(log, (SRC, COMMON, gen)))
+            raise RuntimeError(f"link failed:\n{r.stderr[-4000:]}")
+        Path(str(exe) + ".tmp").replace(exe)
+        log = "\n".join(log_parts)
+        logf.write_text(log)
+        return Build(exe, gen, log, time.perf_counter() - t0, False, _own_diagnostics(log, (SRC, COMMON, gen)))
 
 
 # --------------------------------------------------------------------------------- running
