@@ -72,6 +72,17 @@ def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
         return 2
 
 
+def _warn_max_w(width: int) -> None:
+    """One line on stderr when the frames are wider than the line buffers of taisp_core as configured
+    by default (its MAX_W parameter): such a set needs a block built with a larger MAX_W."""
+    from sim.taisp.vector_replay import block_max_w
+
+    max_w = block_max_w()
+    if width > max_w:
+        print(f"taisp vectors: warning: frames {width} pixels wide exceed the block's default MAX_W {max_w}: "
+              f"build taisp_core with MAX_W >= {width} to run this set (--replay does)", file=sys.stderr)
+
+
 def _write(args: argparse.Namespace, headerless: dict) -> int:
     from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
     from fixedpoint.config import load_config
@@ -94,6 +105,7 @@ def _write(args: argparse.Namespace, headerless: dict) -> int:
         what = "the built-in scene"
     m = write_vector_set(args.out, frames, isp, cfg, checkpoint=ck, description=f"{what}, {args.frames} frame(s) each")
     f = m["frames"]
+    _warn_max_w(f["width"])
     print(f"[taisp vectors] wrote {f['count']} frame(s) of {f['width']}x{f['height']} from {what} "
           f"({len(m['files'])} files and manifest.json) to {args.out}/; check with: taisp vectors --check {args.out}")
     return 0

@@ -11,11 +11,14 @@ Icarus (``iverilog -g2005``, then ``vvp``) is the reference flow. Verilator (the
 regions; the testbench's timing discipline (drive after the falling edge, sample 1 ns later)
 makes it run the same there, which is the check that it does not lean on one simulator.
 The build goes to ``build/sim/vectors/<hash>`` (reused while the set, the testbench and the RTL
-are unchanged); the simulation runs there and its log is ``sim.log``.
+are unchanged); the simulation runs there and its log is ``sim.log``. The block is built with a
+line-buffer depth that holds the set (:func:`replay_max_w`: the RTL's default ``MAX_W``, or the
+set's width where that is larger), as an FPGA build for that frame width would be.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -24,12 +27,38 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, model_rtl, tool_env
+from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, RTL_MODEL_DIRS, model_rtl, tool_env
 
 TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
 TOP = "taisp_vectors_tb"
 RESULT_RE = re.compile(r"^TAISP_VECTORS RESULT: (PASS|FAIL)\b.*$", re.MULTILINE)
 FIRST_RE = re.compile(r"^TAISP_VECTORS FIRST_MISMATCH .*$", re.MULTILINE)
+_MAX_W_RE = re.compile(r"\bparameter\s+MAX_W\s*=\s*(\d+)")
+_COMMENT_RE = re.compile(r"//[^\n]*|/\*.*?\*/", re.DOTALL)
+
+
+def block_max_w() -> int:
+    """The line-buffer depth ``taisp_core`` is built with unless told otherwise: the default of
+    its ``MAX_W`` parameter (hls/rtl/taisp/taisp_core.v)."""
+    core = RTL_MODEL_DIRS["taisp"] / "taisp_core.v"
+    m = _MAX_W_RE.search(_COMMENT_RE.sub("", core.read_text(errors="replace")))
+    if m is None:
+        raise RuntimeError(f"{core}: no 'parameter MAX_W = <number>' found")
+    return int(m.group(1))
+
+
+def replay_max_w(width: int) -> int:
+    """``MAX_W`` for replaying frames ``width`` pixels wide: the block's default, or the width
+    where that is larger (the line buffers must hold a line)."""
+    return max(block_max_w(), int(width))
+
+
+def set_width(vector_dir: str | Path) -> int:
+    """The frame width of a vector set (its manifest)."""
+    try:
+        return int(json.loads((Path(vector_dir) / "manifest.json").read_text())["frames"]["width"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise RuntimeError(f"{vector_dir}: cannot read the frame width from manifest.json ({exc})") from None
 
 
 @dataclass
@@ -45,21 +74,26 @@ class ReplayResult:
     seconds: float
 
 
-def iverilog_command(vector_dir: Path, out: Path, probes: bool = True) -> list[str]:
-    """The ``iverilog`` command that builds the testbench for a vector set."""
+def iverilog_command(vector_dir: Path, out: Path, probes: bool = True, max_w: int | None = None) -> list[str]:
+    """The ``iverilog`` command that builds the testbench for a vector set (``max_w``: the
+    block's line-buffer depth, default :func:`replay_max_w` of the set's width)."""
     v = vector_dir.resolve()
+    max_w = replay_max_w(set_width(v)) if max_w is None else max_w
     cmd = ["iverilog", "-g2005", "-o", str(out), "-s", TOP, "-I", str(v), "-I", str(v / "gen"), *[a for d in RTL_INCLUDE_DIRS for a in ("-I", str(d))],
-           f'-P{TOP}.MEM_DIR="{v / "gen"}"']
+           f'-P{TOP}.MEM_DIR="{v / "gen"}"', f"-P{TOP}.MAX_W={max_w}"]
     if not probes:
         cmd.append("-DTAISP_TB_NO_PROBES")
     return cmd + [str(TB)] + [str(p) for p in model_rtl("taisp")]
 
 
-def verilator_command(vector_dir: Path, mdir: Path, probes: bool = True) -> list[str]:
-    """The ``verilator --binary --timing`` command that builds the testbench for a vector set."""
+def verilator_command(vector_dir: Path, mdir: Path, probes: bool = True, max_w: int | None = None) -> list[str]:
+    """The ``verilator --binary --timing`` command that builds the testbench for a vector set
+    (``max_w`` as for :func:`iverilog_command`)."""
     v = vector_dir.resolve()
+    max_w = replay_max_w(set_width(v)) if max_w is None else max_w
     cmd = ["verilator", "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", str(mdir),
-           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], f'-GMEM_DIR="{v / "gen"}"']
+           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], f'-GMEM_DIR="{v / "gen"}"',
+           f"-GMAX_W={max_w}"]
     if _gcc():
         cmd += ["-CFLAGS", "-fcoroutines"]  # the wheel's build of g++ < 13 needs it for --timing
     if not probes:
@@ -152,4 +186,5 @@ def run_plain_tb(vector_dir: str | Path, *, frames: int | None = None, seed: int
     return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
 
 
-__all__ = ["ReplayResult", "build_plain_tb", "iverilog_command", "run_plain_tb", "verilator_command", "vvp_command"]
+__all__ = ["ReplayResult", "block_max_w", "build_plain_tb", "iverilog_command", "replay_max_w", "run_plain_tb", "set_width",
+           "verilator_command", "vvp_command"]

@@ -18,7 +18,7 @@ from cocotb.triggers import ClockCycles, with_timeout
 from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.taisp import regmap
-from sim.taisp.testbench import CLOCK_NS, MAX_W, CoreTB as TB
+from sim.taisp.testbench import CLOCK_NS, CoreTB as TB
 from sim.taisp.vectors import VectorSet, load_vector_set, split_beat
 
 PARAM_NAMES = [f"{n}[{i}]" for n, _, cnt in regmap.PARAM_LAYOUT for i in range(cnt)]
@@ -98,12 +98,15 @@ async def _send(tb: TB, packets: list[AxiStreamFrame]) -> None:
 
 def run_cocotb_replay(vector_dir: str | Path, case: dict | None = None, simulator: str = "icarus"):
     """Build taisp_core with the vector set's own generated files (``gen/`` as include folder
-    and ``MEM_DIR``) and run :func:`replay_vector_set` on it."""
+    and ``MEM_DIR``) and a line-buffer depth that holds the set's width (``replay_max_w``), and
+    run :func:`replay_vector_set` on it."""
     from sim.runner import model_rtl, run_cocotb
+    from sim.taisp.vector_replay import replay_max_w, set_width
 
     v = Path(vector_dir).resolve()
     srcs = model_rtl("taisp")
     return run_cocotb(simulator, "taisp_core", "sim.tb.taisp.test_taisp_vectors_replay", sources=srcs, gen=v / "gen",
-                      parameters={"MEM_DIR": f'"{v / "gen"}"', "MAX_W": MAX_W}, testcase="replay_vector_set",
+                      parameters={"MEM_DIR": f'"{v / "gen"}"', "MAX_W": replay_max_w(set_width(v))},
+                      testcase="replay_vector_set",
                       build_name="taisp_core_vectors",
                       extra_env={"TAISP_VECTOR_DIR": str(v), "TAISP_TB_CASE": json.dumps(case or {})})
