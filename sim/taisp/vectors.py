@@ -76,8 +76,9 @@ REPO = Path(__file__).resolve().parents[2]
 TAP_STAGES: dict[str, str] = {"x": "frontend.x", "xg": "glc.xg", "A": "hsa.A", "xs": "hsa.xs", "index": "rgfc.index",
                               "y": "rgfc.y", "out": "rgfc.out"}
 INDEX_BITS = 4
-CTRL_COMMIT, CTRL_RESTART = 0x1, 0x2
-STATUS_PARAMS_READY = 0x2
+#: The CTRL value that ends the write list, and the STATUS bit polled for (register map fields).
+CTRL_COMMIT_RESTART = regmap.field_value("CTRL", "COMMIT", "RESTART")
+STATUS_READY = regmap.field_value("STATUS", "READY")
 
 
 def tool_version() -> str:
@@ -111,7 +112,7 @@ def axil_write_list(fw, cfg: QuantConfig, width: int, height: int, defaults: dic
     w = [(a("WIDTH"), width), (a("HEIGHT"), height), (a("DEF_GATE0"), int(defaults["gate"][0]))]
     w += [(a(f"DEF_ALPHA{i}"), int(defaults["alpha"][i])) for i in range(3)]
     w += regmap.register_writes(fw, cfg)
-    w.append((a("CTRL"), CTRL_COMMIT | CTRL_RESTART))
+    w.append((a("CTRL"), CTRL_COMMIT_RESTART))
     return [(int(x) & 0xFFFFFFFF, int(d) & 0xFFFFFFFF) for x, d in w]
 
 
@@ -137,7 +138,7 @@ def _c_header(m: dict[str, Any], writes: list[tuple[int, int]], params: list[lis
            (f" * Vector set: {f['count']} frame(s) of {f['width']}x{f['height']}, schema {SCHEMA_VERSION}, "
            f"taisp {m['tool']['version']}."),
            " * Program taisp_vec_writes in order (32-bit AXI4-Lite writes), then poll STATUS until",
-           " * TAISP_STATUS_PARAMS_READY; stream the frames; taisp_vec_params[k] is the PARAM read-back",
+           " * TAISP_STATUS_READY_MASK; stream the frames; taisp_vec_params[k] is the PARAM read-back",
            " * (alpha[3], gate[2], w[16], inv_w[16]) expected while frame k is processed. */",
            "#ifndef TAISP_VECTORS_H", "#define TAISP_VECTORS_H", "", "#include <stdint.h>", "",
            f"#define TAISP_ID 0x{regmap.ID_VALUE:08x}u", f"#define TAISP_REGMAP_VERSION {regmap.REGMAP_VERSION}u"]
@@ -145,8 +146,12 @@ def _c_header(m: dict[str, Any], writes: list[tuple[int, int]], params: list[lis
         out.append(f"#define TAISP_REG_{name} 0x{addr:04x}u  /* {acc} */")
     out += [f"#define TAISP_SAT_BASE 0x{regmap.SAT_BASE:04x}u", f"#define TAISP_PARAM_BASE 0x{regmap.PARAM_BASE:04x}u",
             f"#define TAISP_WEIGHT_BASE 0x{regmap.WEIGHT_BASE:04x}u", f"#define TAISP_NWEIGHTS {regmap.n_weights()}u",
-            f"#define TAISP_CTRL_COMMIT 0x{CTRL_COMMIT:x}u", f"#define TAISP_CTRL_RESTART 0x{CTRL_RESTART:x}u",
-            "#define TAISP_CTRL_CLEAR_COUNTERS 0x4u", f"#define TAISP_STATUS_PARAMS_READY 0x{STATUS_PARAMS_READY:x}u", "",
+            "/* register bit fields (as in the generated taisp_regmap.h): lowest bit, width, mask in place */"]
+    for reg, fields in regmap.FIELDS.items():
+        for fd in fields:
+            out += [f"#define TAISP_{reg}_{fd.name} {fd.lsb}u", f"#define TAISP_{reg}_{fd.name}_W {fd.width}u",
+                    f"#define TAISP_{reg}_{fd.name}_MASK 0x{fd.mask:08x}u"]
+    out += ["",
             f"#define TAISP_VEC_FRAMES {f['count']}u", f"#define TAISP_VEC_WIDTH {f['width']}u",
             f"#define TAISP_VEC_HEIGHT {f['height']}u", f"#define TAISP_VEC_NWRITES {len(writes)}u",
             f"#define TAISP_VEC_NPARAM {len(_param_names())}u", "",
@@ -340,12 +345,15 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAI
         "registers": {"regmap_version": regmap.REGMAP_VERSION, "id": regmap.ID_VALUE,
                       "addresses": {k: v[0] for k, v in regmap.REGISTERS.items()},
                       "weight_base": regmap.WEIGHT_BASE, "param_base": regmap.PARAM_BASE,
-                      "status_params_ready_mask": STATUS_PARAMS_READY,
+                      "status_params_ready_mask": STATUS_READY,
+                      "fields": {reg: {fd.name: {"lsb": fd.lsb, "width": fd.width} for fd in fields}
+                                 for reg, fields in regmap.FIELDS.items()},
                       "write_list": {"hex": "axil_writes.hex", "bin": "axil_writes.bin", "count": len(writes),
                                      "hex_line": "{address[31:0], data[31:0]}",
                                      "bin_record": "little-endian uint32 address, uint32 data",
                                      "sequence": ("WIDTH, HEIGHT, DEF_GATE0, DEF_ALPHA0..2, weights, "
-                                                  "CTRL = COMMIT | RESTART; then poll STATUS bit 1 (parameters ready)")},
+                                                  "CTRL = COMMIT | RESTART; then poll STATUS until READY "
+                                                  "(parameters ready)")},
                       "c_header": "taisp_vectors.h", "build_time_weights": "gen/weights.hex"},
         "testbench": {"plain": "sim/taisp/hdl/taisp_vectors_tb.v", "include": "vectors.vh",
                       "include_dirs": [".", "gen"], "mem_dir": "gen"},

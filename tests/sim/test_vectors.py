@@ -125,12 +125,15 @@ def test_scene_set_contents(scene_set: Path, cfg, isp):
 
     # register image: size first, COMMIT | RESTART last, the weight image in between
     assert vs.writes[0] == (regmap.address("WIDTH"), w) and vs.writes[1] == (regmap.address("HEIGHT"), h)
-    assert vs.writes[-1] == (regmap.address("CTRL"), 3)
+    assert vs.writes[-1] == (regmap.address("CTRL"), regmap.field_value("CTRL", "COMMIT", "RESTART"))
     assert sum(1 for a, _ in vs.writes if a >= regmap.WEIGHT_BASE) == regmap.n_weights()
     vh = (scene_set / "vectors.vh").read_text()
     assert f"`define TAISP_VEC_NBEATS {n * w * h}" in vh and f"`define TAISP_VEC_NWRITES {len(vs.writes)}" in vh
     hdr = (scene_set / "taisp_vectors.h").read_text()
     assert "taisp_vec_writes[TAISP_VEC_NWRITES][2]" in hdr and f"#define TAISP_REG_CTRL 0x{regmap.address('CTRL'):04x}u" in hdr
+    for reg, fields in regmap.FIELDS.items():  # the register map's bit fields, named as in taisp_regmap.h
+        for fd in fields:
+            assert f"#define TAISP_{reg}_{fd.name} {fd.lsb}u" in hdr and f"#define TAISP_{reg}_{fd.name}_MASK 0x{fd.mask:08x}u" in hdr
 
 
 def test_raw_set_sources(raw_set: Path, raw_manifest):

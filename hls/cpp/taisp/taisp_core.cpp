@@ -99,7 +99,7 @@ static pix_x unpack_beat(const beat_in_t& b) {
 // Stream intake: wait for SOF, then width * height pixels with the line checks. `err` gets the
 // ERROR bits of this frame, `bad` whether it was cut short (then filled with zero pixels).
 static void stream_in(hls::stream<beat_in_t>& s_axis, hls::stream<pix_x>& out, int width, int height,
-                      ap_uint<4>& err, bool& bad) {
+                      error_bits_t& err, bool& bad) {
     static bool pending = false;  // an early SOF ended the previous frame: its beat starts this one
     static beat_in_t pending_beat;
     static bool resync = false;   // discarding the rest of a broken frame: no missing-SOF error
@@ -114,19 +114,19 @@ static void stream_in(hls::stream<beat_in_t>& s_axis, hls::stream<pix_x>& out, i
 #pragma HLS PIPELINE II = 1
             if (!read_beat(s_axis, b)) {
                 cut = true;
-                e |= ERR_MISSING_SOF;
+                e |= ERROR_MISSING_SOF_MASK;
 #ifndef __SYNTHESIS__
                 std::fprintf(stderr, "taisp_core: input stream empty while waiting for SOF\n");
 #endif
                 break;
             }
             if (b.user[0]) break;
-            if (!resync) e |= ERR_MISSING_SOF;
+            if (!resync) e |= ERROR_MISSING_SOF_MASK;
         }
     }
     resync = false;
     const int n = width * height;
-    raster_pos p;
+    isp::raster_pos p;
     p.reset();
     TAISP_LOOP(stream_in_pixels) for (int i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1
@@ -138,10 +138,10 @@ static void stream_in(hls::stream<beat_in_t>& s_axis, hls::stream<pix_x>& out, i
             if (i > 0) got = read_beat(s_axis, b);
             if (!got) {
                 cut = true;
-                e |= ERR_SHORT_LINE;
+                e |= ERROR_SHORT_LINE_MASK;
             } else if (i > 0 && b.user[0]) {  // SOF inside the frame: keep it for the next one
                 cut = true;
-                e |= ERR_EARLY_SOF;
+                e |= ERROR_EARLY_SOF_MASK;
                 pending = true;
                 pending_beat = b;
             } else {
@@ -150,11 +150,11 @@ static void stream_in(hls::stream<beat_in_t>& s_axis, hls::stream<pix_x>& out, i
                 if (eol && !last_col) {  // short line
                     cut = true;
                     resync = true;
-                    e |= ERR_SHORT_LINE;
+                    e |= ERROR_SHORT_LINE_MASK;
                 } else if (!eol && last_col) {  // long line
                     cut = true;
                     resync = true;
-                    e |= ERR_LONG_LINE;
+                    e |= ERROR_LONG_LINE_MASK;
                 }
             }
         }
@@ -168,7 +168,7 @@ static void stream_in(hls::stream<beat_in_t>& s_axis, hls::stream<pix_x>& out, i
 // Stream output: pack each pixel (UG934) with SOF on the first and EOL on each line's last.
 static void stream_out(hls::stream<pix_out>& in, hls::stream<beat_out_t>& m_axis, int width, int height) {
     const int n = width * height;
-    raster_pos p;
+    isp::raster_pos p;
     p.reset();
     TAISP_LOOP(stream_out_pixels) for (int i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1
@@ -192,7 +192,7 @@ static void stream_out(hls::stream<pix_out>& in, hls::stream<beat_out_t>& m_axis
 
 // ------------------------------------------------------------------ the frame pipeline
 static void taisp_frame(hls::stream<beat_in_t>& s_axis, hls::stream<beat_out_t>& m_axis, int width, int height,
-                        const weights_t& w, const params_t& p, stats_t& st, ap_uint<4>& err, bool& bad) {
+                        const weights_t& w, const params_t& p, stats_t& st, error_bits_t& err, bool& bad) {
 #pragma HLS DATAFLOW
     hls::stream<pix_x> s_x("x");
     hls::stream<pix_xg> s_xg("xg");
@@ -246,14 +246,14 @@ void taisp_core(hls::stream<taisp::beat_in_t>& s_axis, hls::stream<taisp::beat_o
         error = err_r;
         frames = frames_r;
         bad_frames = bad_r;
-        status = st_valid ? STATUS_PARAMS_READY : 0u;
+        status = st_valid ? STATUS_READY_MASK : 0u;
         return;
     }
-    if (ctrl & CTRL_CLEAR_COUNTERS) {
+    if (ctrl & CTRL_CLEAR_COUNTERS_MASK) {
         frames_r = 0;
         bad_r = 0;
     }
-    if (ctrl & CTRL_RESTART) st_valid = false;
+    if (ctrl & CTRL_RESTART_MASK) st_valid = false;
 
     weights_t w;
     unpack_weights(weights, w);
@@ -272,11 +272,11 @@ void taisp_core(hls::stream<taisp::beat_in_t>& s_axis, hls::stream<taisp::beat_o
     }
 
     stats_t ns;
-    ap_uint<4> ferr = 0;
+    error_bits_t ferr = 0;
     bool bad = false;
     taisp_frame(s_axis, m_axis, w_px, h_px, w, p, ns, ferr, bad);
 
-    err_r = err_r | ap_uint<32>(ferr);
+    err_r = err_r | ferr;
     if (bad) {
         ++bad_r;
     } else {
@@ -288,5 +288,5 @@ void taisp_core(hls::stream<taisp::beat_in_t>& s_axis, hls::stream<taisp::beat_o
     error = err_r;
     frames = frames_r;
     bad_frames = bad_r;
-    status = (st_valid ? STATUS_PARAMS_READY : 0u) | (defaults ? STATUS_DEFAULTS : 0u);
+    status = (st_valid ? STATUS_READY_MASK : 0u) | (defaults ? STATUS_DEFAULTS_MASK : 0u);
 }

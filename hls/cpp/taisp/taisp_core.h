@@ -13,9 +13,9 @@
 //     weights[NWEIGHTS]    the weight image (raw two's complement words, published order, then
 //                          w_min, w_max), as written at WEIGHT_BASE
 //     def_alpha[3], def_gate0   defaults (raw glc.alpha / hsa.gate; reset values 1.0 and 1/2)
-//     ctrl                 bit1 RESTART: forget the statistics (this frame uses the defaults);
-//                          bit2 CLEAR_COUNTERS
-//     error_clear          write-1-to-clear mask of the sticky ERROR bits
+//     ctrl                 CTRL fields (taisp_regmap.h CTRL_*_MASK): RESTART forgets the statistics
+//                          (this frame uses the defaults), CLEAR_COUNTERS clears FRAMES/BAD_FRAMES
+//     error_clear          write-1-to-clear mask of the sticky ERROR bits (ERROR_*_MASK)
 //     status, error, frames, bad_frames   read back after the call
 //     params_out[NPARAM]   the parameters this frame used (alpha, gate, w, inv_w: raw bits)
 //

@@ -40,7 +40,7 @@ inline void glc(hls::stream<pix_x>& in, hls::stream<pix_xg>& out, const glc_alph
         q[c] = 0;
     }
     const int n = width * height;
-    raster_pos p;
+    isp::raster_pos p;
     p.reset();
     TAISP_LOOP(glc_pixels) for (int i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1

@@ -78,7 +78,7 @@ inline void hsa(hls::stream<pix_xg>& in, hls::stream<pix_xs>& out, const hsa_gat
     const hsa_xs_t xs_eps = from_raw64<hsa_xs_t>(HSA_XS_EPS), xs_one = from_raw64<hsa_xs_t>(HSA_XS_ONE);
     const int n = width * height;
     const int lag = R * width + R;  // the window centre lags the input by R lines and R pixels
-    raster_pos pin, pc;
+    isp::raster_pos pin, pc;
     pin.reset();
     pc.reset();
     TAISP_LOOP(hsa_pixels) for (int i = 0; i < n + lag; ++i) {

@@ -90,7 +90,7 @@ inline void rgfc(hls::stream<pix_xs>& in, hls::stream<pix_out>& out, const rgfc_
     }
     const int n = width * height;
     const int lag = R * width + R;
-    raster_pos pin, pc;
+    isp::raster_pos pin, pc;
     pin.reset();
     pc.reset();
     TAISP_LOOP(rgfc_pixels) for (int i = 0; i < n + lag; ++i) {

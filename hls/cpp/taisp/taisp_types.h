@@ -240,18 +240,11 @@ struct stats_t {
     rgfc_lsum_t logit_sum[NREG];
 };
 
-// ERROR register bits (fixedpoint/taisp/regmap.py)
-constexpr unsigned ERR_SHORT_LINE = 1u;
-constexpr unsigned ERR_LONG_LINE = 2u;
-constexpr unsigned ERR_MISSING_SOF = 4u;
-constexpr unsigned ERR_EARLY_SOF = 8u;
-// CTRL register bits
-constexpr unsigned CTRL_COMMIT = 1u;
-constexpr unsigned CTRL_RESTART = 2u;
-constexpr unsigned CTRL_CLEAR_COUNTERS = 4u;
-// STATUS register bits
-constexpr unsigned STATUS_PARAMS_READY = 2u;
-constexpr unsigned STATUS_DEFAULTS = 8u;
+// Register bit fields (CTRL, STATUS, ERROR, ACTIVE_SIZE) are the generated constants of
+// taisp_regmap.h (fixedpoint/taisp/regmap.py FIELDS): <REG>_<FIELD> (lowest bit),
+// <REG>_<FIELD>_W (width), <REG>_<FIELD>_MASK (in place), e.g. ERROR_SHORT_LINE_MASK.
+// The sticky ERROR bits of a frame, in place.
+typedef ap_uint<32> error_bits_t;
 
 // ------------------------------------------------------------------ C-simulation taps
 // Testbenches see every stage's values through a tap sink (never synthesized).

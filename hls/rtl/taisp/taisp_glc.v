@@ -69,11 +69,15 @@ for (c = 0; c < 3; c = c + 1) begin : g_ch
     wire [PW-1:0] prod = {1'b0, p};
     wire [2*XW-1:0] sq = in_x[c*XW +: XW] * in_x[c*XW +: XW];
     assign xx[c*2*XW +: 2*XW] = sq;
-    isp_rq #(.IN_W(PW), .IN_F(`TAISP_FRONTEND_X_F + `TAISP_GLC_ALPHA_F), .OUT_W(GW), .OUT_F(`TAISP_GLC_XG_F),
-               .OUT_S(0), .RND(`TAISP_GLC_XG_RND), .OVF(`TAISP_GLC_XG_OVF))
+    isp_rq #(.IN_W(PW), .IN_F(`TAISP_FRONTEND_X_F + `TAISP_GLC_ALPHA_F), `TAISP_RQ_GLC_XG_PARAMS)
     u_rq (.in(prod), .out(xg_rq[c*GW +: GW]), .ovf(ovf[c]));
 end
 endgenerate
+
+// the number of channels saturated (isp_popcount.vh: POPCNT_N flags, POPCNT_W bits)
+localparam POPCNT_N = 3;
+localparam POPCNT_W = 2;
+`include "isp_popcount.vh"
 
 integer k;
 always @(posedge clk) begin
@@ -85,7 +89,7 @@ always @(posedge clk) begin
     if (ce) begin
         out_sof <= in_sof;
         out_real <= in_real;
-        out_ovf_xg <= in_push && in_real ? {1'b0, ovf[0]} + {1'b0, ovf[1]} + {1'b0, ovf[2]} : 2'd0;
+        out_ovf_xg <= in_push && in_real ? isp_popcount(ovf) : 2'd0;
         for (k = 0; k < 3; k = k + 1) begin
             // clamp(., 1e-6, 1)
             if (xg_rq[k*GW +: GW] < `TAISP_GLC_XG_EPS) begin

@@ -119,11 +119,9 @@ wire [GW-1:0] mx01 = in_xg[0 +: GW] > in_xg[GW +: GW] ? in_xg[0 +: GW] : in_xg[G
 wire [GW-1:0] mx = mx01 > in_xg[2*GW +: GW] ? mx01 : in_xg[2*GW +: GW];
 wire [PW-1:0] pool_mean, pool_max;
 wire ovf_mean, ovf_max;
-isp_rq #(.IN_W(MEANW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_THIRD_F), .OUT_W(PW), .OUT_F(`TAISP_HSA_POOL_F),
-           .OUT_S(0), .RND(`TAISP_HSA_POOL_RND), .OVF(`TAISP_HSA_POOL_OVF))
+isp_rq #(.IN_W(MEANW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_THIRD_F), `TAISP_RQ_HSA_POOL_PARAMS)
 u_rq_mean (.in({1'b0, mean_p}), .out(pool_mean), .ovf(ovf_mean));
-isp_rq #(.IN_W(GW + 1), .IN_F(`TAISP_GLC_XG_F), .OUT_W(PW), .OUT_F(`TAISP_HSA_POOL_F),
-           .OUT_S(0), .RND(`TAISP_HSA_POOL_RND), .OVF(`TAISP_HSA_POOL_OVF))
+isp_rq #(.IN_W(GW + 1), .IN_F(`TAISP_GLC_XG_F), `TAISP_RQ_HSA_POOL_PARAMS)
 u_rq_max (.in({1'b0, mx}), .out(pool_max), .ovf(ovf_max));
 
 reg h0_push, h0_sof;
@@ -198,20 +196,16 @@ end
 wire [`TAISP_HSA_ACC_W-1:0] acc3, acc5;
 wire [`TAISP_HSA_Z_W-1:0] z3, z5;
 wire oa3, oa5, oz3, oz5;
-isp_rq #(.IN_W(C3W), .IN_F(`TAISP_HSA_POOL_F + `TAISP_HSA_WB3_F), .OUT_W(`TAISP_HSA_ACC_W), .OUT_F(`TAISP_HSA_ACC_F),
-           .OUT_S(`TAISP_HSA_ACC_S), .RND(`TAISP_HSA_ACC_RND), .OVF(`TAISP_HSA_ACC_OVF))
+isp_rq #(.IN_W(C3W), .IN_F(`TAISP_HSA_POOL_F + `TAISP_HSA_WB3_F), `TAISP_RQ_HSA_ACC_PARAMS)
 u_rq_acc3 (.in(h1_s3), .out(acc3), .ovf(oa3));
-isp_rq #(.IN_W(C5W), .IN_F(`TAISP_HSA_POOL_F + `TAISP_HSA_WB5_F), .OUT_W(`TAISP_HSA_ACC_W), .OUT_F(`TAISP_HSA_ACC_F),
-           .OUT_S(`TAISP_HSA_ACC_S), .RND(`TAISP_HSA_ACC_RND), .OVF(`TAISP_HSA_ACC_OVF))
+isp_rq #(.IN_W(C5W), .IN_F(`TAISP_HSA_POOL_F + `TAISP_HSA_WB5_F), `TAISP_RQ_HSA_ACC_PARAMS)
 u_rq_acc5 (.in(h1_s5), .out(acc5), .ovf(oa5));
 // acc as an exact two's complement value (sign- or zero-extended by its format)
 wire [`TAISP_HSA_ACC_W:0] acc3_x = {(`TAISP_HSA_ACC_S != 0) & acc3[`TAISP_HSA_ACC_W-1], acc3};
 wire [`TAISP_HSA_ACC_W:0] acc5_x = {(`TAISP_HSA_ACC_S != 0) & acc5[`TAISP_HSA_ACC_W-1], acc5};
-isp_rq #(.IN_W(`TAISP_HSA_ACC_W + 1), .IN_F(`TAISP_HSA_ACC_F), .OUT_W(`TAISP_HSA_Z_W), .OUT_F(`TAISP_HSA_Z_F),
-           .OUT_S(`TAISP_HSA_Z_S), .RND(`TAISP_HSA_Z_RND), .OVF(`TAISP_HSA_Z_OVF))
+isp_rq #(.IN_W(`TAISP_HSA_ACC_W + 1), .IN_F(`TAISP_HSA_ACC_F), `TAISP_RQ_HSA_Z_PARAMS)
 u_rq_z3 (.in(acc3_x), .out(z3), .ovf(oz3));
-isp_rq #(.IN_W(`TAISP_HSA_ACC_W + 1), .IN_F(`TAISP_HSA_ACC_F), .OUT_W(`TAISP_HSA_Z_W), .OUT_F(`TAISP_HSA_Z_F),
-           .OUT_S(`TAISP_HSA_Z_S), .RND(`TAISP_HSA_Z_RND), .OVF(`TAISP_HSA_Z_OVF))
+isp_rq #(.IN_W(`TAISP_HSA_ACC_W + 1), .IN_F(`TAISP_HSA_ACC_F), `TAISP_RQ_HSA_Z_PARAMS)
 u_rq_z5 (.in(acc5_x), .out(z5), .ovf(oz5));
 
 reg [`TAISP_HSA_Z_W-1:0] h2_z3, h2_z5;
@@ -230,30 +224,36 @@ isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"})
 u_sig5 (.clk(clk), .ce(ce), .in(h2_z5), .out(m5));
 
 // ------------------------------------------------------------------ side band along h1..h7
-// {push, sof, inframe, eol, last} of the window; h1, h2 and the tables (2 + TL stages) reach the A stage h6
-wire [4:0] sb_w = {w_push, w_sof, w_inframe, w_eol, w_last};
-wire [4:0] sb_h1, sb_h6, sb_h7;
-isp_delay #(.DW(5), .N(1), .RESET(1)) u_sb_h1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_h1));
-isp_delay #(.DW(5), .N(2 + TL), .RESET(1)) u_sb_h6 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_h6));
-isp_delay #(.DW(5), .N(1), .RESET(1)) u_sb_h7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_h6), .out(sb_h7));
+// the window's push, sof, inframe, eol and last (bit positions SB_*); h1, h2 and the tables
+// (2 + TL stages) reach the A stage h6
+localparam SB_PUSH = 4, SB_SOF = 3, SB_INFRAME = 2, SB_EOL = 1, SB_LAST = 0, SB_W = 5;
+wire [SB_W-1:0] sb_w;
+assign sb_w[SB_PUSH] = w_push;
+assign sb_w[SB_SOF] = w_sof;
+assign sb_w[SB_INFRAME] = w_inframe;
+assign sb_w[SB_EOL] = w_eol;
+assign sb_w[SB_LAST] = w_last;
+wire [SB_W-1:0] sb_h1, sb_h6, sb_h7;
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_h1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_h1));
+isp_delay #(.DW(SB_W), .N(2 + TL), .RESET(1)) u_sb_h6 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_h6));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_h7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_h6), .out(sb_h7));
 wire [3*GW-1:0] xg_h6;
 isp_delay #(.DW(3*GW), .N(2 + TL)) u_xg_h6 (.clk(clk), .rst(rst), .ce(ce), .in(w_xg), .out(xg_h6));
 // the counters see acc and z computed from the h1 registers
-wire h2_count = sb_h1[4] & sb_h1[2];
+wire h2_count = sb_h1[SB_PUSH] & sb_h1[SB_INFRAME];
 /* verilator lint_off UNUSEDSIGNAL */
-wire [2:0] unused_sb = {sb_h1[3], sb_h1[1:0]};
+wire [2:0] unused_sb = {sb_h1[SB_SOF], sb_h1[SB_EOL], sb_h1[SB_LAST]};
 /* verilator lint_on UNUSEDSIGNAL */
 
 // ------------------------------------------------------------------ h6: A = min(gate_0 m3 + gate_1 m5, 1)
 reg [2*QW-1:0] gate_cur;
-wire [2*QW-1:0] gate = sb_h6[3] ? gate_next : gate_cur;
+wire [2*QW-1:0] gate = sb_h6[SB_SOF] ? gate_next : gate_cur;
 wire [AXW-1:0] a0 = gate[0 +: QW] * m3;
 wire [AXW-1:0] a1 = gate[QW +: QW] * m5;
 wire [AXW:0] a_exact = {1'b0, a0 + a1};
 wire [AW-1:0] a_rq;
 wire oA;
-isp_rq #(.IN_W(AXW + 1), .IN_F(`TAISP_HSA_GATE_F + `TAISP_HSA_M_F), .OUT_W(AW), .OUT_F(`TAISP_HSA_A_F),
-           .OUT_S(0), .RND(`TAISP_HSA_A_RND), .OVF(`TAISP_HSA_A_OVF))
+isp_rq #(.IN_W(AXW + 1), .IN_F(`TAISP_HSA_GATE_F + `TAISP_HSA_M_F), `TAISP_RQ_HSA_A_PARAMS)
 u_rq_a (.in(a_exact), .out(a_rq), .ovf(oA));
 
 reg [AW-1:0] h6_a;
@@ -262,10 +262,10 @@ always @(posedge clk) begin
     if (ce) begin
         h6_a <= a_rq > `TAISP_HSA_A_ONE ? `TAISP_HSA_A_ONE : a_rq;
         h6_xg <= xg_h6;
-        ovf_a <= sb_h6[4] & sb_h6[2] & oA;
+        ovf_a <= sb_h6[SB_PUSH] & sb_h6[SB_INFRAME] & oA;
         ovf_acc <= h2_count ? {1'b0, oa3} + {1'b0, oa5} : 2'd0;
         ovf_z <= h2_count ? {1'b0, oz3} + {1'b0, oz5} : 2'd0;
-        if (sb_h6[4] && sb_h6[3]) begin
+        if (sb_h6[SB_PUSH] && sb_h6[SB_SOF]) begin
             gate_cur <= gate_next;
         end
     end
@@ -278,17 +278,21 @@ genvar c;
 generate
 for (c = 0; c < 3; c = c + 1) begin : g_xs
     wire [XAW-2:0] p = h6_xg[c*GW +: GW] * h6_a;
-    isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), .OUT_W(XSW), .OUT_F(`TAISP_HSA_XS_F),
-               .OUT_S(0), .RND(`TAISP_HSA_XS_RND), .OVF(`TAISP_HSA_XS_OVF))
+    isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XS_PARAMS)
     u_rq_xs (.in({1'b0, p}), .out(xs_rq[c*XSW +: XSW]), .ovf(oxs[c]));
 end
 endgenerate
+
+// the number of channels saturated into hsa.xs (isp_popcount.vh: POPCNT_N flags, POPCNT_W bits)
+localparam POPCNT_N = 3;
+localparam POPCNT_W = 2;
+`include "isp_popcount.vh"
 
 // (its own loop variable: Yosys treats one integer shared by two clocked blocks as two drivers)
 integer kx;
 always @(posedge clk) begin
     if (ce) begin
-        ovf_xs <= (sb_h7[4] & sb_h7[2]) ? {1'b0, oxs[0]} + {1'b0, oxs[1]} + {1'b0, oxs[2]} : 2'd0;
+        ovf_xs <= (sb_h7[SB_PUSH] & sb_h7[SB_INFRAME]) ? isp_popcount(oxs) : 2'd0;
         for (kx = 0; kx < 3; kx = kx + 1) begin
             if (xs_rq[kx*XSW +: XSW] < `TAISP_HSA_XS_EPS) begin
                 out_xs[kx*XSW +: XSW] <= `TAISP_HSA_XS_EPS;
@@ -301,9 +305,13 @@ always @(posedge clk) begin
     end
 end
 
-wire [4:0] sb_out;
-isp_delay #(.DW(5), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_h7), .out(sb_out));
-assign {out_push, out_sof, out_inframe, out_eol, out_last} = sb_out;
+wire [SB_W-1:0] sb_out;
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_h7), .out(sb_out));
+assign out_push = sb_out[SB_PUSH];
+assign out_sof = sb_out[SB_SOF];
+assign out_inframe = sb_out[SB_INFRAME];
+assign out_eol = sb_out[SB_EOL];
+assign out_last = sb_out[SB_LAST];
 
 endmodule
 

@@ -419,16 +419,13 @@ wire [`TAISP_GLC_MEAN_W-1:0] rqo_v2m;
 // overflow flags of the requantizations: the engine counts none (the status counters cover the pixel path)
 wire [18:0] ovf_unused;
 
-isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_GLC_MEAN_F), .OUT_W(`TAISP_GLC_MEAN_W), .OUT_F(`TAISP_GLC_MEAN_F),
-           .OUT_S(`TAISP_GLC_MEAN_S), .RND(`TAISP_GLC_MEAN_RND), .OVF(`TAISP_GLC_MEAN_OVF))
+isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_GLC_MEAN_F), `TAISP_RQ_GLC_MEAN_PARAMS)
 u_rq_mean (.in(q_r), .out(rqo_mean), .ovf(ovf_unused[0]));
 
-isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_HSA_D_F), .OUT_W(`TAISP_HSA_D_W), .OUT_F(`TAISP_HSA_D_F),
-           .OUT_S(`TAISP_HSA_D_S), .RND(`TAISP_HSA_D_RND), .OVF(`TAISP_HSA_D_OVF))
+isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_HSA_D_F), `TAISP_RQ_HSA_D_PARAMS)
 u_rq_d (.in(q_r), .out(rqo_d), .ovf(ovf_unused[1]));
 
-isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_RGFC_P_F), .OUT_W(`TAISP_RGFC_P_W), .OUT_F(`TAISP_RGFC_P_F),
-           .OUT_S(`TAISP_RGFC_P_S), .RND(`TAISP_RGFC_P_RND), .OVF(`TAISP_RGFC_P_OVF))
+isp_rq #(.IN_W(DIV_NUM_W), .IN_F(`TAISP_RGFC_P_F), `TAISP_RQ_RGFC_P_PARAMS)
 u_rq_p (.in(q_r), .out(rqo_p), .ovf(ovf_unused[2]));
 
 // variance: max(E[x^2] - div_round(mean^2, 2^F_mean), 0); acc holds mean^2 (squared by the MAC)
@@ -439,12 +436,10 @@ wire signed [VX_W-1:0] var_d = `TAISP_PRM_SX(VX_W, DIV_NUM_W, 1, q_r) - `TAISP_P
 wire signed [VX_W-1:0] var_x = var_d[VX_W-1] ? {VX_W{1'b0}} : var_d;
 wire [VR_W-1:0] var_e = `TAISP_PRM_SX(VR_W, `TAISP_GLC_VAR_W, `TAISP_GLC_VAR_S, rqo_var);
 
-isp_rq #(.IN_W(VX_W), .IN_F(`TAISP_GLC_MEAN_F), .OUT_W(`TAISP_GLC_VAR_W), .OUT_F(`TAISP_GLC_VAR_F),
-           .OUT_S(`TAISP_GLC_VAR_S), .RND(`TAISP_GLC_VAR_RND), .OVF(`TAISP_GLC_VAR_OVF))
+isp_rq #(.IN_W(VX_W), .IN_F(`TAISP_GLC_MEAN_F), `TAISP_RQ_GLC_VAR_PARAMS)
 u_rq_var (.in(var_x), .out(rqo_var), .ovf(ovf_unused[3]));
 
-isp_rq #(.IN_W(VR_W), .IN_F(`TAISP_GLC_VAR_F), .OUT_W(`TAISP_GLC_MEAN_W), .OUT_F(`TAISP_GLC_MEAN_F),
-           .OUT_S(`TAISP_GLC_MEAN_S), .RND(`TAISP_GLC_MEAN_RND), .OVF(`TAISP_GLC_MEAN_OVF))
+isp_rq #(.IN_W(VR_W), .IN_F(`TAISP_GLC_VAR_F), `TAISP_RQ_GLC_MEAN_PARAMS)
 u_rq_v2m (.in(var_e), .out(rqo_v2m), .ovf(ovf_unused[4]));
 
 // ============================================================================ MAC
@@ -557,25 +552,19 @@ wire [`TAISP_HSA_GATE_ACC_W-1:0] rqo_gacc;
 wire [`TAISP_RGFC_ACC3_W-1:0]    rqo_acc3;
 wire [`TAISP_RGFC_ACC4_W-1:0]    rqo_acc4;
 
-isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_GLC_MEAN_F + `TAISP_GLC_W1_F), .OUT_W(`TAISP_GLC_ACC1_W),
-           .OUT_F(`TAISP_GLC_ACC1_F), .OUT_S(`TAISP_GLC_ACC1_S), .RND(`TAISP_GLC_ACC1_RND), .OVF(`TAISP_GLC_ACC1_OVF))
+isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_GLC_MEAN_F + `TAISP_GLC_W1_F), `TAISP_RQ_GLC_ACC1_PARAMS)
 u_rq_acc1 (.in(acc), .out(rqo_acc1), .ovf(ovf_unused[5]));
 
-isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_GLC_H1_F + `TAISP_GLC_W2_F), .OUT_W(`TAISP_GLC_ACC2_W),
-           .OUT_F(`TAISP_GLC_ACC2_F), .OUT_S(`TAISP_GLC_ACC2_S), .RND(`TAISP_GLC_ACC2_RND), .OVF(`TAISP_GLC_ACC2_OVF))
+isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_GLC_H1_F + `TAISP_GLC_W2_F), `TAISP_RQ_GLC_ACC2_PARAMS)
 u_rq_acc2 (.in(acc), .out(rqo_acc2), .ovf(ovf_unused[6]));
 
-isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_HSA_D_F + `TAISP_HSA_WG_F), .OUT_W(`TAISP_HSA_GATE_ACC_W),
-           .OUT_F(`TAISP_HSA_GATE_ACC_F), .OUT_S(`TAISP_HSA_GATE_ACC_S), .RND(`TAISP_HSA_GATE_ACC_RND),
-           .OVF(`TAISP_HSA_GATE_ACC_OVF))
+isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_HSA_D_F + `TAISP_HSA_WG_F), `TAISP_RQ_HSA_GATE_ACC_PARAMS)
 u_rq_gacc (.in(acc), .out(rqo_gacc), .ovf(ovf_unused[7]));
 
-isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_RGFC_P_F + `TAISP_RGFC_W3_F), .OUT_W(`TAISP_RGFC_ACC3_W),
-           .OUT_F(`TAISP_RGFC_ACC3_F), .OUT_S(`TAISP_RGFC_ACC3_S), .RND(`TAISP_RGFC_ACC3_RND), .OVF(`TAISP_RGFC_ACC3_OVF))
+isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_RGFC_P_F + `TAISP_RGFC_W3_F), `TAISP_RQ_RGFC_ACC3_PARAMS)
 u_rq_acc3 (.in(acc), .out(rqo_acc3), .ovf(ovf_unused[8]));
 
-isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_RGFC_H3_F + `TAISP_RGFC_W4_F), .OUT_W(`TAISP_RGFC_ACC4_W),
-           .OUT_F(`TAISP_RGFC_ACC4_F), .OUT_S(`TAISP_RGFC_ACC4_S), .RND(`TAISP_RGFC_ACC4_RND), .OVF(`TAISP_RGFC_ACC4_OVF))
+isp_rq #(.IN_W(ACC_W), .IN_F(`TAISP_RGFC_H3_F + `TAISP_RGFC_W4_F), `TAISP_RQ_RGFC_ACC4_PARAMS)
 u_rq_acc4 (.in(acc), .out(rqo_acc4), .ovf(ovf_unused[9]));
 
 reg signed [AE_W-1:0] a_sel;
@@ -601,28 +590,23 @@ wire [`TAISP_RGFC_H3_W-1:0] rqo_h3;
 wire [ZG_W-1:0] rqo_zg;
 wire [ZR_W-1:0] rqo_zr;
 
-isp_rq #(.IN_W(`TAISP_GLC_ACC1_W + 1), .IN_F(`TAISP_GLC_ACC1_F), .OUT_W(`TAISP_GLC_H1_W), .OUT_F(`TAISP_GLC_H1_F),
-           .OUT_S(`TAISP_GLC_H1_S), .RND(`TAISP_GLC_H1_RND), .OVF(`TAISP_GLC_H1_OVF))
+isp_rq #(.IN_W(`TAISP_GLC_ACC1_W + 1), .IN_F(`TAISP_GLC_ACC1_F), `TAISP_RQ_GLC_H1_PARAMS)
 u_rq_h1 (.in(in_h1), .out(rqo_h1), .ovf(ovf_unused[10]));
 
-isp_rq #(.IN_W(`TAISP_RGFC_ACC3_W + 1), .IN_F(`TAISP_RGFC_ACC3_F), .OUT_W(`TAISP_RGFC_H3_W),
-           .OUT_F(`TAISP_RGFC_H3_F), .OUT_S(`TAISP_RGFC_H3_S), .RND(`TAISP_RGFC_H3_RND), .OVF(`TAISP_RGFC_H3_OVF))
+isp_rq #(.IN_W(`TAISP_RGFC_ACC3_W + 1), .IN_F(`TAISP_RGFC_ACC3_F), `TAISP_RQ_RGFC_H3_PARAMS)
 u_rq_h3 (.in(in_h3), .out(rqo_h3), .ovf(ovf_unused[11]));
 
-isp_rq #(.IN_W(`TAISP_GLC_ACC2_W + 1), .IN_F(`TAISP_GLC_ACC2_F), .OUT_W(ZG_W), .OUT_F(`TAISP_GLC_Z_F),
-           .OUT_S(`TAISP_GLC_Z_S), .RND(`TAISP_GLC_Z_RND), .OVF(`TAISP_GLC_Z_OVF))
+isp_rq #(.IN_W(`TAISP_GLC_ACC2_W + 1), .IN_F(`TAISP_GLC_ACC2_F), `TAISP_RQ_GLC_Z_PARAMS)
 u_rq_zg (.in(in_zg), .out(rqo_zg), .ovf(ovf_unused[12]));
 
-isp_rq #(.IN_W(`TAISP_RGFC_ACC4_W + 1), .IN_F(`TAISP_RGFC_ACC4_F), .OUT_W(ZR_W), .OUT_F(`TAISP_RGFC_Z_F),
-           .OUT_S(`TAISP_RGFC_Z_S), .RND(`TAISP_RGFC_Z_RND), .OVF(`TAISP_RGFC_Z_OVF))
+isp_rq #(.IN_W(`TAISP_RGFC_ACC4_W + 1), .IN_F(`TAISP_RGFC_ACC4_F), `TAISP_RQ_RGFC_Z_PARAMS)
 u_rq_zr (.in(in_zr), .out(rqo_zr), .ovf(ovf_unused[13]));
 
 // gate: z = rq(l0 - l1)
 wire signed [GD_W-1:0] gdiff = {gl0[GD_W-2], gl0} - {gl1[GD_W-2], gl1};
 wire [ZH_W-1:0] rqo_zh;
 
-isp_rq #(.IN_W(GD_W), .IN_F(`TAISP_HSA_GATE_ACC_F), .OUT_W(ZH_W), .OUT_F(`TAISP_HSA_Z_F),
-           .OUT_S(`TAISP_HSA_Z_S), .RND(`TAISP_HSA_Z_RND), .OVF(`TAISP_HSA_Z_OVF))
+isp_rq #(.IN_W(GD_W), .IN_F(`TAISP_HSA_GATE_ACC_F), `TAISP_RQ_HSA_Z_PARAMS)
 u_rq_zh (.in(gdiff), .out(rqo_zh), .ovf(ovf_unused[14]));
 
 // ============================================================================ tables
@@ -647,16 +631,14 @@ wire signed [AX_W-1:0] alpha_x = `TAISP_PRM_SX(AX_W, SP_W, `TAISP_TAB_SOFTPLUS_O
                                  + ({{(AX_W-1){1'b0}}, 1'b1} << SP_F);
 wire [ALPHA_W-1:0] rqo_alpha;
 
-isp_rq #(.IN_W(AX_W), .IN_F(SP_F), .OUT_W(ALPHA_W), .OUT_F(`TAISP_GLC_ALPHA_F),
-           .OUT_S(`TAISP_GLC_ALPHA_S), .RND(`TAISP_GLC_ALPHA_RND), .OVF(`TAISP_GLC_ALPHA_OVF))
+isp_rq #(.IN_W(AX_W), .IN_F(SP_F), `TAISP_RQ_GLC_ALPHA_PARAMS)
 u_rq_alpha (.in(alpha_x), .out(rqo_alpha), .ovf(ovf_unused[15]));
 
 // gate_0 = rq(sigmoid)
 wire signed [SGX_W-1:0] sg_x = `TAISP_PRM_SX(SGX_W, SG_W, `TAISP_TAB_SIGMOID_OUT_S, sg_out);
 wire [GATE_W-1:0] rqo_gate;
 
-isp_rq #(.IN_W(SGX_W), .IN_F(SG_F), .OUT_W(GATE_W), .OUT_F(`TAISP_HSA_GATE_F),
-           .OUT_S(`TAISP_HSA_GATE_S), .RND(`TAISP_HSA_GATE_RND), .OVF(`TAISP_HSA_GATE_OVF))
+isp_rq #(.IN_W(SGX_W), .IN_F(SG_F), `TAISP_RQ_HSA_GATE_PARAMS)
 u_rq_gate (.in(sg_x), .out(rqo_gate), .ovf(ovf_unused[16]));
 
 // w = rq((w_min << F_sig) + (w_max - w_min) * sigmoid)
@@ -667,16 +649,14 @@ wire signed [WE_W-1:0] wmin_x = `TAISP_PRM_SX(WE_W, EW, 1, wmin_r);
 wire signed [WE_W-1:0] w_exact = (wmin_x <<< SG_F) + wdiff_x * sg_xx;
 wire [WO_W-1:0] rqo_w;
 
-isp_rq #(.IN_W(WE_W), .IN_F(`TAISP_RGFC_WRANGE_F + SG_F), .OUT_W(WO_W), .OUT_F(`TAISP_RGFC_W_F),
-           .OUT_S(`TAISP_RGFC_W_S), .RND(`TAISP_RGFC_W_RND), .OVF(`TAISP_RGFC_W_OVF))
+isp_rq #(.IN_W(WE_W), .IN_F(`TAISP_RGFC_WRANGE_F + SG_F), `TAISP_RQ_RGFC_W_PARAMS)
 u_rq_w (.in(w_exact), .out(rqo_w), .ovf(ovf_unused[17]));
 
 // default w = rq(w_min + w_max) with one more fractional bit
 wire signed [EW:0] wsum = {wmax_r[EW-1], wmax_r} + {wmin_r[EW-1], wmin_r};
 wire [WO_W-1:0] rqo_wdef;
 
-isp_rq #(.IN_W(EW + 1), .IN_F(`TAISP_RGFC_WRANGE_F + 1), .OUT_W(WO_W), .OUT_F(`TAISP_RGFC_W_F),
-           .OUT_S(`TAISP_RGFC_W_S), .RND(`TAISP_RGFC_W_RND), .OVF(`TAISP_RGFC_W_OVF))
+isp_rq #(.IN_W(EW + 1), .IN_F(`TAISP_RGFC_WRANGE_F + 1), `TAISP_RQ_RGFC_W_PARAMS)
 u_rq_wdef (.in(wsum), .out(rqo_wdef), .ovf(ovf_unused[18]));
 
 // ============================================================================ control

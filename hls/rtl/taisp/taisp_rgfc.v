@@ -55,11 +55,11 @@ module taisp_rgfc #
     output reg  [`TAISP_N_REGIONS*(`TAISP_RGFC_LOGITS_W+CNT_W)-1:0] sum_logits,
     // pulse: the frame's last logits have been added
     output reg                           sums_done,
-    // values saturated this cycle: acc, logits, e, out
+    // values saturated this cycle: acc, logits (of NREG regions), e, out (of 3 channels)
     output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_acc,
     output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_logits,
-    output reg  [1:0]                    ovf_e,
-    output reg  [1:0]                    ovf_out
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_e,
+    output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_out
 );
 
 localparam XSW = `TAISP_HSA_XS_W;
@@ -106,7 +106,8 @@ initial begin
                TL, LOGIT_STAGES);
         $finish;
     end
-    if (NREG < 2 || NCH != 3 || K % 2 != 1 || `TAISP_WLEN_WM != NREG * NCH * K * K || `TAISP_WLEN_BM != NREG) begin
+    // (the saturation counts of the 3 channels are counted as NREG flags: NREG >= 3)
+    if (NREG < NCH || NCH != 3 || K % 2 != 1 || `TAISP_WLEN_WM != NREG * NCH * K * K || `TAISP_WLEN_BM != NREG) begin
         $error("taisp_rgfc: mask head (%0d + %0d weights) is not %0d regions x 3 channels x %0dx%0d and a bias each",
                `TAISP_WLEN_WM, `TAISP_WLEN_BM, NREG, K, K);
         $finish;
@@ -126,13 +127,19 @@ u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
        .out_win(win), .out_aux(w_aux));
 wire [3*XSW-1:0] xs_c = win[((K*K-1)/2)*3*XSW +: 3*XSW];
 
-// side band {push&inframe, sof, eol, last} along the pipeline
-wire [3:0] sb_w = {w_push & w_inframe, w_sof, w_eol, w_last};
-wire [3:0] sb_r1, sb_r3, sb_r7, sb_out;
-isp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
-isp_delay #(.DW(4), .N(LOGIT_STAGES - 1), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
-isp_delay #(.DW(4), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
-isp_delay #(.DW(4), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
+// side band along the pipeline: a window centred inside the frame (push & inframe), the
+// frame's first pixel, a line's last pixel, the frame's last pixel (bit positions SB_*)
+localparam SB_VALID = 3, SB_SOF = 2, SB_EOL = 1, SB_LAST = 0, SB_W = 4;
+wire [SB_W-1:0] sb_w;
+assign sb_w[SB_VALID] = w_push & w_inframe;
+assign sb_w[SB_SOF] = w_sof;
+assign sb_w[SB_EOL] = w_eol;
+assign sb_w[SB_LAST] = w_last;
+wire [SB_W-1:0] sb_r1, sb_r3, sb_r7, sb_out;
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
+isp_delay #(.DW(SB_W), .N(LOGIT_STAGES - 1), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
+isp_delay #(.DW(SB_W), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
 
 // ------------------------------------------------------------------ r1: logits, exact
 reg signed [NREG*CVW-1:0] conv;
@@ -168,16 +175,16 @@ genvar g;
 generate
 for (g = 0; g < NREG; g = g + 1) begin : g_lg
     wire [ACW-1:0] acc;
-    isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), .OUT_W(ACW), .OUT_F(`TAISP_RGFC_ACC_F),
-               .OUT_S(`TAISP_RGFC_ACC_S), .RND(`TAISP_RGFC_ACC_RND), .OVF(`TAISP_RGFC_ACC_OVF))
+    isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), `TAISP_RQ_RGFC_ACC_PARAMS)
     u_rq_acc (.in(r1_conv[g*CVW +: CVW]), .out(acc), .ovf(oacc[g]));
-    isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), .OUT_W(LGW), .OUT_F(`TAISP_RGFC_LOGITS_F),
-               .OUT_S(`TAISP_RGFC_LOGITS_S), .RND(`TAISP_RGFC_LOGITS_RND), .OVF(`TAISP_RGFC_LOGITS_OVF))
+    isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), `TAISP_RQ_RGFC_LOGITS_PARAMS)
     u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & acc[ACW-1], acc}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));
 end
 endgenerate
 
-// number of ones among the NREG flags
+// the number of ones among up to NREG flags (isp_popcount.vh: POPCNT_N flags, POPCNT_W bits)
+localparam POPCNT_N = NREG;
+localparam POPCNT_W = PCW;
 `include "isp_popcount.vh"
 
 reg [NREG*LGW-1:0] r2_lg;
@@ -186,15 +193,15 @@ always @(posedge clk) begin
     if (rst) begin
         sums_done <= 1'b0;
     end else if (ce) begin
-        sums_done <= sb_r1[3] & sb_r1[0];
+        sums_done <= sb_r1[SB_VALID] & sb_r1[SB_LAST];
     end
     if (ce) begin
         r2_lg <= lg;
-        ovf_acc <= sb_r1[3] ? isp_popcount(oacc) : {PCW{1'b0}};
-        ovf_logits <= sb_r1[3] ? isp_popcount(olg) : {PCW{1'b0}};
-        if (sb_r1[3]) begin
+        ovf_acc <= sb_r1[SB_VALID] ? isp_popcount(oacc) : {PCW{1'b0}};
+        ovf_logits <= sb_r1[SB_VALID] ? isp_popcount(olg) : {PCW{1'b0}};
+        if (sb_r1[SB_VALID]) begin
             for (k = 0; k < NREG; k = k + 1) begin
-                sum_logits[k*LSW +: LSW] <= (sb_r1[2] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
+                sum_logits[k*LSW +: LSW] <= (sb_r1[SB_SOF] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
                     + {{(LSW-LGW){(`TAISP_RGFC_LOGITS_S != 0) & lg[k*LGW + LGW - 1]}}, lg[k*LGW +: LGW]};
             end
         end
@@ -237,15 +244,14 @@ endgenerate
 
 // ------------------------------------------------------------------ r4: e = log2(xs) * inv_w[k*]
 reg [NREG*IVW-1:0] inv_w_cur;
-wire [NREG*IVW-1:0] inv_w = sb_r3[2] ? inv_w_next : inv_w_cur;
+wire [NREG*IVW-1:0] inv_w = sb_r3[SB_SOF] ? inv_w_next : inv_w_cur;
 wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
 wire [3*EW-1:0] e_rq;
 wire [2:0] oe;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_e
     wire signed [EXW-1:0] p = $signed(l2[g*L2W +: L2W]) * $signed({1'b0, iw});
-    isp_rq #(.IN_W(EXW), .IN_F(`TAISP_RGFC_LOG2_F + `TAISP_RGFC_INV_W_F), .OUT_W(EW), .OUT_F(`TAISP_RGFC_E_F),
-               .OUT_S(`TAISP_RGFC_E_S), .RND(`TAISP_RGFC_E_RND), .OVF(`TAISP_RGFC_E_OVF))
+    isp_rq #(.IN_W(EXW), .IN_F(`TAISP_RGFC_LOG2_F + `TAISP_RGFC_INV_W_F), `TAISP_RQ_RGFC_E_PARAMS)
     u_rq_e (.in(p), .out(e_rq[g*EW +: EW]), .ovf(oe[g]));
 end
 endgenerate
@@ -254,8 +260,8 @@ reg [3*EW-1:0] r4_e;
 always @(posedge clk) begin
     if (ce) begin
         r4_e <= e_rq;
-        ovf_e <= sb_r3[3] ? {1'b0, oe[0]} + {1'b0, oe[1]} + {1'b0, oe[2]} : 2'd0;
-        if (sb_r3[3] && sb_r3[2]) begin
+        ovf_e <= sb_r3[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oe}) : {PCW{1'b0}};
+        if (sb_r3[SB_VALID] && sb_r3[SB_SOF]) begin
             inv_w_cur <= inv_w_next;
         end
     end
@@ -278,8 +284,7 @@ for (g = 0; g < 3; g = g + 1) begin : g_out
     wire [YW-1:0] yc = y[g*YW +: YW] < `TAISP_RGFC_Y_EPS ? `TAISP_RGFC_Y_EPS :
                        y[g*YW +: YW] > `TAISP_RGFC_Y_ONE ? `TAISP_RGFC_Y_ONE : y[g*YW +: YW];
     wire [YXW-2:0] p = yc * 9'd255;
-    isp_rq #(.IN_W(YXW), .IN_F(`TAISP_RGFC_Y_F), .OUT_W(OW), .OUT_F(`TAISP_RGFC_OUT_F),
-               .OUT_S(`TAISP_RGFC_OUT_S), .RND(`TAISP_RGFC_OUT_RND), .OVF(`TAISP_RGFC_OUT_OVF))
+    isp_rq #(.IN_W(YXW), .IN_F(`TAISP_RGFC_Y_F), `TAISP_RQ_RGFC_OUT_PARAMS)
     u_rq_out (.in({1'b0, p}), .out(o_rq[g*OW +: OW]), .ovf(oo[g]));
 end
 endgenerate
@@ -292,11 +297,14 @@ assign out_index = idx_out;
 always @(posedge clk) begin
     if (ce) begin
         out_rgb <= o_rq;
-        ovf_out <= sb_r7[3] ? {1'b0, oo[0]} + {1'b0, oo[1]} + {1'b0, oo[2]} : 2'd0;
+        ovf_out <= sb_r7[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oo}) : {PCW{1'b0}};
     end
 end
 
-assign {out_valid, out_sof, out_eol, out_last} = sb_out;
+assign out_valid = sb_out[SB_VALID];
+assign out_sof = sb_out[SB_SOF];
+assign out_eol = sb_out[SB_EOL];
+assign out_last = sb_out[SB_LAST];
 
 endmodule
 

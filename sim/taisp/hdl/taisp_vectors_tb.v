@@ -6,8 +6,9 @@
 //
 // What it does: reset; checks ID and VERSION; programs the block over AXI4-Lite from the set's
 // write list (WIDTH, HEIGHT, defaults, weights, CTRL = COMMIT | RESTART); polls STATUS until
-// the parameters are ready; streams the frames (one pixel per beat, SOF on tuser, EOL on
-// tlast) with optional random tvalid gaps, applies optional random tready backpressure on the
+// the parameters are ready (STATUS.READY; register fields by their generated names); streams
+// the frames (one pixel per beat, SOF on tuser, EOL on tlast) with optional random tvalid
+// gaps, applies optional random tready backpressure on the
 // output and compares every output beat (data and flags) with the expected stream; between
 // frames it reads the PARAM registers back and compares them with the model's parameters.
 // It prints a PASS/FAIL summary line and, on a mismatch, the first one: frame, line, pixel,
@@ -312,7 +313,7 @@ reg [31:0] rd;
 task wait_ready;
     begin
         axil_read(`TAISP_REG_STATUS, rd);
-        while (!(rd & 32'h2)) begin
+        while (!(rd & `TAISP_STATUS_READY_MASK)) begin
             repeat (16) @(negedge clk);
             axil_read(`TAISP_REG_STATUS, rd);
         end
@@ -653,7 +654,7 @@ initial begin
     phase = "waiting for the commit";
     wait_ready;
     axil_read(`TAISP_REG_ACTIVE_SIZE, rd);
-    if (rd !== ((H << 16) | W)) begin
+    if (rd !== ((H << `TAISP_ACTIVE_SIZE_HEIGHT) | (W << `TAISP_ACTIVE_SIZE_WIDTH))) begin
         $display("TAISP_VECTORS ERROR: ACTIVE_SIZE reads 'h%08h after the commit, expected %0dx%0d", rd, W, H);
         phase = "setup: frame size";
         summary;

@@ -20,7 +20,8 @@ from cocotbext.axi import AxiStreamFrame
 from fixedpoint.taisp import regmap
 from fixedpoint.taisp.model import FixedTAISP
 from sim.taisp.stimulus import frames as make_frames, weight_set
-from sim.taisp.testbench import (FRAME_OVERHEAD_CONST, LATENCY_CONST, CoreTB as TB, check_sequence, run_core)
+from sim.taisp.testbench import (FRAME_OVERHEAD_CONST, INIT_HEIGHT, INIT_WIDTH, LATENCY_CONST, CoreTB as TB,
+                                 check_sequence, run_core)
 from sim.tblib import CROSSED_PATTERNS as PATTERNS, compare_frames as compare
 
 
@@ -46,15 +47,17 @@ async def run_frames(dut):
         await tb.configure(w, h, isp if (program and si == 0) else None)
         xs = make_frames(cfg, w, h, n, seed=si)
         for pi, (idle, bp) in enumerate(case.get("patterns", [[False, False], [True, False], [False, True], [True, True]])):
-            # start each pattern from the defaults (weights and size are kept): by RESTART, or by reset
+            # start each pattern from the defaults: by RESTART (weights and size kept), or by
+            # reset (the written weights kept; size and defaults back to their reset values)
             if case.get("between", "restart") == "restart":
                 await tb.ctrl("RESTART")
                 await ClockCycles(dut.clk, 4)
                 await tb.wait_ready()
             else:
                 await tb.reset()
+                await tb.configure(w, h)
             dut._log.info("%dx%d, %d frames, idle=%s backpressure=%s (cycle %d)", w, h, n, idle, bp, tb.cycle)
-            assert await tb.read("ACTIVE_SIZE") == (h << 16) | w
+            assert await tb.read("ACTIVE_SIZE") == regmap.pack_fields("ACTIVE_SIZE", WIDTH=w, HEIGHT=h)
             tb.set_patterns(idle, bp, seed=si)
             model = FixedTAISP(isp, cfg)
             await check_sequence(tb, model, xs, f"{w}x{h} idle={idle} bp={bp}")
@@ -169,9 +172,19 @@ async def run_robustness(dut):
         await tb.source.send(f)
     await ClockCycles(dut.clk, 3 * w)
     tb.source.clear()
+    await tb.write("DEF_GATE0", 1)
     await tb.reset()
     tb.sink.clear()
     model.reset()
+    # the synchronous reset restores the frame size and the defaults (written and in use)
+    size = regmap.pack_fields("ACTIVE_SIZE", WIDTH=INIT_WIDTH, HEIGHT=INIT_HEIGHT)
+    assert await tb.read("ACTIVE_SIZE") == size, "ACTIVE_SIZE after reset"
+    assert (await tb.read("WIDTH"), await tb.read("HEIGHT")) == (INIT_WIDTH, INIT_HEIGHT), "WIDTH/HEIGHT after reset"
+    assert await tb.read("DEF_GATE0") == int(model.defaults["gate"][0]), "DEF_GATE0 after reset"
+    assert [await tb.read(f"DEF_ALPHA{i}") for i in range(3)] == [int(a) for a in model.defaults["alpha"]]
+    assert await tb.read("ERROR") == 0 and await tb.read("BAD_FRAMES") == 0
+    assert "state=" in tb.state() and "flush_cnt=" in tb.state(), f"hang report: {tb.state()}"
+    await tb.configure(w, h)
     await good(1, "after a reset mid-frame")
     await good(2, "second frame after a reset mid-frame")
     tb.set_patterns(False, False)

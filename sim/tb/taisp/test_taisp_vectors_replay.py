@@ -74,7 +74,7 @@ async def replay_vector_set(dut):
         await tb.axil.write_dword(addr, data)
     await ClockCycles(dut.clk, 4)
     await tb.wait_ready()
-    assert await tb.read("ACTIVE_SIZE") == (vs.height << 16) | vs.width
+    assert await tb.read("ACTIVE_SIZE") == regmap.pack_fields("ACTIVE_SIZE", WIDTH=vs.width, HEIGHT=vs.height)
     tb.set_patterns(bool(case.get("idle")), bool(case.get("backpressure")), int(case.get("seed", 0)))
     limit = 40 * vs.width * (vs.height + 3) + 20000
     for k in range(vs.frames):

@@ -11,8 +11,9 @@
 //                  block flags it and resynchronises: the set's frames must still match exactly.
 //                  short_line, long_line, early_sof: an extra broken copy of frame K (line 3 ends
 //                  5 pixels early / runs 2 pixels long; cut after 2 lines), whose call must set
-//                  its ERROR bit (0x1 / 0x2 / 0x8), count a bad frame and keep the output framing;
-//                  missing_sof: 2 beats without SOF before frame K (ERROR 0x4 in frame K's call);
+//                  its ERROR bit (SHORT_LINE / LONG_LINE / EARLY_SOF), count a bad frame and keep
+//                  the output framing; missing_sof: 2 beats without SOF before frame K (ERROR
+//                  MISSING_SOF in frame K's call);
 //                  extra: a well-formed copy of frame K (a control: frame K's parameters must then
 //                  differ, since they come from the extra frame's statistics)
 //
@@ -173,7 +174,7 @@ bool program(const tb::vector_set& vs, ap_uint<WGT_W> weights[NWEIGHTS], program
               ", the manifest says " + std::to_string(vs.width) + "x" + std::to_string(vs.height);
         return false;
     }
-    if (!(p.ctrl & CTRL_COMMIT)) {
+    if (!(p.ctrl & CTRL_COMMIT_MASK)) {
         err = "the write list never writes CTRL.COMMIT";
         return false;
     }
@@ -219,7 +220,7 @@ bool same_config(const tb::vector_set& vs, std::string& err) {
 // ------------------------------------------------------------------ the call plan
 enum fault_t { F_NONE, F_SHORT_LINE, F_LONG_LINE, F_EARLY_SOF, F_MISSING_SOF, F_EXTRA };
 const char* const FAULT_NAMES[] = {"none", "short_line", "long_line", "early_sof", "missing_sof", "extra"};
-const unsigned FAULT_ERROR[] = {0, ERR_SHORT_LINE, ERR_LONG_LINE, ERR_EARLY_SOF, ERR_MISSING_SOF, 0};
+const unsigned FAULT_ERROR[] = {0, ERROR_SHORT_LINE_MASK, ERROR_LONG_LINE_MASK, ERROR_EARLY_SOF_MASK, ERROR_MISSING_SOF_MASK, 0};
 
 // One call of taisp_core: the beats it is given ([begin, end) of the feed), and which of the
 // set's frames it is (-1: an injected frame, not compared with the set).
@@ -400,7 +401,7 @@ int main(int argc, char** argv) {
     std::vector<int64_t> exp_vals[NSTAGE_TAPS], got_vals[NSTAGE_TAPS];
     std::vector<beat_out_t> got;
     got.reserve(npix);
-    ap_uint<32> ctrl = reg.ctrl & ~CTRL_COMMIT, error_clear = reg.error_clear;
+    ap_uint<32> ctrl = reg.ctrl & ~CTRL_COMMIT_MASK, error_clear = reg.error_clear;
 
     for (size_t ci = 0; ci < calls.size(); ++ci) {
         const call_t& c = calls[ci];
@@ -413,8 +414,8 @@ int main(int argc, char** argv) {
         taisp_core(s_axis, m_axis, W, H, weights, reg.def_alpha, reg.def_gate0, ctrl, error_clear, status, error,
                    nframes, bad_frames, params_out);
         const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (ctrl & CTRL_RESTART) stats_valid = false;
-        if (ctrl & CTRL_CLEAR_COUNTERS) exp_frames = exp_bad = 0;
+        if (ctrl & CTRL_RESTART_MASK) stats_valid = false;
+        if (ctrl & CTRL_CLEAR_COUNTERS_MASK) exp_frames = exp_bad = 0;
         exp_error &= ~static_cast<uint32_t>(error_clear.to_uint());
         const bool used_defaults = !stats_valid;
         ctrl = 0;  // self-clearing
@@ -435,14 +436,14 @@ int main(int argc, char** argv) {
             exp_error |= FAULT_ERROR[fault];
             ++exp_bad;
         } else {
-            if (c.frame >= 0 && fault == F_MISSING_SOF && c.frame == inject_at) exp_error |= ERR_MISSING_SOF;
+            if (c.frame >= 0 && fault == F_MISSING_SOF && c.frame == inject_at) exp_error |= ERROR_MISSING_SOF_MASK;
             ++exp_frames;
             stats_valid = true;
         }
         const int rep_frame = f >= 0 ? f : inject_at;  // an injected frame is reported at the frame it precedes
         mismatch mm;
         // 0. registers
-        const uint32_t exp_status = (stats_valid ? STATUS_PARAMS_READY : 0u) | (used_defaults ? STATUS_DEFAULTS : 0u);
+        const uint32_t exp_status = (stats_valid ? STATUS_READY_MASK : 0u) | (used_defaults ? STATUS_DEFAULTS_MASK : 0u);
         if (error.to_uint() != exp_error) {
             mm.set("registers", "ERROR", -1, -1, -1, false, hex64(exp_error), hex64(error.to_uint()));
         } else if (nframes.to_uint() != exp_frames) {
