@@ -114,11 +114,16 @@ def test_addresses_and_fields_pinned():
         assert f"`define TAISP_{reg}_{name}_W {width} " in text
         assert f"`define TAISP_{reg}_{name}_MASK 32'h{mask:08x} " in text
     assert {(r, f.name) for r, fs in regmap.FIELDS.items() for f in fs} == set(PINNED_FIELDS)
-    # the helpers the benches use
-    assert regmap.field_value("CTRL", "COMMIT", "RESTART") == 0b011
-    assert regmap.pack_fields("ACTIVE_SIZE", WIDTH=1920, HEIGHT=1080) == (1080 << 16) | 1920
-    assert regmap.unpack_fields("ERROR", 0b1010) == {"SHORT_LINE": 0, "LONG_LINE": 1, "MISSING_SOF": 0, "EARLY_SOF": 1}
+    # the helpers the benches use, against the pinned positions
+    def bit(reg: str, name: str) -> int:
+        return 1 << PINNED_FIELDS[(reg, name)][0]
+
+    (w_lsb, w_width), (h_lsb, _) = PINNED_FIELDS[("ACTIVE_SIZE", "WIDTH")], PINNED_FIELDS[("ACTIVE_SIZE", "HEIGHT")]
+    assert regmap.field_value("CTRL", "COMMIT", "RESTART") == bit("CTRL", "COMMIT") | bit("CTRL", "RESTART")
+    assert regmap.pack_fields("ACTIVE_SIZE", WIDTH=1920, HEIGHT=1080) == (1080 << h_lsb) | (1920 << w_lsb)
+    assert regmap.unpack_fields("ERROR", bit("ERROR", "LONG_LINE") | bit("ERROR", "EARLY_SOF")) == {
+        "SHORT_LINE": 0, "LONG_LINE": 1, "MISSING_SOF": 0, "EARLY_SOF": 1}
     with pytest.raises(ValueError, match="does not fit"):
-        regmap.pack_fields("ACTIVE_SIZE", WIDTH=1 << 16)
+        regmap.pack_fields("ACTIVE_SIZE", WIDTH=1 << w_width)
     with pytest.raises(KeyError, match="no field"):
         regmap.field("CTRL", "GO")

@@ -14,6 +14,7 @@ tables of a config, each with its generated TAISP_TAB_* defines and tab_<name>.h
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -24,8 +25,20 @@ from cocotb.triggers import FallingEdge
 
 from fixedpoint.taisp.schema import TABLES  # noqa: E402
 from fixedpoint.taisp.variants import write_table_variant_config  # noqa: E402
+from sim.runner import RTL_COMMON
 
-LATENCY = 3
+
+def rtl_define(name: str, header: str = "isp_defs.vh") -> int:
+    """An integer define of a hand-written RTL header of hls/rtl/common (the RTL is its one source)."""
+    text = (RTL_COMMON / header).read_text()
+    m = re.search(rf"^\s*`define\s+{name}\s+(\d+)\s*(?://.*)?$", text, re.M)
+    if m is None:
+        raise LookupError(f"no integer `define {name} in {RTL_COMMON / header}")
+    return int(m.group(1))
+
+
+#: isp_table's pipeline depth in ce cycles (ISP_TABLE_LATENCY of isp_defs.vh)
+LATENCY = rtl_define("ISP_TABLE_LATENCY")
 EXHAUSTIVE_MAX_BITS = 16
 MIN_RANDOM = 4096
 STALL_VALUES = 3000
