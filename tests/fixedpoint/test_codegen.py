@@ -58,8 +58,11 @@ def test_generated_files_follow_the_config(tmp_path: Path, ap_dir, variant):
     checks.append(f'static_assert(taisp::HSA_THIRD_VALUE == {third_raw(cfg["hsa.third"].fmt)}LL, "third");')
     # the register map's C++ constants against the documented (pinned) values
     checks.append('static_assert(taisp::NWEIGHTS == 3299 && taisp::WGT_W == 16 && taisp::WOFF_WM == 721'
-                  ' && taisp::REG_ERROR == 0x018 && taisp::CTRL_RESTART == 1 && taisp::ERROR_EARLY_SOF_MASK == 0x8u'
-                  ' && taisp::ACTIVE_SIZE_HEIGHT == 16 && taisp::ACTIVE_SIZE_HEIGHT_W == 16, "regmap");')
+                  ' && taisp::REG_ERROR == 0x018, "regmap");')
+    # every bit field as the register map declares it (its positions are pinned in test_regmap.py)
+    checks += [f'static_assert(taisp::{reg}_{fd.name} == {fd.lsb} && taisp::{reg}_{fd.name}_W == {fd.width}'
+               f' && taisp::{reg}_{fd.name}_MASK == {fd.mask}u, "{reg}.{fd.name}");'
+               for reg, fields in regmap.FIELDS.items() for fd in fields]
     prog = tmp_path / "check.cpp"
     prog.write_text("#include <cstdint>\n#include \"taisp_config.h\"\n#include \"taisp_regmap.h\"\n"
                     + "".join(f'#include "tab_{n}.h"\n' for n in TABLES) + "\n".join(checks) + "\nint main() { return 0; }\n")
