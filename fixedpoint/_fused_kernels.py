@@ -38,6 +38,8 @@ N_COUNTS = len(COUNT_KEYS)
 #: Frame sums, in this order: x (3), x^2 (3), xg (3), logits (16).
 S_X, S_XX, S_XG, S_L = 0, 3, 6, 9
 N_SUMS = 25
+#: Zero columns each side of a line-buffer row (the 5x5 window's reach).
+PAD = 2
 
 
 @njit(inline="always", cache=True)
@@ -85,27 +87,85 @@ def _rq_row(src, dst, n, spec):
 
 
 @njit(cache=True)
-def _axpy(acc, src, w, i0, i1, off):
-    """acc[i] += w * src[i + off] for i in [i0, i1)."""
-    if i1 <= i0:
-        return
-    a = acc[i0:i1]
-    s = src[i0 + off:i1 + off]
-    for k in range(a.size):
-        a[k] += w * s[k]
-
-
-@njit(cache=True)
-def _window(acc, ring, nring, wts, o, c, k, t, h, wd):
-    """acc += sum over the k x k window of wts[o, c] on plane c of a row ring (zero padding)."""
+def _window(acc, ring, nring, wts, o, c, k, t, h):
+    """acc += the k x k window of wts[o, c] over plane c of a ring of padded rows (``PAD`` zeros
+    each side: the frame's zero padding), rows outside the frame skipped. Integer accumulators
+    wrap modulo 2**64 as NumPy's; float64 ones are exact under the engine's bound check."""
     r = k // 2
+    n = acc.size
     for dy in range(k):
         row = t + dy - r
         if row < 0 or row >= h:
             continue
         src = ring[c, row % nring]
-        for dx in range(k):
-            _axpy(acc, src, wts[o, c, dy, dx], max(0, r - dx), min(wd, wd + r - dx), dx - r)
+        b = PAD - r
+        if k == 3:
+            w0 = wts[o, c, dy, 0]
+            w1 = wts[o, c, dy, 1]
+            w2 = wts[o, c, dy, 2]
+            s0 = src[b:b + n]
+            s1 = src[b + 1:b + 1 + n]
+            s2 = src[b + 2:b + 2 + n]
+            for i in range(n):
+                acc[i] += w0 * s0[i] + w1 * s1[i] + w2 * s2[i]
+        else:  # 5
+            w0 = wts[o, c, dy, 0]
+            w1 = wts[o, c, dy, 1]
+            w2 = wts[o, c, dy, 2]
+            w3 = wts[o, c, dy, 3]
+            w4 = wts[o, c, dy, 4]
+            s0 = src[b:b + n]
+            s1 = src[b + 1:b + 1 + n]
+            s2 = src[b + 2:b + 2 + n]
+            s3 = src[b + 3:b + 3 + n]
+            s4 = src[b + 4:b + 4 + n]
+            for i in range(n):
+                acc[i] += w0 * s0[i] + w1 * s1[i] + w2 * s2[i] + w3 * s3[i] + w4 * s4[i]
+
+
+@njit(cache=True, fastmath=True)
+def _logit_row(acc, b, w, r0, r1, r2, r3, r4, r5, r6, r7, r8):
+    """acc[i] = b + the 27-tap 3x3x3 window at pixel i: rows r0..r8 are (channel, dy) = (0, 0),
+    (0, 1), ..., (2, 2), padded (row[i + 1] is pixel i; a zero row outside the frame); w the
+    27 weights in (channel, dy, dx) order. One pass, the sum held in registers.
+
+    ``fastmath`` lets LLVM reassociate the sum and fuse multiply-adds: harmless here, every
+    operand and partial sum is an integer the type holds exactly (float64 below 2**53, proven by
+    the engine) or an int64 (wrapping, associative). Views indexed from 0 let LLVM vectorise."""
+    n = acc.size
+    w = (w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11], w[12], w[13], w[14],
+         w[15], w[16], w[17], w[18], w[19], w[20], w[21], w[22], w[23], w[24], w[25], w[26])
+    v00 = r0[0:0 + n]
+    v01 = r0[1:1 + n]
+    v02 = r0[2:2 + n]
+    v10 = r1[0:0 + n]
+    v11 = r1[1:1 + n]
+    v12 = r1[2:2 + n]
+    v20 = r2[0:0 + n]
+    v21 = r2[1:1 + n]
+    v22 = r2[2:2 + n]
+    v30 = r3[0:0 + n]
+    v31 = r3[1:1 + n]
+    v32 = r3[2:2 + n]
+    v40 = r4[0:0 + n]
+    v41 = r4[1:1 + n]
+    v42 = r4[2:2 + n]
+    v50 = r5[0:0 + n]
+    v51 = r5[1:1 + n]
+    v52 = r5[2:2 + n]
+    v60 = r6[0:0 + n]
+    v61 = r6[1:1 + n]
+    v62 = r6[2:2 + n]
+    v70 = r7[0:0 + n]
+    v71 = r7[1:1 + n]
+    v72 = r7[2:2 + n]
+    v80 = r8[0:0 + n]
+    v81 = r8[1:1 + n]
+    v82 = r8[2:2 + n]
+    for i in range(n):
+        acc[i] = b + ((w[0] * v00[i] + w[1] * v01[i] + w[2] * v02[i] + w[3] * v10[i] + w[4] * v11[i] + w[5] * v12[i] + w[6] * v20[i] + w[7] * v21[i] + w[8] * v22[i])
+                      + (w[9] * v30[i] + w[10] * v31[i] + w[11] * v32[i] + w[12] * v40[i] + w[13] * v41[i] + w[14] * v42[i] + w[15] * v50[i] + w[16] * v51[i] + w[17] * v52[i])
+                      + (w[18] * v60[i] + w[19] * v61[i] + w[20] * v62[i] + w[21] * v70[i] + w[22] * v71[i] + w[23] * v72[i] + w[24] * v80[i] + w[25] * v81[i] + w[26] * v82[i]))
 
 
 @njit(cache=True)
@@ -137,10 +197,15 @@ def _xg_row(x, p, alpha, spec_xg, eps_xg, one_xg, xg_ring, slot, inb, sm, cnt):
 
 
 @njit(cache=True)
-def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
+def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
          p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sm, cnt):
     """Process rows [r0, r1) of x (3, H, W) int64; add the band's sums to ``sm`` and overflow
-    events to ``cnt``; write ``out`` rows (levels 3, 4) and ``index`` rows (level 2)."""
+    events to ``cnt``; write ``out`` rows (levels 3, 4) and ``index`` rows (level 2).
+
+    ``w3``, ``w5``, ``hb`` (the two branch biases), ``wm``, ``bm`` are int64, or all float64 when
+    the engine has proven every
+    partial sum of the windows below 2**53 in magnitude (then float64 sums are exact and the
+    result, converted back to int64, is the same integer)."""
     h = x.shape[1]
     wd = x.shape[2]
     if r1 <= r0:
@@ -158,7 +223,9 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
     s_e = _spec(specs[10])
     s_out = _spec(specs[11])
     eps_xg, one_xg, eps_xs, one_xs = consts[0], consts[1], consts[2], consts[3]
-    eps_y, one_y, one_a, third, b3, b5 = consts[4], consts[5], consts[6], consts[7], consts[8], consts[9]
+    eps_y, one_y, one_a, third = consts[4], consts[5], consts[6], consts[7]
+    b3 = hb[0]
+    b5 = hb[1]
     t_sig = _tparams(p_sig)
     t_log = _tparams(p_log)
     t_exp = _tparams(p_exp)
@@ -183,12 +250,16 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
                 _xg_row(x, p, alpha, s_xg, eps_xg, one_xg, xg_ring, p % 5, True, sm, cnt)
         return
 
-    pool = np.empty((2, 5, wd), dtype=np.int64)
+    wp = wd + 2 * PAD
+    pool = np.zeros((2, 5, wp), dtype=w5.dtype)  # the windows' operands, padded rows
+    xs_win = np.zeros((3, 4, wp), dtype=wm.dtype)  # slot 3 stays zero
     xs_ring = np.empty((3, 3, wd), dtype=np.int64)
     t1 = np.empty(wd, dtype=np.int64)
     t2 = np.empty(wd, dtype=np.int64)
-    acc3 = np.empty(wd, dtype=np.int64)
-    acc5 = np.empty(wd, dtype=np.int64)
+    q1 = np.empty(wd, dtype=np.int64)
+    acc3 = np.empty(wd, dtype=w3.dtype)
+    acc5 = np.empty(wd, dtype=w5.dtype)
+    accl = np.empty(wd, dtype=wm.dtype)
     lg = np.empty(wd, dtype=np.int64)
     best = np.empty(wd, dtype=np.int64)
     bidx = np.zeros(wd, dtype=np.int64)
@@ -215,29 +286,33 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
                     a2 = xg_ring[2, slot, i]
                     t1[i] = (a0 + a1 + a2) * third
                     t2[i] = max(a0, max(a1, a2))
-                e_n = _rq_row(t1, pool[0, slot], wd, s_pool)
-                e_n += _rq_row(t2, pool[1, slot], wd, s_pmax)
+                e_n = _rq_row(t1, q1, wd, s_pool)
+                dst = pool[0, slot, PAD:PAD + wd]
+                for i in range(wd):
+                    dst[i] = q1[i]
+                e_n += _rq_row(t2, q1, wd, s_pmax)
+                dst = pool[1, slot, PAD:PAD + wd]
+                for i in range(wd):
+                    dst[i] = q1[i]
                 if inb:
                     cnt[C_POOL] += e_n
                 p_next += 1
             # ---- HSA of row t: the two branches, A and xs
-            for i in range(wd):
-                acc3[i] = b3
-                acc5[i] = b5
+            acc3[:] = b3
+            acc5[:] = b5
             for c in range(2):
-                _window(acc3, pool, 5, w3, 0, c, 3, t, h, wd)
-                _window(acc5, pool, 5, w5, 0, c, 5, t, h, wd)
+                _window(acc3, pool, 5, w3, 0, c, 3, t, h)
+                _window(acc5, pool, 5, w5, 0, c, 5, t, h)
             inb = t >= r0 and t < r1
             e_acc = 0
             e_z = 0
             e_a = 0
-            xslot = t % 5
             for i in range(wd):
-                a3, e = _rq(acc3[i], s_hacc3)
+                a3, e = _rq(np.int64(acc3[i]), s_hacc3)
                 e_acc += e
                 z3, e = _rq(a3, s_hz)
                 e_z += e
-                a5, e = _rq(acc5[i], s_hacc5)
+                a5, e = _rq(np.int64(acc5[i]), s_hacc5)
                 e_acc += e
                 z5, e = _rq(a5, s_hz)
                 e_z += e
@@ -247,12 +322,16 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
                 e_a += e
                 t1[i] = min(av, one_a)
             e_xs = 0
+            xslot = t % 5
             for c in range(3):
                 src = xg_ring[c, xslot]
                 dst = xs_ring[c, t % 3]
+                win = xs_win[c, t % 3, PAD:PAD + wd]
                 for i in range(wd):
                     v, e = _rq(src[i] * t1[i], s_xs)
-                    dst[i] = min(max(v, eps_xs), one_xs)
+                    v = min(max(v, eps_xs), one_xs)
+                    dst[i] = v
+                    win[i] = v
                     e_xs += e
             if inb:
                 cnt[C_HACC] += e_acc
@@ -262,13 +341,25 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
             xs_next += 1
         # ---- RGFC of row u: 16 logits (3x3 over xs), argmax, power curve
         if do_logits:
+            sl0 = 3 if u == 0 else (u - 1) % 3  # ring slot 3: the zero row
+            sl1 = u % 3
+            sl2 = 3 if u + 1 >= h else (u + 1) % 3
+            b0 = PAD - 1
+            ra = xs_win[0, sl0, b0:]
+            rb = xs_win[0, sl1, b0:]
+            rc = xs_win[0, sl2, b0:]
+            rd = xs_win[1, sl0, b0:]
+            re = xs_win[1, sl1, b0:]
+            rf = xs_win[1, sl2, b0:]
+            rg = xs_win[2, sl0, b0:]
+            rh = xs_win[2, sl1, b0:]
+            ri = xs_win[2, sl2, b0:]
             for o in range(16):
+                _logit_row(accl, bm[o], wm[o], ra, rb, rc, rd, re, rf, rg, rh, ri)
                 for i in range(wd):
-                    acc3[i] = bm[o]
-                for c in range(3):
-                    _window(acc3, xs_ring, 3, wm, o, c, 3, u, h, wd)
-                cnt[C_RACC] += _rq_row(acc3, acc5, wd, s_racc)
-                cnt[C_LOG] += _rq_row(acc5, lg, wd, s_log)
+                    t1[i] = np.int64(accl[i])
+                cnt[C_RACC] += _rq_row(t1, t2, wd, s_racc)
+                cnt[C_LOG] += _rq_row(t2, lg, wd, s_log)
                 sl = np.int64(0)
                 if o == 0:
                     for i in range(wd):
@@ -309,20 +400,20 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
 
 
 @njit(cache=True)
-def frame_seq(x, nb, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
+def frame_seq(x, nb, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
               p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sums, counts):
     """All ``nb`` bands in order (one thread); per-band sums and counts in rows of ``sums``/``counts``."""
     h = x.shape[1]
     for b in range(nb):
-        band(x, b * h // nb, (b + 1) * h // nb, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
+        band(x, b * h // nb, (b + 1) * h // nb, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
              p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sums[b], counts[b])
 
 
 @njit(cache=True, parallel=True)
-def frame_par(x, nb, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
+def frame_par(x, nb, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
               p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sums, counts):
     """The bands over Numba's threads; the same integers as :func:`frame_seq`."""
     h = x.shape[1]
     for b in prange(nb):
-        band(x, b * h // nb, (b + 1) * h // nb, level, alpha, gate, inv_w, w3, w5, wm, bm, specs, consts,
+        band(x, b * h // nb, (b + 1) * h // nb, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
              p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sums[b], counts[b])

@@ -42,6 +42,8 @@ PARALLEL_MIN_PIXELS = 1 << 16
 #: Rows per band (at least) when running in parallel: a band recomputes up to 6 halo rows of
 #: the pooled maps and 2 of xs, so bands much shorter than this waste work.
 MIN_BAND_ROWS = 32
+#: Integers up to this magnitude are exact in float64, and so are their sums that stay below it.
+FLOAT_EXACT = 1 << 53
 
 
 def _spec(cfg, key: str, src_frac: int) -> tuple:
@@ -61,7 +63,9 @@ def _table(cfg, name: str) -> tuple[tuple, np.ndarray]:
 class FusedEngine:
     """The constants of one (weights, config) pair, prepared once for the kernels."""
 
-    def __init__(self, fw, cfg) -> None:
+    def __init__(self, fw, cfg, exact_float: bool = True) -> None:
+        """``exact_float=False`` keeps the windows in int64 even where float64 would be exact
+        (for tests of that path; configs whose bound exceeds 2**53 use it anyway)."""
         self.cfg = cfg
         fx = cfg["frontend.x"].fmt.frac
         fxg = cfg["glc.xg"].fmt.frac
@@ -84,12 +88,25 @@ class FusedEngine:
         ], dtype=np.int64)
         qxg, qxs, qy = cfg["glc.xg"].fmt, cfg["hsa.xs"].fmt, cfg["rgfc.y"].fmt
         self.consts = np.array([eps_raw(qxg), one(qxg), eps_raw(qxs), one(qxs), eps_raw(qy), one(qy), one(qa.fmt),
-                                third_raw(cfg["hsa.third"].fmt), int(fw.c3b[0]) << fpool, int(fw.c5b[0]) << fpool],
-                               dtype=np.int64)
-        self.w3 = np.ascontiguousarray(fw.c3, dtype=np.int64)
-        self.w5 = np.ascontiguousarray(fw.c5, dtype=np.int64)
-        self.wm = np.ascontiguousarray(fw.wm, dtype=np.int64)
-        self.bm = np.array([int(v) << fxs for v in fw.bm], dtype=np.int64)
+                                third_raw(cfg["hsa.third"].fmt)], dtype=np.int64)
+        hb = [int(fw.c3b[0]) << fpool, int(fw.c5b[0]) << fpool]
+        bm = [int(v) << fxs for v in fw.bm]
+        # Exact float64 windows: every partial sum of a window is an integer bounded by
+        # |bias| + sum |w| * max |operand|; below 2**53 float64 holds all of them exactly.
+        pf = cfg["hsa.pool"].fmt
+        p_max = max(-pf.min_raw, pf.max_raw)  # any pooled value (WRAP may give negatives)
+        xs_max = one(qxs)  # xs is clamped to [EPS, 1]
+        bounds = [p_max, xs_max,
+                  abs(hb[0]) + int(np.abs(fw.c3).sum()) * p_max, abs(hb[1]) + int(np.abs(fw.c5).sum()) * p_max]
+        bounds += [abs(b) + int(np.abs(fw.wm[o]).sum()) * xs_max for o, b in enumerate(bm)]
+        self.window_bound = max(bounds)
+        self.exact_float = exact_float and self.window_bound <= FLOAT_EXACT
+        dt = np.float64 if self.exact_float else np.int64
+        self.w3 = np.ascontiguousarray(fw.c3, dtype=dt)
+        self.w5 = np.ascontiguousarray(fw.c5, dtype=dt)
+        self.hb = np.array(hb, dtype=dt)
+        self.wm = np.ascontiguousarray(np.asarray(fw.wm).reshape(16, 27), dtype=dt)  # (channel, dy, dx) order
+        self.bm = np.array(bm, dtype=dt)
         self.t_sig, self.e_sig = _table(cfg, "sigmoid")
         self.t_log, self.e_log = _table(cfg, "log2")
         self.t_exp, self.e_exp = _table(cfg, "exp2")
@@ -107,7 +124,7 @@ class FusedEngine:
         counts = np.zeros((bands, FK.N_COUNTS), dtype=np.int64)
         kern = FK.frame_par if parallel else FK.frame_seq
         kern(x, bands, level, np.asarray(alpha, dtype=np.int64), np.asarray(gate, dtype=np.int64),
-             np.asarray(inv_w, dtype=np.int64), self.w3, self.w5, self.wm, self.bm,
+             np.asarray(inv_w, dtype=np.int64), self.w3, self.w5, self.hb, self.wm, self.bm,
              self.specs, self.consts,
              self.t_sig, self.e_sig, self.t_log, self.e_log, self.t_exp, self.e_exp, index, out, sums, counts)
         with np.errstate(over="ignore"):
@@ -137,17 +154,18 @@ def engine_of(model: "FixedTAISP") -> FusedEngine:
 
 
 def fused_frame(model: "FixedTAISP", x: np.ndarray, mode: str = "previous", *, parallel: bool | None = None,
-                bands: int | None = None) -> "FrameResult":
+                bands: int | None = None, engine: FusedEngine | None = None) -> "FrameResult":
     """``model.frame(x, mode)`` by the fused engine: the same out, statistics, parameters and
     overflow counts as the stage-wise path; taps hold only ``x`` and ``out``.
 
     ``parallel`` (default: the model's option) and ``bands`` (default: one band single-threaded,
-    about 4 per thread in parallel) change the work split, never the integers.
+    about 4 per thread in parallel) change the work split, never the integers; ``engine``: one
+    built for the model's weights and config (default: the model's own, built on first use).
     """
     from .model import FrameResult, FrameStats
 
     cfg, fw = model.cfg, model.weights
-    eng = engine_of(model)
+    eng = engine_of(model) if engine is None else engine
     x = np.ascontiguousarray(x, dtype=np.int64)
     _, h, w = x.shape
     parallel, bands = _bands(h, w, model.parallel if parallel is None else parallel, bands)
