@@ -18,9 +18,9 @@ kernel (:func:`fixedpoint.arith._table_kernels._eval_one`).
 
 * 0: frame sums of x and x^2 only;
 * 1: and ``xg`` with its frame sums;
-* 2: and HSA, the mask logits (frame sums), the argmax written to ``index``; no power curve;
+* 2: and HSA, the mask logits (frame sums), the region (argmax) written to ``index``; no power curve;
 * 3: HSA and the power curve with the region read from ``index`` (logits skipped);
-* 4: everything in one pass (the ``previous`` mode: the hardware's).
+* 4: everything in one pass, the region written to ``index`` (the ``previous`` mode: the hardware's).
 """
 from __future__ import annotations
 
@@ -200,7 +200,7 @@ def _xg_row(x, p, alpha, spec_xg, eps_xg, one_xg, xg_ring, slot, inb, sm, cnt):
 def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts,
          p_sig, e_sig, p_log, e_log, p_exp, e_exp, index, out, sm, cnt):
     """Process rows [r0, r1) of x (3, H, W) int64; add the band's sums to ``sm`` and overflow
-    events to ``cnt``; write ``out`` rows (levels 3, 4) and ``index`` rows (level 2).
+    events to ``cnt``; write ``out`` rows (levels 3, 4) and ``index`` rows (levels 2, 4).
 
     ``w3``, ``w5``, ``hb`` (the two branch biases), ``wm``, ``bm`` are int64, or all float64 when
     the engine has proven every
@@ -375,9 +375,8 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts
                             best[i] = v
                             bidx[i] = o
                 sm[S_L + o] += sl
-            if level == 2:
-                for i in range(wd):
-                    index[u, i] = bidx[i]
+            for i in range(wd):
+                index[u, i] = bidx[i]
         if do_power:
             if level == 3:
                 for i in range(wd):

@@ -14,7 +14,7 @@ the argmax and the power curve; the frame statistics (sums of x, x^2, xg and the
 the overflow counts of every requantization are gathered on the way. Frames are split into
 bands of rows (in parallel with Numba's threads), each band re-reading the halo rows it needs.
 No full-frame intermediate is kept: the memory beyond the input and the output is a few rows
-per band (plus, in ``same`` mode only, one byte per pixel: the region index).
+per band, and the region map (one byte per pixel, returned as the ``index`` tap).
 
 Statistics modes: ``previous`` is one pass (the parameters come from the previous frame).
 ``same`` needs the frame's own sums before each stage, so it runs four passes: sums of x
@@ -156,7 +156,7 @@ def engine_of(model: "FixedTAISP") -> FusedEngine:
 def fused_frame(model: "FixedTAISP", x: np.ndarray, mode: str = "previous", *, parallel: bool | None = None,
                 bands: int | None = None, engine: FusedEngine | None = None) -> "FrameResult":
     """``model.frame(x, mode)`` by the fused engine: the same out, statistics, parameters and
-    overflow counts as the stage-wise path; taps hold only ``x`` and ``out``.
+    overflow counts as the stage-wise path; taps hold only ``x``, ``index`` (the region map) and ``out``.
 
     ``parallel`` (default: the model's option) and ``bands`` (default: one band single-threaded,
     about 4 per thread in parallel) change the work split, never the integers; ``engine``: one
@@ -185,7 +185,8 @@ def fused_frame(model: "FixedTAISP", x: np.ndarray, mode: str = "previous", *, p
         pa = model._alpha(model._prev, run)
         pg = model._gate(model._prev, run)
         pw = model._w(model._prev, run)
-        s, counts = eng.run(x, 4, pa["alpha"], pg["gate"], pw["inv_w"], parallel, bands, out=out)
+        index = np.empty((h, w), dtype=np.uint8)
+        s, counts = eng.run(x, 4, pa["alpha"], pg["gate"], pw["inv_w"], parallel, bands, index=index, out=out)
         x_sum, x_sumsq, xg_sum, lsum = sums_of(s)
     else:  # same: the stage-wise path's order of parameter computations (and of their counts)
         s0, _ = eng.run(x, 0, np.zeros(3), np.zeros(2), np.zeros(16), parallel, bands)
@@ -212,7 +213,7 @@ def fused_frame(model: "FixedTAISP", x: np.ndarray, mode: str = "previous", *, p
         model._prev = st
     prm = {**{f"glc.{k}": v for k, v in pa.items()}, **{f"hsa.{k}": v for k, v in pg.items()},
            **{f"rgfc.{k}": v for k, v in pw.items()}}
-    return FrameResult(out, {"x": x, "out": out}, st, prm, run.overflow_counts())
+    return FrameResult(out, {"x": x, "index": index.astype(np.int64), "out": out}, st, prm, run.overflow_counts())
 
 
 __all__ = ["FusedEngine", "fused_frame", "engine_of", "PARALLEL_MIN_PIXELS", "MIN_BAND_ROWS"]

@@ -94,7 +94,7 @@ class FixedTAISP:
     def frame(self, x: np.ndarray, mode: str = "previous", taps: bool = False) -> FrameResult:
         """Process one frame (3, H, W) raw ``frontend.x``; in ``previous`` mode the state advances.
 
-        ``taps=False``: the fused engine (:mod:`fixedpoint.fused`), taps only ``x`` and ``out``;
+        ``taps=False``: the fused engine (:mod:`fixedpoint.fused`), taps only ``x``, ``index``, ``out``;
         ``taps=True``: this stage-wise path with the integer taps of every stage. Same integers.
         """
         if mode not in ("previous", "same"):

@@ -612,7 +612,7 @@ def test_frontend_bit_exact(cfg, case):
 def test_same_mode_bit_exact(cfg, isp_name, case):
     fx, orc = _pair(isp_name, cfg)
     x = oracle_frontend(_raw(case), cfg, case[5])
-    res = fx.frame(np.array(x, dtype=np.int64), "same")
+    res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
     taps, params, _ = orc.frame(x, "same")
     _compare(res, taps, params, f"{isp_name} {case} same")
 
@@ -623,7 +623,7 @@ def test_previous_mode_sequence_bit_exact(cfg, isp_name):
     frames = [oracle_frontend(_raw(c), cfg, "bilinear") for c in
               [(10, 12, "RGGB", "normal", 11, "bilinear"), (10, 12, "RGGB", "dark", 12, "bilinear"),
                (10, 12, "RGGB", "bright", 13, "bilinear")]]
-    got = fx.sequence([np.array(f, dtype=np.int64) for f in frames], "previous")
+    got = fx.sequence([np.array(f, dtype=np.int64) for f in frames], "previous", taps=True)
     want = orc.sequence(frames)
     for k, (res, (taps, params)) in enumerate(zip(got, want)):
         _compare(res, taps, params, f"{isp_name} previous frame {k + 1}")
@@ -698,11 +698,11 @@ def test_variant_modes_bit_exact(tmp_path):
         fx, orc = _pair(isp_name, vcfg)
         x = oracle_frontend(_raw(case), vcfg, case[5])
         _assert_same(frontend(_raw(case), vcfg, case[5]), x, f"variant frontend {case}")
-        res = fx.frame(np.array(x, dtype=np.int64), "same")
+        res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
         taps, params, _ = orc.frame(x, "same")
         _compare(res, taps, params, f"variant {isp_name} {case} same")
         wrapped += res.overflows.get("rgfc.logits", 0)
-        seq = fx.sequence([np.array(x, dtype=np.int64)] * 2, "previous")
+        seq = fx.sequence([np.array(x, dtype=np.int64)] * 2, "previous", taps=True)
         for k, (res_k, (t_k, p_k)) in enumerate(zip(seq, orc.sequence([x, x]))):
             _compare(res_k, t_k, p_k, f"variant {isp_name} previous frame {k + 1}")
     assert wrapped > 0, "the narrow WRAP logit format never overflowed: the WRAP path went untested"
@@ -724,6 +724,6 @@ def test_sum_entries_with_their_own_frac(entry):
     vcfg = QuantConfig(data, f"default with {entry} frac +2")
     fx, orc = _pair("w5-9", vcfg)
     x = oracle_frontend(_raw(CASES[0]), vcfg, "bilinear")
-    res = fx.frame(np.array(x, dtype=np.int64), "same")
+    res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
     taps, params, _ = orc.frame(x, "same")
     _compare(res, taps, params, f"{entry} frac +2")
