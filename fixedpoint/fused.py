@@ -19,7 +19,7 @@ per band, and the region map (one byte per pixel, returned as the ``index`` tap)
 Statistics modes: ``previous`` is one pass (the parameters come from the previous frame).
 ``same`` needs the frame's own sums before each stage, so it runs four passes: sums of x
 (then alpha), sums of xg (then the gate), HSA + logits with the region index kept (then w),
-HSA + power curve; about 1.3x the cost of a ``previous`` frame.
+HSA + power curve; about 1.5x the time of a ``previous`` frame.
 """
 from __future__ import annotations
 
