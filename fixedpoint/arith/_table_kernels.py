@@ -18,35 +18,42 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
+from numba.cpython.unsafe.numbers import leading_zeros
 
-from ._kernels import rshift_round
+from ._kernels import RND, RND_INF, RND_MIN_INF, RND_ZERO, TRN, TRN_ZERO, rshift_round  # noqa: F401
 
 UNIFORM, POW2 = 0, 1
 
 
 @njit(inline="always", cache=True)
 def bit_length(u):
-    """Number of significant bits of a non-negative int64 (0 for 0)."""
-    n = 0
-    if u >= np.int64(1) << 32:
-        u >>= 32
-        n += 32
-    if u >= np.int64(1) << 16:
-        u >>= 16
-        n += 16
-    if u >= np.int64(1) << 8:
-        u >>= 8
-        n += 8
-    if u >= np.int64(1) << 4:
-        u >>= 4
-        n += 4
-    if u >= np.int64(1) << 2:
-        u >>= 2
-        n += 2
-    if u >= np.int64(1) << 1:
-        u >>= 1
-        n += 1
-    return n + (1 if u > 0 else 0)
+    """Number of significant bits of a non-negative int64 (0 for 0): LLVM's ctlz, no branches."""
+    return 64 - np.int64(leading_zeros(u))
+
+
+@njit(inline="always", cache=True)
+def rshift_round_small(q, d, rmode):
+    """:func:`rshift_round` for ``1 <= d <= 62`` without data-dependent branches (the carry of
+    ``(q mod 2**d) + c`` is the mode's increment; ``c`` as in ``ops.requant_spec``)."""
+    fl = q >> d
+    mask = (np.int64(1) << d) - 1
+    half = np.int64(1) << (d - 1)
+    neg = q >> 63  # -1 or 0
+    if rmode == TRN:
+        c = np.int64(0)
+    elif rmode == TRN_ZERO:
+        c = mask & neg
+    elif rmode == RND:
+        c = half
+    elif rmode == RND_ZERO:
+        c = half - 1 - neg
+    elif rmode == RND_MIN_INF:
+        c = half - 1
+    elif rmode == RND_INF:
+        c = half + neg
+    else:  # RND_CONV
+        c = half - 1 + (fl & 1)
+    return fl + (((q & mask) + c) >> d)
 
 
 @njit(inline="always", cache=True)
@@ -74,7 +81,7 @@ def _eval_one(q, kind, param, signed, in_min, n_side, pwl, entries, rmode, zero_
     if not pwl or s == 0:
         return y0
     r = q & ((np.int64(1) << s) - 1)
-    return y0 + rshift_round((entries[idx + 1] - y0) * r, s, rmode)
+    return y0 + rshift_round_small((entries[idx + 1] - y0) * r, s, rmode)
 
 
 @njit(cache=True)

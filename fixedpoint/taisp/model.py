@@ -91,13 +91,21 @@ class FixedTAISP:
         self._prev = other._prev
 
     # -- frames ----------------------------------------------------------------------------------
-    def frame(self, x: np.ndarray, mode: str = "previous") -> FrameResult:
-        """Process one frame (3, H, W) raw ``frontend.x``; in ``previous`` mode the state advances."""
+    def frame(self, x: np.ndarray, mode: str = "previous", taps: bool = False) -> FrameResult:
+        """Process one frame (3, H, W) raw ``frontend.x``; in ``previous`` mode the state advances.
+
+        ``taps=False``: the fused engine (:mod:`fixedpoint.taisp.fused`), taps only ``x``, ``index``, ``out``;
+        ``taps=True``: this stage-wise path with the integer taps of every stage. Same integers.
+        """
         if mode not in ("previous", "same"):
             raise ValueError(f"statistics mode must be 'previous' or 'same', got {mode!r}")
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[0] != 3 or not np.issubdtype(x.dtype, np.integer):
             raise ValueError(f"fixed-point input must be integer raw values of shape (3, H, W), got {x.dtype} {x.shape}")
+        if not taps:
+            from .fused import fused_frame
+
+            return fused_frame(self, x, mode)
         cfg, fw, run = self.cfg, self.weights, RunContext(parallel=self.parallel)
         n = int(x.shape[1] * x.shape[2])
         x = x.astype(np.int64)
@@ -123,10 +131,10 @@ class FixedTAISP:
                **{f"rgfc.{k}": v for k, v in pw.items()}}
         return FrameResult(pw_out["out"], taps, st, prm, run.overflow_counts())
 
-    def sequence(self, frames: Iterable[np.ndarray], mode: str = "previous") -> list[FrameResult]:
-        """Process frames in order from reset."""
+    def sequence(self, frames: Iterable[np.ndarray], mode: str = "previous", taps: bool = False) -> list[FrameResult]:
+        """Process frames in order from reset (``taps`` as in :meth:`frame`)."""
         self.reset()
-        return [self.frame(f, mode) for f in frames]
+        return [self.frame(f, mode, taps) for f in frames]
 
     def taps_float(self, result: FrameResult) -> dict[str, np.ndarray]:
         """A frame's taps as real values (``index`` stays an integer map)."""

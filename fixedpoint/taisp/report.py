@@ -53,7 +53,7 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
     t0 = time.perf_counter()
     fx = FixedTAISP(isp, cfg)
     x_fixed = fixed_frontend(raw, cfg, demosaic)
-    res = fx.frame(x_fixed, "same")
+    res = fx.frame(x_fixed, "same", taps=True)
     x_float = frontend_torch(raw, demosaic)
     with torch.no_grad():
         y_hard, taps = isp(x_float, mask_mode="hard", taps=True)

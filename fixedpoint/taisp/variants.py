@@ -51,3 +51,59 @@ def write_table_variant_config(folder: str | os.PathLike) -> Path:
 
 
 # ------------------------------------------------------------------------------ cocotb side
+
+
+def write_every_mode_config(folder: str | os.PathLike) -> Path:
+    """A copy of the default config with every rounding mode and every overflow mode used
+    somewhere, and a narrow WRAP logit format, so the non-default modes run through the whole
+    model; validated, written as ``every_mode.toml`` in ``folder``; returns its path."""
+    data = tomllib.loads(DEFAULT_CONFIG.read_text())
+    set_ = {
+        ("frontend", "x"): ("RND_CONV", None), ("frontend", "avg"): ("TRN", None),
+        ("glc", "acc1"): ("RND_INF", None), ("glc", "h1"): ("TRN_ZERO", None),
+        ("glc", "acc2"): ("RND_MIN_INF", None), ("glc", "z"): ("RND_CONV", "SAT_SYM"),
+        ("glc", "xg"): ("TRN", "SAT_ZERO"), ("glc", "alpha"): ("RND_ZERO", None),
+        ("hsa", "pool"): ("RND_ZERO", None), ("hsa", "acc"): ("TRN_ZERO", None),
+        ("hsa", "z"): ("RND_INF", "SAT_SYM"), ("hsa", "gate"): ("TRN", None),
+        ("hsa", "A"): ("RND_CONV", None), ("hsa", "xs"): ("RND_MIN_INF", None),
+        ("rgfc", "acc"): ("TRN", None), ("rgfc", "logits"): ("RND_ZERO", "WRAP"),
+        ("rgfc", "acc3"): ("RND_INF", None), ("rgfc", "h3"): ("RND_CONV", None),
+        ("rgfc", "acc4"): ("TRN_ZERO", None), ("rgfc", "z"): ("RND_MIN_INF", "SAT_SYM"),
+        ("rgfc", "w"): ("TRN", None), ("rgfc", "e"): ("RND_CONV", None), ("rgfc", "out"): ("TRN", None),
+    }
+    for (sec, name), (r, o) in set_.items():
+        e = data[sec][name]
+        e = {"fmt": e} if isinstance(e, str) else dict(e)
+        e["rounding"] = r
+        if o:
+            e["overflow"] = o
+        data[sec][name] = e
+    data["rgfc"]["logits"]["fmt"] = "s12.12"  # range [-1/2, 1/2): the logits (|L| up to ~1.2) wrap
+    data["rgfc"]["lsum"] = {"fmt": "s56.12"}
+    data["glc"]["xg"]["fmt"] = "u25.24"
+    data["tables"]["sigmoid"]["rounding"] = "RND_CONV"
+    data["tables"]["exp2"]["rounding"] = "TRN"
+    data["tables"]["log2"]["rounding"] = "RND_INF"
+
+    def dump(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {dump(x)}" for k, x in v.items()) + " }"
+        return f'"{v}"' if isinstance(v, str) else str(v)
+
+    lines = []
+    for k, v in data.items():
+        if not isinstance(v, dict):
+            lines.append(f"{k} = {dump(v)}")
+    for k, v in data.items():
+        if isinstance(v, dict) and k != "tables":
+            lines.append(f"[{k}]")
+            lines += [f"{n} = {dump(x)}" for n, x in v.items()]
+    for t, spec in data["tables"].items():
+        lines.append(f"[tables.{t}]")
+        lines += [f"{n} = {dump(x)}" for n, x in spec.items()]
+    data_name = 'name = "every_mode"'
+    lines = [data_name if ln.startswith("name = ") else ln for ln in lines]
+    p = Path(folder) / "every_mode.toml"
+    p.write_text("\n".join(lines) + "\n")
+    load_config(p)  # validates
+    return p

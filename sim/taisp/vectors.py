@@ -217,7 +217,7 @@ def _run_model(xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig) -> _Run:
     params, taps = [], {k: [] for k in TAP_STAGES}
     for x in xs:
         params.append(model.next_params())
-        res = model.frame(x.astype(np.int64), "previous")
+        res = model.frame(x.astype(np.int64), "previous", taps=True)
         for k in TAP_STAGES:
             taps[k].append(np.asarray(res.taps[k], dtype=np.int64))
     params.append(model.next_params())

@@ -34,8 +34,8 @@ def test_previous_mode_reaches_same_mode_on_the_fourth_frame(cfg, which):
     isp = _isps()[which]
     fx = FixedTAISP(isp, cfg)
     x = fixed_frontend(synthetic_raw(40, 56, exposure="dark", seed=3), cfg, "bilinear")
-    same = fx.frame(x, "same")
-    seq = fx.sequence([x] * 5, "previous")
+    same = fx.frame(x, "same", taps=True)
+    seq = fx.sequence([x] * 5, "previous", taps=True)
     assert not np.array_equal(seq[0].out, same.out)  # defaults differ from the frame's own parameters
     for k in range(3, 5):
         assert np.array_equal(seq[k].out, same.out), f"frame {k + 1}"
@@ -143,8 +143,8 @@ def test_report_writes_figures_and_meets_the_bounds(tmp_path: Path, cfg):
 def test_parallel_option_gives_the_same_integers(cfg):
     isp = spread_isp(1)
     x = fixed_frontend(synthetic_raw(300, 260, exposure="dark", seed=5), cfg, "bin2")
-    a = FixedTAISP(isp, cfg, parallel=True).frame(x, "same")
-    b = FixedTAISP(isp, cfg, parallel=False).frame(x, "same")
+    a = FixedTAISP(isp, cfg, parallel=True).frame(x, "same", taps=True)
+    b = FixedTAISP(isp, cfg, parallel=False).frame(x, "same", taps=True)
     for k in a.taps:
         assert np.array_equal(a.taps[k], b.taps[k]), k
     assert a.overflows == b.overflows

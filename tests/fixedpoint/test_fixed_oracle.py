@@ -605,7 +605,7 @@ def test_frontend_bit_exact(cfg, case):
 def test_same_mode_bit_exact(cfg, isp_name, case):
     fx, orc = _pair(isp_name, cfg)
     x = oracle_frontend(_raw(case), cfg, case[5])
-    res = fx.frame(np.array(x, dtype=np.int64), "same")
+    res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
     taps, params, _ = orc.frame(x, "same")
     _compare(res, taps, params, f"{isp_name} {case} same")
 
@@ -616,7 +616,7 @@ def test_previous_mode_sequence_bit_exact(cfg, isp_name):
     frames = [oracle_frontend(_raw(c), cfg, "bilinear") for c in
               [(10, 12, "RGGB", "normal", 11, "bilinear"), (10, 12, "RGGB", "dark", 12, "bilinear"),
                (10, 12, "RGGB", "bright", 13, "bilinear")]]
-    got = fx.sequence([np.array(f, dtype=np.int64) for f in frames], "previous")
+    got = fx.sequence([np.array(f, dtype=np.int64) for f in frames], "previous", taps=True)
     want = orc.sequence(frames)
     for k, (res, (taps, params)) in enumerate(zip(got, want)):
         _compare(res, taps, params, f"{isp_name} previous frame {k + 1}")
@@ -625,77 +625,23 @@ def test_previous_mode_sequence_bit_exact(cfg, isp_name):
     assert want[1][1]["glc.alpha"] != same[1]["glc.alpha"]
 
 
-def _variant_config(tmp_path: Path):
-    """The default config with every rounding mode and every overflow mode used somewhere,
-    and a narrow WRAP logit format, so the non-default modes run through the whole model."""
-    import tomllib
-
-    from fixedpoint.taisp import DEFAULT_CONFIG
-
-    data = tomllib.loads(DEFAULT_CONFIG.read_text())
-    set_ = {
-        ("frontend", "x"): ("RND_CONV", None), ("frontend", "avg"): ("TRN", None),
-        ("glc", "acc1"): ("RND_INF", None), ("glc", "h1"): ("TRN_ZERO", None),
-        ("glc", "acc2"): ("RND_MIN_INF", None), ("glc", "z"): ("RND_CONV", "SAT_SYM"),
-        ("glc", "xg"): ("TRN", "SAT_ZERO"), ("glc", "alpha"): ("RND_ZERO", None),
-        ("hsa", "pool"): ("RND_ZERO", None), ("hsa", "acc"): ("TRN_ZERO", None),
-        ("hsa", "z"): ("RND_INF", "SAT_SYM"), ("hsa", "gate"): ("TRN", None),
-        ("hsa", "A"): ("RND_CONV", None), ("hsa", "xs"): ("RND_MIN_INF", None),
-        ("rgfc", "acc"): ("TRN", None), ("rgfc", "logits"): ("RND_ZERO", "WRAP"),
-        ("rgfc", "acc3"): ("RND_INF", None), ("rgfc", "h3"): ("RND_CONV", None),
-        ("rgfc", "acc4"): ("TRN_ZERO", None), ("rgfc", "z"): ("RND_MIN_INF", "SAT_SYM"),
-        ("rgfc", "w"): ("TRN", None), ("rgfc", "e"): ("RND_CONV", None), ("rgfc", "out"): ("TRN", None),
-    }
-    for (sec, name), (r, o) in set_.items():
-        e = data[sec][name]
-        e = {"fmt": e} if isinstance(e, str) else dict(e)
-        e["rounding"] = r
-        if o:
-            e["overflow"] = o
-        data[sec][name] = e
-    data["rgfc"]["logits"]["fmt"] = "s12.12"  # range [-1/2, 1/2): the logits (|L| up to ~1.2) wrap
-    data["rgfc"]["lsum"] = {"fmt": "s56.12"}
-    data["glc"]["xg"]["fmt"] = "u25.24"
-    data["tables"]["sigmoid"]["rounding"] = "RND_CONV"
-    data["tables"]["exp2"]["rounding"] = "TRN"
-    data["tables"]["log2"]["rounding"] = "RND_INF"
-
-    def dump(v):
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{k} = {dump(x)}" for k, x in v.items()) + " }"
-        return f'"{v}"' if isinstance(v, str) else str(v)
-
-    lines = []
-    for k, v in data.items():
-        if not isinstance(v, dict):
-            lines.append(f"{k} = {dump(v)}")
-    for k, v in data.items():
-        if isinstance(v, dict) and k != "tables":
-            lines.append(f"[{k}]")
-            lines += [f"{n} = {dump(x)}" for n, x in v.items()]
-    for t, spec in data["tables"].items():
-        lines.append(f"[tables.{t}]")
-        lines += [f"{n} = {dump(x)}" for n, x in spec.items()]
-    p = tmp_path / "variant.toml"
-    p.write_text("\n".join(lines) + "\n")
-    return load_config(p)
-
-
 def test_variant_modes_bit_exact(tmp_path):
     """Every rounding and overflow mode in the pixel path and the parameter engine, bit exact."""
     from fixedpoint.frontend import frontend
 
-    vcfg = _variant_config(tmp_path)
+    from fixedpoint.taisp.variants import write_every_mode_config
+
+    vcfg = load_config(write_every_mode_config(tmp_path))
     wrapped = 0
     for isp_name, case in (("w1-4", CASES[0]), ("untrained", CASES[2]), ("w5-9", CASES[1])):
         fx, orc = _pair(isp_name, vcfg)
         x = oracle_frontend(_raw(case), vcfg, case[5])
         _assert_same(frontend(_raw(case), vcfg, case[5]), x, f"variant frontend {case}")
-        res = fx.frame(np.array(x, dtype=np.int64), "same")
+        res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
         taps, params, _ = orc.frame(x, "same")
         _compare(res, taps, params, f"variant {isp_name} {case} same")
         wrapped += res.overflows.get("rgfc.logits", 0)
-        seq = fx.sequence([np.array(x, dtype=np.int64)] * 2, "previous")
+        seq = fx.sequence([np.array(x, dtype=np.int64)] * 2, "previous", taps=True)
         for k, (res_k, (t_k, p_k)) in enumerate(zip(seq, orc.sequence([x, x]))):
             _compare(res_k, t_k, p_k, f"variant {isp_name} previous frame {k + 1}")
     assert wrapped > 0, "the narrow WRAP logit format never overflowed: the WRAP path went untested"
@@ -718,6 +664,6 @@ def test_sum_entries_with_their_own_frac(entry):
     vcfg = QuantConfig(data, f"default with {entry} frac +2")
     fx, orc = _pair("w5-9", vcfg)
     x = oracle_frontend(_raw(CASES[0]), vcfg, "bilinear")
-    res = fx.frame(np.array(x, dtype=np.int64), "same")
+    res = fx.frame(np.array(x, dtype=np.int64), "same", taps=True)
     taps, params, _ = orc.frame(x, "same")
     _compare(res, taps, params, f"{entry} frac +2")

@@ -107,7 +107,7 @@ def test_scene_set_contents(scene_set: Path, cfg, isp):
         tdata = np.array([split_beat(b, vs.fmt_in)[0] for b in vs.frame_beats(vs.beats_in, k)], dtype=object)
         assert np.array_equal(unpack_ug934(tdata.reshape(h, w), vs.fmt_in.comp_bits), x[k])
         odata = np.array([split_beat(b, vs.fmt_out)[0] for b in vs.frame_beats(vs.beats_out, k)], dtype=object)
-        res = model.frame(x[k], "previous")
+        res = model.frame(x[k], "previous", taps=True)
         assert np.array_equal(unpack_ug934(odata.reshape(h, w), vs.fmt_out.comp_bits), res.out)
         assert np.array_equal(out[k], res.out)
         assert np.array_equal(np.load(scene_set / "taps" / "xs.npy")[k], res.taps["xs"])
