@@ -217,7 +217,7 @@ def write_scene_set(out: str | Path, size: tuple[int, int], frames: int, weights
 
     from golden.taisp import CHECKPOINT_DIR as CHECKPOINTS
     from golden.taisp.weight_sets import weight_set
-    from .vector_inputs import scene_frames
+    from ..vector_inputs import scene_frames
     from .vectors import write_vector_set
 
     cfg = load_config(config)
