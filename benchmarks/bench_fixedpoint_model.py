@@ -139,7 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--memory", action="store_true", help="peak memory of one frame per path (first size)")
     ap.add_argument("--memory-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    sizes = [tuple(int(v) for v in s.lower().split("x")) for s in args.sizes.split(",")]
+    from golden.frame_size import parse_size
+
+    sizes = [parse_size(s, 2, 1) for s in args.sizes.split(",")]
     modes = args.modes.split(",")
     if args.memory_child:
         memory_child(args.memory_child, *sizes[0], modes[0])
