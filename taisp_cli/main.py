@@ -135,6 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--train-samples", type=int, default=4000)
     t.add_argument("--val-samples", type=int, default=600)
     t.add_argument("--out", default="out/train", help="output folder (default out/train)")
+    t.add_argument("--model", choices=("taisp", "posisp"), default="taisp", help="the ISP to train (default taisp)")
+    pg = t.add_argument_group("POS-ISP (--model posisp; defaults are the published training rule)")
+    pg.add_argument("--posisp-mode", choices=("frozen", "joint"), default="frozen",
+                    help="frozen: the shipped front-end baseline segmenter is fixed (published); joint: trained too")
+    pg.add_argument("--lr-params", type=float, default=1e-4, help="parameter agent learning rate (published 1e-4)")
+    pg.add_argument("--lr-sequence", type=float, default=1e-5, help="sequence agent learning rate (published 1e-5)")
+    pg.add_argument("--temp-half-life", type=float, default=3000.0,
+                    help="steps per halving of the temperature above its floor 0.2 (published 3000)")
+    pg.add_argument("--downstream-init", choices=("baseline", "scratch"), default="baseline",
+                    help="joint mode: start the segmenter from the shipped baseline or from scratch")
+    pg.add_argument("--name", help="file stem of the outputs (default posisp_<mode>)")
 
     e = sub.add_parser("evaluate", help="task mIoU of task checkpoints per mask mode (default: the shipped ones)")
     e.add_argument("checkpoints", nargs="*", help="*_task.pth files written by taisp train")

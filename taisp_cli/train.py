@@ -15,6 +15,17 @@ def main_train(args) -> int:
     out = Path(args.out)
     cmd = "taisp " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv and sys.argv[0].endswith("taisp") else None
     data = build_data(settings)
+    if getattr(args, "model", "taisp") == "posisp":
+        from golden.posisp.training import PosispTrainConfig, train_posisp_task
+
+        cmd = "taisp " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+        cfg = PosispTrainConfig(steps=args.steps, seed=args.seed, mode=args.posisp_mode, lr_params=args.lr_params,
+                                lr_sequence=args.lr_sequence, temp_half_life=args.temp_half_life,
+                                downstream_init=args.downstream_init)
+        train_posisp_task(args.posisp_mode, args.steps, args.seed, out, settings, command=cmd, data=data, cfg=cfg,
+                          name=args.name)
+        return 0
     ranges: list[tuple[float, float] | None] = [tuple(args.weight_range)] if args.weight_range else []
     if args.baseline:
         ranges.append(None)
