@@ -4,7 +4,7 @@
     taisp info RAW [options]      print a RAW file's metadata
     taisp scene OUT.dng [options] write the built-in scene as a DNG (or a headerless .raw)
     taisp train [options]         task-aware training on the built-in segmentation task
-    taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
+    taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline (TA-ISP and POS-ISP)
     taisp report [RAW ...]        quantization-error report: fixed point against the golden model
     taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
     taisp vectors [RAW ...]       test vector set for FPGA bring-up (--check DIR verifies one, --replay DIR simulates it)
@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
     r.add_argument("--mask-mode", choices=MASK_MODES, default="hard")
     r.add_argument("--out", default="out/run", help="output folder (default out/run)")
+    r.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: default checkpoint golden/posisp/checkpoints/posisp_frozen.pth")
+    r.add_argument("--denoise-border", choices=("circular", "mirror"), default="circular",
+                   help="POS-ISP denoise border: circular (published) or mirror (the streaming hardware)")
 
     i = sub.add_parser("info", help="print a RAW file's metadata as JSON")
     i.add_argument("raw")
@@ -181,6 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "run":
             from .run import RunOptions, run
 
+            if args.model == "posisp":
+                from .run_posisp import run_posisp
+
+                run_posisp(RunOptions(
+                    raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
+                    scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,
+                    random_init=args.random_init, out_dir=args.out), denoise_border=args.denoise_border)
+                return 0
             run(RunOptions(
                 raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
                 scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,

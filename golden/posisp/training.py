@@ -183,7 +183,10 @@ def train_posisp(model: POSISP, downstream: nn.Module, loader, cfg: PosispTrainC
             res = posisp_step(model, downstream, x, target, cfg, step, gen)
             if not math.isfinite(float(res["loss_params"].detach())):
                 raise FloatingPointError(f"training diverged at step {step}: loss {float(res['loss_params'])}")
-            g_p = torch.autograd.grad(res["loss_params"], p_params, retain_graph=True, allow_unused=True)
+            if res["loss_params"].requires_grad:
+                g_p = torch.autograd.grad(res["loss_params"], p_params, retain_graph=True, allow_unused=True)
+            else:  # every frame drew the empty order: the parameters played no part
+                g_p = None
             g_s = torch.autograd.grad(res["loss_seq"], s_params, retain_graph=joint, allow_unused=True)
             g_d = torch.autograd.grad(res["loss_down"], d_params, allow_unused=True) if joint else None
             for ps, gs in ((p_params, g_p), (s_params, g_s), (d_params, g_d)):
