@@ -224,3 +224,31 @@ def test_shipped_checkpoints_reproduce_their_cards(stem):
     for band, v in res["posisp"].items():
         assert v == pytest.approx(card["metrics"]["posisp"][band], abs=MIOU_TOL), (stem, band)
     assert np.isfinite([r["mapped_mean"] for r in card["param_stats"]]).all()
+
+
+def _as_saved_on_gpu(src: Path, dst: Path) -> int:
+    """Rewrite a torch zip checkpoint so that every storage records the location 'cuda:0', as a
+    checkpoint saved from a GPU does (no GPU needed: the location is a string in data.pkl)."""
+    import zipfile
+
+    n = 0
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_STORED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith("data.pkl"):
+                n = data.count(b"X\x03\x00\x00\x00cpu")
+                data = data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
+            zout.writestr(info.filename, data)
+    return n
+
+
+def test_checkpoint_saved_on_a_gpu_loads_on_the_cpu(tmp_path: Path):
+    m = _model(5)
+    src = _write(tmp_path, "cpu.pth", {"iter": 9, "agent_model": {k: v.clone() for k, v in m.state_dict().items()}})
+    gpu = tmp_path / "gpu.pth"
+    assert _as_saved_on_gpu(src, gpu) >= 1
+    if not torch.cuda.is_available():  # the rewritten file really records CUDA storages
+        with pytest.raises(RuntimeError, match="CUDA"):
+            torch.load(gpu, weights_only=True)
+    m2 = load_posisp_checkpoint(gpu)
+    assert all(v.device.type == "cpu" and torch.equal(v, m.state_dict()[k]) for k, v in m2.state_dict().items())
