@@ -4,7 +4,7 @@
     taisp info RAW [options]      print a RAW file's metadata
     taisp scene OUT.dng [options] write the built-in scene as a DNG (or a headerless .raw)
     taisp train [options]         task-aware training on the built-in segmentation task
-    taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline
+    taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline (TA-ISP and POS-ISP)
     taisp report [RAW ...]        quantization-error report: fixed point against the golden model
     taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
     taisp vectors [RAW ...]       test vector set for FPGA bring-up (--check DIR verifies one, --replay DIR simulates it)
@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
     r.add_argument("--mask-mode", choices=MASK_MODES, default="hard")
     r.add_argument("--out", default="out/run", help="output folder (default out/run)")
+    r.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: default checkpoint golden/posisp/checkpoints/posisp_frozen.pth")
+    r.add_argument("--denoise-border", choices=("circular", "mirror"), default="circular",
+                   help="POS-ISP denoise border: circular (published) or mirror (the streaming hardware)")
 
     i = sub.add_parser("info", help="print a RAW file's metadata as JSON")
     i.add_argument("raw")
@@ -135,6 +139,17 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--train-samples", type=int, default=4000)
     t.add_argument("--val-samples", type=int, default=600)
     t.add_argument("--out", default="out/train", help="output folder (default out/train)")
+    t.add_argument("--model", choices=("taisp", "posisp"), default="taisp", help="the ISP to train (default taisp)")
+    pg = t.add_argument_group("POS-ISP (--model posisp; defaults are the published training rule)")
+    pg.add_argument("--posisp-mode", choices=("frozen", "joint"), default="frozen",
+                    help="frozen: the shipped front-end baseline segmenter is fixed (published); joint: trained too")
+    pg.add_argument("--lr-params", type=float, default=1e-4, help="parameter agent learning rate (published 1e-4)")
+    pg.add_argument("--lr-sequence", type=float, default=1e-5, help="sequence agent learning rate (published 1e-5)")
+    pg.add_argument("--temp-half-life", type=float, default=3000.0,
+                    help="steps per halving of the temperature above its floor 0.2 (published 3000)")
+    pg.add_argument("--downstream-init", choices=("baseline", "scratch"), default="baseline",
+                    help="joint mode: start the segmenter from the shipped baseline or from scratch")
+    pg.add_argument("--name", help="file stem of the outputs (default posisp_<mode>)")
 
     e = sub.add_parser("evaluate", help="task mIoU of task checkpoints per mask mode (default: the shipped ones)")
     e.add_argument("checkpoints", nargs="*", help="*_task.pth files written by taisp train")
@@ -170,6 +185,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "run":
             from .run import RunOptions, run
 
+            if args.model == "posisp":
+                from .run_posisp import run_posisp
+
+                run_posisp(RunOptions(
+                    raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
+                    scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,
+                    random_init=args.random_init, out_dir=args.out), denoise_border=args.denoise_border)
+                return 0
             run(RunOptions(
                 raw_path=args.raw, headerless=_headerless(args), scene_size=args.scene_size, scene_cfa=args.scene_cfa,
                 scene_exposure=args.exposure, seed=args.seed, demosaic=args.demosaic, checkpoint=args.checkpoint,

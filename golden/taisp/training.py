@@ -71,6 +71,8 @@ def evaluate_all(joint: JointModel, val: TaskData, seed: int = 0) -> dict[str, d
     """mIoU per mask mode (or ``frontend`` for the baseline), each over all frames and per band."""
     if joint.isp is None:
         return {"frontend": evaluate(joint, val, None, seed=seed)}
+    if not isinstance(joint.isp, TAISP):  # POS-ISP: one order and one set of parameters, no mask modes
+        return {"posisp": evaluate(joint, val, None, seed=seed)}
     return {mode: evaluate(joint, val, mode, seed=seed) for mode in MASK_MODES}
 
 
@@ -169,10 +171,14 @@ def train_task(weight_range: tuple[float, float] | None, steps: int, seed: int, 
 
 
 def load_task_model(path: str | Path, settings: TaskSettings | None = None) -> tuple[JointModel, dict[str, Any]]:
-    """Load a task checkpoint written by :func:`train_task`."""
+    """Load a task checkpoint written by :func:`train_task` (or by :func:`golden.posisp.training.train_posisp_task`)."""
     p = Path(path)
     obj = torch.load(p, map_location="cpu", weights_only=True)
     meta = obj.get("meta", {})
+    if meta.get("model") == "posisp":
+        from ..posisp.training import load_posisp_task_model
+
+        return load_posisp_task_model(p, settings)
     s = TaskSettings(**{k: (tuple(v) if k == "exposure_range" else v) for k, v in meta.get("settings", {}).items()}) \
         if settings is None else settings
     wr = meta.get("weight_range")
