@@ -170,9 +170,10 @@ class CameraTB(CoreTB):
         return ", ".join(f"{k}={v}" for k, v in extra.items())
 
 
-def run_camera(simulator: str, test_module: str, testcase: str, case: dict, gen=None, max_w: int = MAX_W):
-    """Build ``taisp_camera`` for ``simulator`` and run one cocotb test of ``test_module`` with
-    ``case`` (JSON in ``TAISP_TB_CASE``). Returns the results XML."""
+def run_camera(simulator: str, test_module: str, testcase, case: dict, gen=None, max_w: int = MAX_W,
+               verilator_opt: str | None = None):
+    """Build ``taisp_camera`` for ``simulator`` and run the cocotb test(s) ``testcase`` of
+    ``test_module`` with ``case`` (JSON in ``TAISP_TB_CASE``). Returns the results XML."""
     import pytest
 
     from ..runner import generated_dir, model_rtl, run_cocotb, simulator_available
@@ -183,4 +184,5 @@ def run_camera(simulator: str, test_module: str, testcase: str, case: dict, gen=
     return run_cocotb(simulator, "taisp_camera", test_module, sources=model_rtl("taisp"), gen=gen,
                       parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w, "INIT_WIDTH": INIT_WIDTH,
                                   "INIT_HEIGHT": INIT_HEIGHT, "DN_W": DN_W}, testcase=testcase,
-                      extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})})
+                      extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})},
+                      verilator_opt=verilator_opt)

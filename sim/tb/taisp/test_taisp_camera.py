@@ -4,8 +4,11 @@ output beat of multi-frame sequences, and the parameters read back after each fr
 Bayer patterns x both demosaics x odd and even sizes x idle/backpressure, the real RAW files
 of ../shared/data/raw/ (cropped), broken Bayer streams, the bin2 size check, throughput.
 
-Default run (CI): each (pattern, demosaic, size) once, the idle/backpressure pairs rotating
-through them, 2 frames; ``TAISP_FULL_MATRIX=1``: every pair for every combination, 3 frames.
+Default run (CI, kept to a few minutes): Verilator carries the matrix (each (pattern, demosaic,
+size) once, the idle/backpressure pairs rotating through them, one frame each in one stream with
+the statistics carried), the broken streams, throughput and the RAW files at 8x6; Icarus one small
+smoke stream per demosaic. ``TAISP_FULL_MATRIX=1``: everything on both simulators, every pair
+for every combination, 3 frames (see the table at the pytest section).
 """
 from __future__ import annotations
 
@@ -34,8 +37,11 @@ RAW_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "raw"
 EXPOSURES = ("normal", "dark", "bright")
 
 
-def _case() -> dict:
-    return json.loads(os.environ.get("TAISP_TB_CASE", "{}"))
+def _case(test: str) -> dict:
+    """This cocotb test's case: ``TAISP_TB_CASE`` (JSON), or its entry by test name when one
+    simulator run holds several tests (the default Verilator run)."""
+    case = json.loads(os.environ.get("TAISP_TB_CASE", "{}"))
+    return case.get(test, case)
 
 
 def _err(*names: str) -> int:
@@ -58,27 +64,37 @@ async def check_camera_sequence(tb: TB, model: CameraModel, mosaics: list[np.nda
 
 @cocotb.test(timeout_time=3600, timeout_unit="sec")
 async def run_frames(dut):
-    """Bayer pattern x demosaic x size x idle/backpressure, multi-frame, bit-exact."""
-    case = _case()
+    """Bayer pattern x demosaic x size x idle/backpressure, multi-frame, bit-exact.
+
+    ``carry`` (the default run): one stream for every combination, RESTART only before the
+    first, so each frame is processed with the statistics of the frame before it (another
+    pattern, demosaic and size); otherwise every (combination, idle/backpressure pair) starts
+    from RESTART and streams ``frames`` frames."""
+    case = _case("run_frames")
     tb = TB(dut)
     await tb.reset()
     cfg = tb.cfg
     isp = weight_set("w1-4")
     n = case.get("frames", 2)
+    carry = case.get("carry", False)
+    core = None
     for ci, c in enumerate(case["combos"]):
         w, h = c["size"]
-        raws = [scene_mosaic(w, h, c["cfa"], seed=10 * ci + k, exposure=EXPOSURES[k % 3]) for k in range(n)]
+        raws = [scene_mosaic(w, h, c["cfa"], seed=10 * ci + k, exposure=EXPOSURES[(ci + k) % 3]) for k in range(n)]
         fe = FrontendSettings.of_raw(raws[0], cfg, c["demosaic"])
-        await tb.configure_camera(w, h, fe)
+        await tb.configure_camera(w, h, fe, restart=not carry or ci == 0)
         for idle, bp in c["patterns"]:
-            await tb.ctrl("RESTART")
-            await ClockCycles(dut.clk, 4)
-            await tb.wait_ready()
+            if not carry:
+                await tb.ctrl("RESTART")
+                await ClockCycles(dut.clk, 4)
+                await tb.wait_ready()
+            if core is None or not carry:
+                core = FixedTAISP(isp, cfg)
             dut._log.info("%s %s %dx%d idle=%s bp=%s (cycle %d)", c["cfa"], c["demosaic"], w, h, idle, bp, tb.cycle)
             tb.set_patterns(idle, bp, seed=ci)
-            model = CameraModel(FixedTAISP(isp, cfg), fe)
+            model = CameraModel(core, fe)
             await check_camera_sequence(tb, model, [r.mosaic for r in raws],
-                                        f"{c['cfa']} {c['demosaic']} idle={idle} bp={bp}")
+                                        f"{c['cfa']} {c['demosaic']} {w}x{h} idle={idle} bp={bp}")
             tb.set_patterns(False, False)
     assert await tb.read("ERROR") == 0
     assert await tb.read("BAD_FRAMES") == 0
@@ -88,7 +104,7 @@ async def run_frames(dut):
 async def run_raw_files(dut):
     """Every real RAW file, centre-cropped, streamed as Bayer samples: multi-frame sequences
     (the still repeated) in one stream, the statistics carried from file to file."""
-    case = _case()
+    case = _case("run_raw_files")
     tb = TB(dut)
     await tb.reset()
     cfg = tb.cfg
@@ -214,7 +230,7 @@ async def run_robustness(dut):
 async def run_throughput(dut):
     """Cycles per frame with no stalls and the latency from a frame's first Bayer sample to its
     first output beat, per demosaic and size; the documented constants."""
-    case = _case()
+    case = _case("run_throughput")
     tb = TB(dut)
     await tb.reset()
     cfg = tb.cfg
@@ -271,16 +287,31 @@ async def run_throughput(dut):
 
 
 # ---------------------------------------------------------------------------- pytest
+# Which runs where (sim/README.md, "The camera block"):
+#   default (CI, ~2-3 minutes single-process):
+#     Verilator (one simulator run, model built with -O1): the matrix (4 Bayer patterns x 2
+#                demosaics x odd/even sizes, idle/backpressure rotating, one frame each in one
+#                stream with the statistics carried from frame to frame), broken streams + the
+#                bin2 size check, throughput (one size per demosaic), every RAW file at 8x6
+#                (bilinear, 2 frames each, one stream);
+#     Icarus:    one small smoke stream per demosaic (RGGB bilinear 7x5, GBRG bin2 8x4, stalls on).
+#   TAISP_FULL_MATRIX=1: everything on both simulators: every idle/backpressure pair for every
+#     combination from RESTART, 3 frames; RAW files at 32x24 with both demosaics, 3 frames;
+#     throughput at 4 sizes.
+#   The C simulation (tests/hls/test_camera_csim.py) runs its full matrix by default.
 SIMS = ["icarus", "verilator"]
 FULL = os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0")
 #: Bayer sizes: odd and even (bilinear); for bin2 even Bayer sizes whose output is odd and even
 SIZES = {"bilinear": [[7, 5], [8, 6]], "bin2": [[10, 6], [8, 4]]}
+#: the Icarus smoke stream of the default run: one small case per demosaic, stalls on
+SMOKE = [{"cfa": "RGGB", "demosaic": "bilinear", "size": [7, 5], "patterns": [[True, True]]},
+         {"cfa": "GBRG", "demosaic": "bin2", "size": [8, 4], "patterns": [[True, False]]}]
 
 
-def _combos() -> list[dict]:
+def _combos(demosaics=("bilinear", "bin2")) -> list[dict]:
     out, i = [], 0
     for cfa in BAYER_PATTERNS:
-        for dm in ("bilinear", "bin2"):
+        for dm in demosaics:
             for size in SIZES[dm]:
                 pats = PATTERNS if FULL else [PATTERNS[i % len(PATTERNS)]]
                 out.append({"cfa": cfa, "demosaic": dm, "size": size, "patterns": pats})
@@ -293,32 +324,53 @@ def _raw_files() -> list[str]:
     return [f["file"] for f in manifest["files"]]
 
 
-@pytest.mark.parametrize("simulator", SIMS)
-@pytest.mark.parametrize("demosaic", ["bilinear", "bin2"])
-def test_camera_frames(simulator, demosaic):
-    """4 Bayer patterns x odd and even sizes x idle/backpressure (rotating; full: crossed), bit-exact."""
-    combos = [c for c in _combos() if c["demosaic"] == demosaic]
-    run_camera(simulator, "sim.tb.taisp.test_taisp_camera", "run_frames", {"combos": combos, "frames": 3 if FULL else 2})
+def _raw_case() -> dict:
+    return {"files": _raw_files(), "crop": [8, 6], "demosaic": "bilinear", "frames": 2}
 
 
-@pytest.mark.parametrize("simulator", SIMS)
-def test_camera_raw_files(simulator):
-    """Every real RAW file of ../shared/data/raw/ (MANIFEST.json), cropped 16x12 (full: 32x24),
-    bilinear (full: both demosaics), 2 frames each (full: 3), one stream."""
-    crop = [32, 24] if FULL else [16, 12]
-    for dm in (["bilinear", "bin2"] if FULL else ["bilinear"]):
-        run_camera(simulator, "sim.tb.taisp.test_taisp_camera", "run_raw_files",
-                   {"files": _raw_files(), "crop": crop, "demosaic": dm, "frames": 3 if FULL else 2})
+THROUGHPUT_SIZES = [["bilinear", [7, 3]], ["bin2", [16, 10]]]
 
 
-@pytest.mark.parametrize("simulator", SIMS)
-def test_camera_robustness(simulator):
-    """Broken Bayer streams and the bin2 size check."""
-    run_camera(simulator, "sim.tb.taisp.test_taisp_camera", "run_robustness", {})
+def run_camera_tests(simulator: str, tests: list[str], case: dict):
+    """The camera bench (Verilator: ``-O1``, half the build time of ``-Os`` at the same speed)."""
+    return run_camera(simulator, "sim.tb.taisp.test_taisp_camera", tests[0] if len(tests) == 1 else tests, case,
+                      verilator_opt="-O1")
 
 
-@pytest.mark.parametrize("simulator", SIMS)
-def test_camera_throughput(simulator):
-    """Frame period and latency with no stalls: the documented constants, both demosaics."""
-    run_camera(simulator, "sim.tb.taisp.test_taisp_camera", "run_throughput",
-               {"sizes": [["bilinear", [32, 4]], ["bilinear", [7, 3]], ["bin2", [16, 10]], ["bin2", [24, 8]]]})
+if not FULL:
+    def test_camera_verilator():
+        """Verilator, one simulator run: the matrix (4 Bayer patterns x both demosaics x odd and
+        even sizes, idle/backpressure rotating, one frame each in one stream, each frame with the
+        previous one's statistics), broken Bayer streams + the bin2 size check, throughput (one
+        size per demosaic), every RAW file at 8x6 (bilinear, 2 frames each, one stream)."""
+        run_camera_tests("verilator", ["run_frames", "run_robustness", "run_throughput", "run_raw_files"],
+                         {"run_frames": {"combos": _combos(), "frames": 1, "carry": True},
+                          "run_throughput": {"sizes": THROUGHPUT_SIZES}, "run_raw_files": _raw_case()})
+
+    def test_camera_smoke_icarus():
+        """Icarus: one small Bayer stream per demosaic (stalls on, statistics carried), bit-exact."""
+        run_camera_tests("icarus", ["run_frames"], {"combos": SMOKE, "frames": 1, "carry": True})
+else:
+    @pytest.mark.parametrize("simulator", SIMS)
+    @pytest.mark.parametrize("demosaic", ["bilinear", "bin2"])
+    def test_camera_frames(simulator, demosaic):
+        """4 Bayer patterns x odd and even sizes x every idle/backpressure pair, 3 frames each from RESTART."""
+        run_camera_tests(simulator, ["run_frames"], {"combos": _combos((demosaic,)), "frames": 3})
+
+    @pytest.mark.parametrize("simulator", SIMS)
+    @pytest.mark.parametrize("demosaic", ["bilinear", "bin2"])
+    def test_camera_raw_files(simulator, demosaic):
+        """Every real RAW file of ../shared/data/raw/ (MANIFEST.json), cropped 32x24, 3 frames each, one stream."""
+        run_camera_tests(simulator, ["run_raw_files"], {**_raw_case(), "crop": [32, 24], "demosaic": demosaic,
+                                                        "frames": 3})
+
+    @pytest.mark.parametrize("simulator", SIMS)
+    def test_camera_robustness(simulator):
+        """Broken Bayer streams and the bin2 size check."""
+        run_camera_tests(simulator, ["run_robustness"], {})
+
+    @pytest.mark.parametrize("simulator", SIMS)
+    def test_camera_throughput(simulator):
+        """Frame period and latency with no stalls: the documented constants, two sizes per demosaic."""
+        run_camera_tests(simulator, ["run_throughput"],
+                         {"sizes": [["bilinear", [32, 4]], ["bilinear", [7, 3]], ["bin2", [16, 10]], ["bin2", [24, 8]]]})
