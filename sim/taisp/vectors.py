@@ -1,5 +1,9 @@
 """Test vector sets for FPGA bring-up: what ``taisp vectors`` writes and checks.
 
+A camera set (:func:`write_camera_vector_set`, ``top: camera``, schema 2) drives ``taisp_camera``
+instead: Bayer samples in ``stream_in`` (one per beat), the front-end registers in the write
+list, the camera model's output, taps and parameters.
+
 A vector set is a folder that replays a frame sequence through ``taisp_core`` without our
 Python stack: the input and expected output streams, per-stage taps, the per-frame parameters,
 the AXI4-Lite register image and the generated RTL files, all described by ``manifest.json``
@@ -28,6 +32,8 @@ Files (relative to the set; N frames of W x H, P = N*W*H beats):
                               (the PARAM read-back layout); block N: after the last frame
 ``axil_writes.hex``/``.bin``  the AXI4-Lite write list: hex ``{address, data}`` (16 digits) per line; bin
                               little-endian uint32 pairs
+``frame_writes.hex``/``.bin`` camera sets (manifest ``top: camera``): the writes between frames
+                              ``{frame, address, data}`` (a new front-end setting, CTRL = COMMIT)
 ``taisp_vectors.h``           C header: register addresses, the write list and the parameters as arrays
 ``config.toml``               the quantization config used
 ``gen/``                      ``taisp gen`` output for this config and weights (headers, tables,
