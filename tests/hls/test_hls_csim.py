@@ -238,9 +238,13 @@ def test_broken_sets_are_refused(default_build, scene_set, tmp_path):
     vec = _copy(scene_set, tmp_path / "v")
     mp = vec / "manifest.json"
     m = json.loads(mp.read_text())
-    mp.write_text(json.dumps({**m, "schema_version": 2}))
+    newer = m["schema_version"] + 1
+    mp.write_text(json.dumps({**m, "schema_version": newer}))
     r = csim.run(default_build.exe, vec)
-    assert r.returncode == 2 and "schema version 2 is newer" in r.stderr
+    assert r.returncode == 2 and f"schema version {newer} is newer" in r.stderr
+    mp.write_text(json.dumps({**m, "top": "camera"}))  # the core testbench refuses a camera set by name
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "a camera vector set" in r.stderr
     mp.write_text(json.dumps(m))
     (vec / "taps" / "y.hex").rename(vec / "y.hex")
     r = csim.run(default_build.exe, vec)
