@@ -340,11 +340,12 @@ def test_cocotb_replay_scene(scene_set: Path):
 
 
 def test_cocotb_replay_camera(shared_raw_dir: Path, cfg, isp):
-    """The bin2 camera set through cocotb (taisp_camera, idle + backpressure)."""
+    """A bin2 camera set of the two files (one frame each, the front end reprogrammed between
+    them) through cocotb (taisp_camera, idle + backpressure); kept to two frames for time."""
     from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
-    d = SETS_DIR / "camera-bin2"
-    frames = [f for name in RAWS for f in raw_bayer_frames(shared_raw_dir / name, 2, cfg, SIZE, "bin2")]
+    d = SETS_DIR / "camera-cocotb"
+    frames = [f for name in RAWS for f in raw_bayer_frames(shared_raw_dir / name, 1, cfg, SIZE, "bin2")]
     write_camera_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
     run_cocotb_replay(d, {"idle": True, "backpressure": True, "seed": 1})
 
