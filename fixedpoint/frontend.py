@@ -33,11 +33,17 @@ def gains(raw: RawImage, cfg: QuantConfig) -> list[int]:
 
 def normalize(raw: RawImage, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarray:
     """(H, W) DN -> (H, W) raw values of ``frontend.x`` in [0, 1]."""
+    return normalize_mosaic(raw.mosaic, [round(b) for b in raw.black], gains(raw, cfg), cfg, run)
+
+
+def normalize_mosaic(mosaic: np.ndarray, black, gain, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarray:
+    """(H, W) DN -> (H, W) raw ``frontend.x`` with integer black levels and raw ``frontend.gain``
+    values per 2x2 position (row-major): what the hardware front end's registers hold."""
     qg, qx = cfg["frontend.gain"], cfg["frontend.x"]
-    h, w = raw.height, raw.width
-    black = tile_cell(np.array([round(b) for b in raw.black], dtype=np.int64), h, w)
-    gain = tile_cell(np.array(gains(raw, cfg), dtype=np.int64), h, w)
-    d = np.maximum(raw.mosaic.astype(np.int64) - black, 0)
+    h, w = mosaic.shape
+    black = tile_cell(np.array([int(b) for b in black], dtype=np.int64), h, w)
+    gain = tile_cell(np.array([int(g) for g in gain], dtype=np.int64), h, w)
+    d = np.maximum(np.asarray(mosaic).astype(np.int64) - black, 0)
     v = rq(d * gain, qg.fmt.frac, qx, "frontend.x", run)
     return np.minimum(v, one(qx.fmt))
 

@@ -106,9 +106,14 @@ def rtl_headers() -> list[Path]:
 
 def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[str | os.PathLike] | None = None,
                parameters: Mapping[str, object] | None = None, gen: Path | None = None, build_name: str | None = None,
-               testcase: str | Sequence[str] | None = None, extra_env: Mapping[str, str] | None = None) -> Path:
+               testcase: str | Sequence[str] | None = None, extra_env: Mapping[str, str] | None = None,
+               verilator_opt: str | None = None) -> Path:
     """Build ``toplevel`` for ``sim`` and run the cocotb tests of ``test_module``; fails the
-    calling pytest test if any cocotb test fails. Returns the results XML path."""
+    calling pytest test if any cocotb test fails. Returns the results XML path.
+
+    ``verilator_opt``: the C++ optimisation of the Verilated model's fast path (make's
+    ``OPT_FAST``, ``-Os`` by default), e.g. ``-O1``: a large top builds in half the time and
+    runs as fast (the cocotb benches are bound by Python)."""
     from cocotb_tools.runner import get_runner
 
     if sim not in SIMULATORS:
@@ -120,7 +125,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     waves = waves_requested()
     # the build folder is named by everything that goes into the build (file contents
     # included), so a build is reused only when it is the same build
-    h = hashlib.sha256(repr((toplevel, sorted(params.items()), str(gen), waves)).encode())
+    key = (toplevel, sorted(params.items()), str(gen), waves) + ((verilator_opt,) if verilator_opt else ())
+    h = hashlib.sha256(repr(key).encode())
     for f in [*srcs, *rtl_headers(), *sorted(gen.glob("*"))]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
@@ -137,6 +143,9 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         flags = os.environ.get("MAKEFLAGS", "")
         if "CFG_CXXFLAGS_PCH_I" not in flags:
             os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
+    makeflags = os.environ.get("MAKEFLAGS")
+    if sim == "verilator" and verilator_opt:
+        os.environ["MAKEFLAGS"] = f"{makeflags or ''} OPT_FAST={verilator_opt}".strip()
     stamp = bdir / "build.ok"
     with build_lock(bdir):  # parallel test processes build a shared build once
         reuse = stamp.exists()
@@ -146,6 +155,10 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
                      build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
                      log_file=None if reuse else bdir / "build.log")
         stamp.write_text("built\n")
+    if makeflags is not None:  # the optimisation override for this build only
+        os.environ["MAKEFLAGS"] = makeflags
+    else:
+        os.environ.pop("MAKEFLAGS", None)
     env = {"PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
            "TAISP_GEN_DIR": str(gen), **(extra_env or {})}
     # one log per test run: the testcase and a hash of its environment (the case)

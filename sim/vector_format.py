@@ -15,8 +15,10 @@ from fixedpoint.config import QuantConfig
 from .ug934 import pack_ug934
 
 SCHEMA_NAME = "taisp-vectors"
-#: Version of the vector-set layout; a reader refuses sets with a newer version.
-SCHEMA_VERSION = 1
+#: Version of the vector-set layout; a reader refuses sets with a newer version. 2: the ``top``
+#: (``core`` or ``camera``: Bayer samples in, front-end registers, per-frame register writes);
+#: a set without ``top`` (version 1) is a core set.
+SCHEMA_VERSION = 2
 
 
 class VectorSetError(Exception):
@@ -60,6 +62,60 @@ class StreamFormat:
                 "hex_value": "{eol, sof, tdata}", "sof_bit": self.sof_bit, "eol_bit": self.eol_bit,
                 "hex_digits": self.hex_digits, "binary_record_bytes": self.record_bytes,
                 "binary_record": f"tdata little-endian ({self.tdata_bits // 8} bytes), then 1 flag byte: bit0 SOF, bit1 EOL"}
+
+
+@dataclass(frozen=True)
+class BayerFormat:
+    """The camera's input: one Bayer sample (DN, ``sample_bits`` the camera's ``DN_W``) per beat
+    in the low bits of ``tdata`` (whole bytes); SOF and EOL above tdata, as in :class:`StreamFormat`."""
+
+    sample_bits: int
+
+    @property
+    def comp_bits(self) -> int:
+        return self.sample_bits
+
+    @property
+    def tdata_bits(self) -> int:
+        return (self.sample_bits + 7) // 8 * 8
+
+    @property
+    def sof_bit(self) -> int:
+        return self.tdata_bits
+
+    @property
+    def eol_bit(self) -> int:
+        return self.tdata_bits + 1
+
+    @property
+    def hex_digits(self) -> int:
+        return (self.tdata_bits + 2 + 3) // 4
+
+    @property
+    def record_bytes(self) -> int:
+        return self.tdata_bits // 8 + 1
+
+    def describe(self, entry: str = "bayer") -> dict[str, Any]:
+        return {"component_entry": None, "kind": "bayer", "sample_bits": self.sample_bits,
+                "component_bits": self.sample_bits, "tdata_bits": self.tdata_bits,
+                "fields": {"DN": [0, self.sample_bits - 1]},
+                "hex_value": "{eol, sof, tdata}", "sof_bit": self.sof_bit, "eol_bit": self.eol_bit,
+                "hex_digits": self.hex_digits, "binary_record_bytes": self.record_bytes,
+                "binary_record": f"tdata little-endian ({self.tdata_bits // 8} bytes), then 1 flag byte: bit0 SOF, bit1 EOL"}
+
+
+def bayer_stream_beats(mosaics: Sequence[np.ndarray], fmt: BayerFormat) -> list[int]:
+    """(H, W) Bayer frames -> beats ``{eol, sof, tdata}`` (one sample per beat, raster order)."""
+    out: list[int] = []
+    for m in mosaics:
+        m = np.asarray(m, dtype=np.int64)
+        if m.min() < 0 or m.max() >= 1 << fmt.sample_bits:
+            raise ValueError(f"Bayer samples outside {fmt.sample_bits} bits")
+        h, w = m.shape
+        for r in range(h):
+            for c in range(w):
+                out.append(int(m[r, c]) | (int(r == 0 and c == 0) << fmt.sof_bit) | (int(c == w - 1) << fmt.eol_bit))
+    return out
 
 
 def stream_formats(cfg: QuantConfig) -> tuple[StreamFormat, StreamFormat]:
@@ -122,5 +178,5 @@ def read_records(path: str | os.PathLike, nbytes: int) -> list[int]:
     return [int.from_bytes(data[i:i + nbytes], "little") for i in range(0, len(data), nbytes)]
 
 
-__all__ = ["SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "VectorSetError", "hex_lines", "read_hex", "read_records",
+__all__ = ["BayerFormat", "SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "bayer_stream_beats", "VectorSetError", "hex_lines", "read_hex", "read_records",
            "records", "split_beat", "stream_beats", "stream_formats"]

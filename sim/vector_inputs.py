@@ -39,6 +39,24 @@ MAX_SIZE = 4095
 
 
 @dataclass
+class BayerFrame:
+    """One Bayer input frame of a camera vector set (``taisp vectors --top camera``): the sensor
+    samples ``mosaic`` (H, W) int64 DN, the front-end settings the camera's registers hold for it
+    (Bayer pattern, demosaic, black level in DN and raw ``frontend.gain`` per 2x2 position,
+    row-major) and where it came from."""
+
+    mosaic: np.ndarray
+    cfa: str
+    demosaic: str
+    black: list[int]
+    gain: list[int]
+    source: dict[str, Any] = field(default_factory=dict)
+
+    def settings(self) -> tuple:
+        return (self.cfa, self.demosaic, tuple(self.black), tuple(self.gain))
+
+
+@dataclass
 class InputFrame:
     """One input frame: ``x`` is (3, H, W) int64 raw ``frontend.x`` (R, G, B); ``source`` says
     where it came from (JSON-friendly)."""
@@ -113,7 +131,81 @@ def scene_frames(frames: int, cfg: QuantConfig, crop: tuple[int, int] | None = D
     return out
 
 
+def bayer_crop(mosaic: np.ndarray, crop: tuple[int, int] | None, where: str = "input"
+               ) -> tuple[np.ndarray, dict[str, int]]:
+    """The centred (width, height) crop of a Bayer mosaic at even offsets (the CFA phase kept)."""
+    h, w = mosaic.shape
+    cw, ch = (w, h) if crop is None else crop
+    if cw > w or ch > h:
+        raise ValueError(f"{where}: crop {cw}x{ch} is larger than the {w}x{h} Bayer frame")
+    x0, y0 = ((w - cw) // 2) & ~1, ((h - ch) // 2) & ~1
+    return (np.ascontiguousarray(mosaic[y0:y0 + ch, x0:x0 + cw]).astype(np.int64),
+            {"x0": x0, "y0": y0, "width": cw, "height": ch, "from_width": w, "from_height": h})
+
+
+def check_bayer_size(width: int, height: int, demosaic: str, where: str = "vector set") -> None:
+    """A Bayer frame size the camera takes: the core's limits on what the front end delivers,
+    and even sizes for ``bin2``."""
+    if demosaic == "bin2":
+        if width % 2 or height % 2:
+            raise ValueError(f"{where}: bin2 needs an even Bayer size, got {width}x{height}")
+        check_size(width // 2, height // 2, f"{where} (bin2 output)")
+    else:
+        check_size(width, height, where)
+
+
+def _raw_gains(raw, cfg: QuantConfig) -> list[int]:
+    from fixedpoint.frontend import gains
+
+    return [int(g) for g in gains(raw, cfg)]
+
+
+def raw_bayer_frames(path: str | os.PathLike, frames: int, cfg: QuantConfig,
+                     crop: tuple[int, int] | None = DEFAULT_CROP, demosaic: str = "bilinear",
+                     headerless: dict[str, Any] | None = None) -> list[BayerFrame]:
+    """``frames`` copies of one RAW file's Bayer samples, centre-cropped (``crop``: the Bayer size)."""
+    if frames < 1:
+        raise ValueError(f"frames must be at least 1, got {frames}")
+    p = Path(path)
+    raw = read_raw(p, **(headerless or {}))
+    m, place = bayer_crop(raw.mosaic, crop, str(p))
+    check_bayer_size(place["width"], place["height"], demosaic, str(p))
+    black = [int(round(b)) for b in raw.black]
+    src = {"kind": "raw", "file": p.name, "sha256": file_sha256(p), "camera": raw.camera, "cfa": raw.cfa,
+           "bits": raw.bits, "black": [float(b) for b in raw.black], "white": float(raw.white),
+           "demosaic": demosaic, "crop": place, "bayer_crop": True}
+    gain = _raw_gains(raw, cfg)
+    return [BayerFrame(m, raw.cfa, demosaic, black, gain, {**src, "repeat": k}) for k in range(frames)]
+
+
+def scene_bayer_frames(frames: int, cfg: QuantConfig, crop: tuple[int, int] = DEFAULT_CROP,
+                       demosaic: str = "bilinear", cfa: str = "RGGB", seed: int = 0,
+                       exposures: Sequence[str] = SCENE_EXPOSURES) -> list[BayerFrame]:
+    """``frames`` Bayer frames of the built-in scene (synthetic mosaic) at the Bayer size ``crop``:
+    exposure ``exposures[k % len]``, seed ``seed + k``."""
+    if frames < 1:
+        raise ValueError(f"frames must be at least 1, got {frames}")
+    cw, ch = crop
+    check_bayer_size(cw, ch, demosaic, "scene")
+    out = []
+    for k in range(frames):
+        exp = exposures[k % len(exposures)]
+        raw = synthetic_raw(height=ch, width=cw, cfa=cfa, exposure=exp, seed=seed + k)
+        out.append(BayerFrame(np.asarray(raw.mosaic, dtype=np.int64), raw.cfa, demosaic,
+                              [int(round(b)) for b in raw.black], _raw_gains(raw, cfg), {
+                                  "kind": "scene", "file": None, "scene": raw.source, "cfa": raw.cfa, "bits": raw.bits,
+                                  "exposure": exp, "seed": seed + k, "demosaic": demosaic,
+                                  "crop": {"x0": 0, "y0": 0, "width": cw, "height": ch, "from_width": cw,
+                                           "from_height": ch}, "bayer_crop": True}))
+    return out
+
+
 __all__ = [
+    "BayerFrame",
+    "bayer_crop",
+    "check_bayer_size",
+    "raw_bayer_frames",
+    "scene_bayer_frames",
     "DEFAULT_CROP",
     "SCENE_EXPOSURES",
     "InputFrame",

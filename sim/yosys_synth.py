@@ -65,8 +65,32 @@ def _current_step(log: Path) -> str:
     return lines[-1].strip()[:100] if lines else ""
 
 
-def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
-    """Synthesize ``taisp_core`` into ``out``; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
+#: the tops that can be synthesized: the core, the shared front end alone, the camera block
+TOPS = ("taisp_core", "isp_frontend", "taisp_camera")
+
+
+def _top_params(top: str, max_width: int) -> str:
+    """``-chparam`` list of a top: MAX_W, and for the shared front end (no generated headers of
+    its own) the formats of the config entries frontend.gain/x/avg and the CFA table."""
+    params = {"MAX_W": max_width}
+    if top == "isp_frontend":
+        from fixedpoint.config import load_config
+        from fixedpoint.taisp import regmap
+
+        cfg = load_config()
+        for name, key in (("GAIN", "frontend.gain"), ("X", "frontend.x"), ("AVG", "frontend.avg")):
+            q = cfg[key]
+            params[f"{name}_W"], params[f"{name}_F"] = q.fmt.width, q.fmt.frac
+            if name != "GAIN":
+                params[f"{name}_RND"], params[f"{name}_OVF"] = int(q.rounding), int(q.overflow)
+        params["CFA_CELLS"] = regmap.cfa_cells()
+    return " ".join(f"-chparam {k} {v}" for k, v in params.items())
+
+
+def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp_core") -> dict:
+    """Synthesize ``top`` (:data:`TOPS`) into ``out``; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
+    if top not in TOPS:
+        raise YosysError(f"unknown top {top!r} (one of {', '.join(TOPS)})")
     gen = generated_dir()
     out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
@@ -79,12 +103,12 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
     stat.unlink(missing_ok=True)
     script = (f"# paths as Yosys sees them: run in {gen} with YOWASP_MOUNT={sb.mount_env()}\n"
               f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
-              f"hierarchy -top taisp_core -chparam MAX_W {max_width}\n"
-              f"synth_xilinx -family {family} -top taisp_core -flatten\n"
+              f"hierarchy -top {top} {_top_params(top, max_width)}\n"
+              f"synth_xilinx -family {family} -top {top} -flatten\n"
               f"tee -o {sb.path(stat)} stat\n")
     (out / "synth.ys").write_text(script)
     t0 = time.time()
-    print(f"[synth] yosys synth_xilinx -family {family} on taisp_core (MAX_W {max_width}); log in {log}", flush=True)
+    print(f"[synth] yosys synth_xilinx -family {family} on {top} (MAX_W {max_width}); log in {log}", flush=True)
     proc = sb.popen(["-q", "-l", sb.path(log), "-s", sb.path(out / "synth.ys")], stdout=subprocess.PIPE,
                     stderr=subprocess.STDOUT)
     output: list[bytes] = []
@@ -101,7 +125,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
     check(proc.returncode, b"".join(output).decode(errors="replace"), log, sb)
     if not stat.is_file():
         raise YosysError(f"yosys finished but wrote no {stat}; log: {log}")
-    summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
+    summary = {"target": f"AMD {family} (yosys synth_xilinx)", "top": top, "max_width": max_width,
                **summarize(parse_stat(stat.read_text())), "seconds": round(time.time() - t0, 1)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
@@ -113,9 +137,11 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="out/synth")
     ap.add_argument("--max-width", type=int, default=2048)
     ap.add_argument("--family", default="xc7")
+    ap.add_argument("--top", default="taisp_core", choices=TOPS,
+                    help="taisp_core (default), isp_frontend (the shared front end alone) or taisp_camera")
     a = ap.parse_args(argv)
     try:
-        run(Path(a.out), a.max_width, a.family)
+        run(Path(a.out), a.max_width, a.family, a.top)
     except (YosysError, OSError) as exc:
         print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
         return 2

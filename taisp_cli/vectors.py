@@ -1,6 +1,7 @@
 """``taisp vectors``: write, check or replay a test vector set for FPGA bring-up.
 
     taisp vectors [RAW ...] --frames 3 --crop 64x48 --out out/vectors    # write (default: the built-in scene)
+    taisp vectors RAW --top core ...      # RAW input: --top camera (Bayer samples in) is the default
     taisp vectors --check out/vectors                                      # hashes and schema
     taisp vectors --replay out/vectors --stall 20                          # plain Verilog testbench, Icarus
 
@@ -31,8 +32,13 @@ def add_parser(sub, add_headerless, size_type) -> None:
     v.add_argument("--frames", type=int, default=3,
                    help="frames per input (default 3): a RAW still repeated; the scene at exposures normal, dark, bright, ...")
     v.add_argument("--crop", type=crop_arg, default=(64, 48),
-                   help="centred crop WxH of the fixed-point front end's output (default 64x48), or 'full'")
+                   help="centred crop WxH (default 64x48), or 'full': of the Bayer mosaic for --top camera (at even "
+                        "offsets; bin2 then gives W/2 x H/2), of the fixed-point front end's output for --top core")
     v.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
+    v.add_argument("--top", choices=("camera", "core"), default=None,
+                   help="the block the set drives: camera (taisp_camera: Bayer samples in, front-end registers; "
+                        "the default for RAW input) or core (taisp_core: frontend.x RGB in; the default for the "
+                        "built-in scene, whose --top camera set is its synthetic Bayer mosaic at the crop size)")
     v.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     v.add_argument("--checkpoint", help="TA-ISP checkpoint (default: the shipped taisp_w1-4.pth)")
     v.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
@@ -54,8 +60,10 @@ def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
         if args.check:
             m = check_vector_set(args.check)
             f = m["frames"]
-            print(f"[taisp vectors] {args.check}: OK: schema {m['schema_version']}, {f['count']} frame(s) of "
-                  f"{f['width']}x{f['height']}, {len(m['files'])} files verified (SHA-256), written by taisp "
+            top = m.get("top", "core")
+            bayer = f" from {f['bayer']['width']}x{f['bayer']['height']} Bayer" if "bayer" in f else ""
+            print(f"[taisp vectors] {args.check}: OK: schema {m['schema_version']}, top {top}, {f['count']} frame(s) of "
+                  f"{f['width']}x{f['height']}{bayer}, {len(m['files'])} files verified (SHA-256), written by taisp "
                   f"{m['tool'].get('version', '?')}")
             return 0
         if args.replay:
@@ -87,25 +95,40 @@ def _write(args: argparse.Namespace, headerless: dict) -> int:
     from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
     from fixedpoint.config import load_config
     from golden.taisp.checkpoint import load_checkpoint
-    from sim.vector_inputs import check_size, raw_frames, scene_frames
-    from sim.taisp.vectors import write_vector_set
+    from sim.vector_inputs import check_size, raw_bayer_frames, raw_frames, scene_bayer_frames, scene_frames
+    from sim.taisp.vectors import write_camera_vector_set, write_vector_set
 
     if args.frames < 1:
         raise ValueError(f"--frames must be at least 1, got {args.frames}")
+    top = args.top or ("camera" if args.raw else "core")
     if args.crop is not None:
-        check_size(*args.crop, where="--crop")
+        if top == "camera" and args.demosaic == "bin2":
+            check_size(args.crop[0] // 2, args.crop[1] // 2, where="--crop (bin2 output)")
+        else:
+            check_size(*args.crop, where="--crop")
     cfg = load_config(args.config)
     ck = Path(args.checkpoint) if args.checkpoint else DEFAULT_CHECKPOINT
     isp = load_checkpoint(ck, weight_range=tuple(args.weight_range) if args.weight_range else None)
-    if args.raw:
-        frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
-        what = ", ".join(Path(p).name for p in args.raw)
+    what = ", ".join(Path(p).name for p in args.raw) if args.raw else "the built-in scene"
+    desc = f"{what}, {args.frames} frame(s) each, top {top}"
+    if top == "camera":
+        if args.raw:
+            bframes = [f for p in args.raw
+                       for f in raw_bayer_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+        else:
+            if args.crop is None:
+                raise ValueError("--top camera with the built-in scene needs a --crop WxH (the Bayer size)")
+            bframes = scene_bayer_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed)
+        m = write_camera_vector_set(args.out, bframes, isp, cfg, checkpoint=ck, description=desc)
     else:
-        frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
-        what = "the built-in scene"
-    m = write_vector_set(args.out, frames, isp, cfg, checkpoint=ck, description=f"{what}, {args.frames} frame(s) each")
+        if args.raw:
+            frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+        else:
+            frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
+        m = write_vector_set(args.out, frames, isp, cfg, checkpoint=ck, description=desc)
     f = m["frames"]
-    _warn_max_w(f["width"])
-    print(f"[taisp vectors] wrote {f['count']} frame(s) of {f['width']}x{f['height']} from {what} "
+    _warn_max_w(f.get("bayer", f)["width"])
+    bayer = f" (Bayer {f['bayer']['width']}x{f['bayer']['height']} in)" if "bayer" in f else ""
+    print(f"[taisp vectors] wrote a {top} set: {f['count']} frame(s) of {f['width']}x{f['height']}{bayer} from {what} "
           f"({len(m['files'])} files and manifest.json) to {args.out}/; check with: taisp vectors --check {args.out}")
     return 0

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from golden.cfa import BAYER_PATTERNS, cell_colours, check_pattern
 from golden.taisp.model import PUBLISHED_SHAPES
 
 from ..config import QuantConfig
@@ -40,6 +41,21 @@ REGISTERS: dict[str, tuple[int, str, str]] = {
     "DEF_ALPHA0": (0x034, "RW", "default alpha of R (glc.alpha raw)"),
     "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
     "DEF_ALPHA2": (0x03C, "RW", "default alpha of B"),
+    # the camera block (taisp_camera: front end + core) only; the core alone reads them as 0
+    "FE_CONFIG": (0x080, "RW", "camera front end: Bayer pattern and demosaic (applied on COMMIT)"),
+    "FE_BLACK0": (0x084, "RW", "camera front end: black level in DN of 2x2 position 0 (row 0, col 0)"),
+    "FE_BLACK1": (0x088, "RW", "camera front end: black level of position 1 (row 0, col 1)"),
+    "FE_BLACK2": (0x08C, "RW", "camera front end: black level of position 2 (row 1, col 0)"),
+    "FE_BLACK3": (0x090, "RW", "camera front end: black level of position 3 (row 1, col 1)"),
+    "FE_GAIN0_LO": (0x094, "RW", "camera front end: frontend.gain raw of position 0, bits 31:0"),
+    "FE_GAIN0_HI": (0x098, "RW", "camera front end: frontend.gain raw of position 0, bits 63:32"),
+    "FE_GAIN1_LO": (0x09C, "RW", "camera front end: frontend.gain raw of position 1, bits 31:0"),
+    "FE_GAIN1_HI": (0x0A0, "RW", "camera front end: frontend.gain raw of position 1, bits 63:32"),
+    "FE_GAIN2_LO": (0x0A4, "RW", "camera front end: frontend.gain raw of position 2, bits 31:0"),
+    "FE_GAIN2_HI": (0x0A8, "RW", "camera front end: frontend.gain raw of position 2, bits 63:32"),
+    "FE_GAIN3_LO": (0x0AC, "RW", "camera front end: frontend.gain raw of position 3, bits 31:0"),
+    "FE_GAIN3_HI": (0x0B0, "RW", "camera front end: frontend.gain raw of position 3, bits 63:32"),
+    "FE_ACTIVE": (0x0B4, "RO", "camera front end: Bayer pattern and demosaic in use (FE_CONFIG layout)"),
 }
 
 
@@ -79,12 +95,31 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
         Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
         Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
+        # camera block only: errors of the Bayer input (the front end's stream checks) and the size check
+        Field("BAYER_SHORT_LINE", 4, 1, "camera: a Bayer line ended (tlast) before WIDTH samples"),
+        Field("BAYER_LONG_LINE", 5, 1, "camera: a Bayer line went past WIDTH samples without tlast"),
+        Field("BAYER_MISSING_SOF", 6, 1, "camera: Bayer samples without a frame start (tuser[0]); dropped"),
+        Field("BAYER_EARLY_SOF", 7, 1, "camera: SOF inside a Bayer frame (frame cut short)"),
+        Field("FE_SIZE", 8, 1, "camera: COMMIT refused, the frame size does not suit the demosaic (bin2: odd width "
+                               "or height, or under 4x2; bilinear: under 2x2; above MAX_WIDTH/MAX_H); the previous "
+                               "size, pattern and demosaic stay in use"),
     ),
     "ACTIVE_SIZE": (
         Field("WIDTH", 0, 16, "frame width in use"),
         Field("HEIGHT", 16, 16, "frame height in use"),
     ),
+    "FE_CONFIG": (
+        Field("CFA", 0, 2, "Bayer pattern: the index in golden.cfa.BAYER_PATTERNS (RGGB 0, BGGR 1, GRBG 2, GBRG 3)"),
+        Field("DEMOSAIC", 4, 1, "demosaic: 0 bilinear (full size), 1 bin2 (half size)"),
+    ),
+    "FE_ACTIVE": (
+        Field("CFA", 0, 2, "Bayer pattern in use"),
+        Field("DEMOSAIC", 4, 1, "demosaic in use (0 bilinear, 1 bin2)"),
+    ),
 }
+
+#: FE_CONFIG.DEMOSAIC codes
+DEMOSAIC_CODES: dict[str, int] = {"bilinear": 0, "bin2": 1}
 
 
 def _check_fields() -> None:
@@ -340,10 +375,40 @@ def header_constants(cfg: QuantConfig) -> list[tuple[str, int, str]]:
         c.append((f"WLEN_{t.ident}", t.count, f"words of {t.name}"))
     for name, (v, desc) in arch_constants().items():
         c.append((name, v, f"published model: {desc}"))
+    for name, code in DEMOSAIC_CODES.items():
+        c.append((f"DEMOSAIC_{name.upper()}", code, f"FE_CONFIG.DEMOSAIC code of {name}"))
+    for code, pat in enumerate(BAYER_PATTERNS):
+        c.append((f"CFA_{pat}", code, f"FE_CONFIG.CFA code of {pat}"))
+    c.append(("CFA_CELLS", cfa_cells(), "colour (R 0, G 1, B 2) of 2x2 position p of CFA code k at bits 2*(4k + p)"))
     return c
 
 
-_HEX = {"ID": 8, "SAT_BASE": 3, "PARAM_BASE": 3, "WEIGHT_BASE": 4}
+def cfa_cells() -> int:
+    """Every Bayer pattern's cell colours packed in one word: 2 bits per position (golden.cfa)."""
+    v = 0
+    for k, pat in enumerate(BAYER_PATTERNS):
+        for p, col in enumerate(cell_colours(pat).reshape(-1)):
+            v |= int(col) << (2 * (4 * k + p))
+    return v
+
+
+def frontend_writes(cfa: str, demosaic: str, black, gains) -> list[tuple[int, int]]:
+    """(address, data) pairs that program the camera front end: FE_CONFIG, FE_BLACK0..3 (DN,
+    rounded) and FE_GAIN0..3 (raw frontend.gain, low and high words); applied on COMMIT."""
+    w = [(address("FE_CONFIG"), pack_fields("FE_CONFIG", CFA=BAYER_PATTERNS.index(check_pattern(cfa)),
+                                            DEMOSAIC=DEMOSAIC_CODES[demosaic]))]
+    for p in range(4):
+        w.append((address(f"FE_BLACK{p}"), int(round(black[p])) & 0xFFFFFFFF))
+    for p in range(4):
+        g = int(gains[p])
+        w.append((address(f"FE_GAIN{p}_LO"), g & 0xFFFFFFFF))
+        w.append((address(f"FE_GAIN{p}_HI"), (g >> 32) & 0xFFFFFFFF))
+    return w
+
+
+_HEX = {"ID": 8, "CFA_CELLS": 8, "SAT_BASE": 3, "PARAM_BASE": 3, "WEIGHT_BASE": 4}
+#: constants written as 32-bit unsigned words
+_WORDS = ("ID", "CFA_CELLS")
 
 
 def _hex_digits(name: str) -> int:
@@ -360,7 +425,7 @@ def verilog_header(cfg: QuantConfig) -> str:
     out = ["// Generated by fixedpoint/taisp/regmap.py: do not edit.", "`ifndef TAISP_REGMAP_VH", "`define TAISP_REGMAP_VH", ""]
     for name, v, comment in header_constants(cfg):
         d = _hex_digits(name)
-        value = (f"32'h{v:08x}" if name == "ID" or name.endswith("_MASK") else f"'h{v:0{d}x}") if d else str(v)
+        value = (f"32'h{v:08x}" if name in _WORDS or name.endswith("_MASK") else f"'h{v:0{d}x}") if d else str(v)
         out.append(f"`define TAISP_{name} {value}  // {comment}")
     out += ["", "`endif", ""]
     return "\n".join(out)
@@ -373,7 +438,7 @@ def cpp_header(cfg: QuantConfig) -> str:
            "namespace taisp {", ""]
     for name, v, comment in header_constants(cfg):
         d = _hex_digits(name)
-        uns = name == "ID" or name.endswith("_MASK")
+        uns = name in _WORDS or name.endswith("_MASK")
         value = f"0x{v:0{d}x}u" if uns else (f"0x{v:0{d}x}" if d else str(v))
         out.append(f"constexpr {'unsigned' if uns else 'int'} {'REGMAP_ID' if name == 'ID' else name} = {value};  // {comment}")
     out += ["", "}  // namespace taisp", "", "#endif", ""]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.util
+import json
 import re
 import shutil
 import subprocess
@@ -197,10 +198,24 @@ def run(exe: str | Path, vec_dir: str | Path, taps: bool = True, frames: int | N
     return CsimResult(passed, r.returncode, ck.group(1).split(",") if ck else [], secs, mm, r.stdout, r.stderr, errs)
 
 
+def _set_top(vector_dir: str | Path) -> str:
+    try:
+        return json.loads((Path(vector_dir) / "manifest.json").read_text()).get("top", "core")
+    except (OSError, ValueError):
+        return "core"
+
+
 def run_csim(vector_dir: str | Path, taps: bool = True, frames: int | None = None, binary: bool = False,
              inject: str | None = None, build_root: Path | None = None, max_w: int | None = None,
              timeout: float = 3600) -> CsimResult:
-    """Build the C simulation for a vector set (from its ``gen/``; cached) and replay the set."""
+    """Build the C simulation for a vector set (from its ``gen/``; cached) and replay the set.
+    A camera set (manifest ``top: camera``) runs the HLS C++ camera (``taisp_camera.cpp``,
+    :func:`sim.taisp.camera_csim.run_vector_set`): output, parameters and registers compared
+    (no per-stage taps)."""
+    if _set_top(vector_dir) == "camera":
+        from .camera_csim import run_vector_set
+
+        return run_vector_set(vector_dir, frames=frames)
     b = build(Path(vector_dir) / "gen", build_root=build_root, max_w=max_w)
     r = run(b.exe, vector_dir, taps=taps, frames=frames, binary=binary, inject=inject, timeout=timeout)
     r.build = b
@@ -259,6 +274,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not (Path(vec) / "manifest.json").is_file():
         print(f"[csim] {vec}: not a vector set (no manifest.json)", file=sys.stderr)
         return 2
+    if _set_top(vec) == "camera":
+        r = run_csim(vec, frames=args.max_frames)
+        sys.stdout.write(r.stdout)
+        print(f"[csim] camera set (taisp_camera.cpp): {r.summary()}")
+        return 0 if r.passed else (1 if r.returncode == 1 else 2)
     b = build(Path(vec) / "gen", max_w=args.max_w)
     print(f"[csim] {'cached build' if b.cached else f'built in {b.seconds:.1f} s'} from {vec}/gen: {b.exe}")
     for d in b.own_diagnostics:

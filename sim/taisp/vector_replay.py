@@ -54,9 +54,10 @@ def replay_max_w(width: int) -> int:
 
 
 def set_width(vector_dir: str | Path) -> int:
-    """The frame width of a vector set (its manifest)."""
+    """The input frame width of a vector set (its manifest; a camera set: the Bayer width)."""
     try:
-        return int(json.loads((Path(vector_dir) / "manifest.json").read_text())["frames"]["width"])
+        f = json.loads((Path(vector_dir) / "manifest.json").read_text())["frames"]
+        return int(f.get("bayer", f)["width"])  # a camera set: the Bayer width (the front end's line buffers)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RuntimeError(f"{vector_dir}: cannot read the frame width from manifest.json ({exc})") from None
 

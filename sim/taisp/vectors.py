@@ -1,5 +1,9 @@
 """Test vector sets for FPGA bring-up: what ``taisp vectors`` writes and checks.
 
+A camera set (:func:`write_camera_vector_set`, ``top: camera``, schema 2) drives ``taisp_camera``
+instead: Bayer samples in ``stream_in`` (one per beat), the front-end registers in the write
+list, the camera model's output, taps and parameters.
+
 A vector set is a folder that replays a frame sequence through ``taisp_core`` without our
 Python stack: the input and expected output streams, per-stage taps, the per-frame parameters,
 the AXI4-Lite register image and the generated RTL files, all described by ``manifest.json``
@@ -28,6 +32,8 @@ Files (relative to the set; N frames of W x H, P = N*W*H beats):
                               (the PARAM read-back layout); block N: after the last frame
 ``axil_writes.hex``/``.bin``  the AXI4-Lite write list: hex ``{address, data}`` (16 digits) per line; bin
                               little-endian uint32 pairs
+``frame_writes.hex``/``.bin`` camera sets (manifest ``top: camera``): the writes between frames
+                              ``{frame, address, data}`` (a new front-end setting, CTRL = COMMIT)
 ``taisp_vectors.h``           C header: register addresses, the write list and the parameters as arrays
 ``config.toml``               the quantization config used
 ``gen/``                      ``taisp gen`` output for this config and weights (headers, tables,
@@ -57,10 +63,12 @@ from fixedpoint.taisp.model import FixedTAISP
 from golden.taisp.model import TAISP
 
 from ..vector_format import (
+    BayerFormat,
     SCHEMA_NAME,
     SCHEMA_VERSION,
     StreamFormat,
     VectorSetError,
+    bayer_stream_beats,
     hex_lines,
     read_hex,
     read_records,
@@ -69,7 +77,7 @@ from ..vector_format import (
     stream_beats,
     stream_formats,
 )
-from ..vector_inputs import InputFrame, check_size, file_sha256
+from ..vector_inputs import BayerFrame, InputFrame, check_bayer_size, check_size, file_sha256
 
 REPO = Path(__file__).resolve().parents[2]
 #: Stages written as taps: name -> config entry ("index" is the region index, 4 bits).
@@ -78,6 +86,11 @@ TAP_STAGES: dict[str, str] = {"x": "frontend.x", "xg": "glc.xg", "A": "hsa.A", "
 INDEX_BITS = 4
 #: The CTRL value that ends the write list, and the STATUS bit polled for (register map fields).
 CTRL_COMMIT_RESTART = regmap.field_value("CTRL", "COMMIT", "RESTART")
+CTRL_COMMIT = regmap.field_value("CTRL", "COMMIT")
+#: Bits of a Bayer sample in camera sets (the camera's DN_W; samples of up to 16-bit sensors).
+CAMERA_DN_W = 16
+#: The tops a vector set drives.
+TOPS = ("core", "camera")
 STATUS_READY = regmap.field_value("STATUS", "READY")
 
 
@@ -116,6 +129,31 @@ def axil_write_list(fw, cfg: QuantConfig, width: int, height: int, defaults: dic
     return [(int(x) & 0xFFFFFFFF, int(d) & 0xFFFFFFFF) for x, d in w]
 
 
+def camera_write_list(fw, cfg: QuantConfig, bayer_w: int, bayer_h: int, first: BayerFrame,
+                      defaults: dict[str, np.ndarray]) -> list[tuple[int, int]]:
+    """The camera's programming sequence: WIDTH, HEIGHT (the Bayer size), the front end
+    (FE_CONFIG: CFA, DEMOSAIC; FE_BLACK0..3; FE_GAIN0..3_LO/_HI), the defaults, the weights,
+    CTRL = COMMIT | RESTART."""
+    a = regmap.address
+    w = [(a("WIDTH"), bayer_w), (a("HEIGHT"), bayer_h)]
+    w += regmap.frontend_writes(first.cfa, first.demosaic, first.black, first.gain)
+    w += axil_write_list(fw, cfg, bayer_w, bayer_h, defaults)[2:]
+    return [(int(x) & 0xFFFFFFFF, int(d) & 0xFFFFFFFF) for x, d in w]
+
+
+def camera_frame_writes(frames: Sequence[BayerFrame]) -> list[tuple[int, int, int]]:
+    """(frame k, address, data): before frame k (k >= 1) whose front-end settings differ from
+    frame k-1's (the next RAW file of the sequence), the front-end registers and CTRL = COMMIT
+    (no RESTART: the statistics carry over); then poll STATUS until READY."""
+    out = []
+    for k in range(1, len(frames)):
+        f = frames[k]
+        if f.settings() != frames[k - 1].settings():
+            out += [(k, a, d & 0xFFFFFFFF) for a, d in regmap.frontend_writes(f.cfa, f.demosaic, f.black, f.gain)]
+            out.append((k, regmap.address("CTRL"), CTRL_COMMIT))
+    return out
+
+
 def _verilog_include(m: dict[str, Any]) -> str:
     f = m["frames"]
     si, so = m["stream"]["input"], m["stream"]["output"]
@@ -126,6 +164,11 @@ def _verilog_include(m: dict[str, Any]) -> str:
          "REGMAP_VERSION": regmap.REGMAP_VERSION}
     for name, t in m["taps"].items():
         d[f"TAP_{name.upper()}_W"] = t["bits"]
+    bayer = m["frames"].get("bayer")
+    if bayer is not None:  # a camera set: the plain testbench instantiates taisp_camera
+        d.update({"CAMERA": 1, "DN_W": si["sample_bits"], "IN_WIDTH": bayer["width"], "IN_HEIGHT": bayer["height"],
+                  "IN_NBEATS": f["count"] * bayer["width"] * bayer["height"],
+                  "NFWRITES": m["registers"]["frame_writes"]["count"]})
     lines = ["// Generated by taisp vectors (sim/taisp/vectors.py): sizes of this vector set for the plain testbench.",
              "`ifndef TAISP_VECTORS_VH", "`define TAISP_VECTORS_VH"]
     lines += [f"`define TAISP_VEC_{k} {v}" for k, v in d.items()]
@@ -165,7 +208,8 @@ def _c_header(m: dict[str, Any], writes: list[tuple[int, int]], params: list[lis
 
 # ---------------------------------------------------------------------------- writing
 def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], isp: TAISP, cfg: QuantConfig, *,
-                     checkpoint: str | os.PathLike | None = None, description: str = "") -> dict[str, Any]:
+                     checkpoint: str | os.PathLike | None = None, description: str = "",
+                     _camera: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the fixed-point model (``previous`` statistics mode, from reset) over ``frames`` and
     write the vector set into ``out_dir`` (replacing a vector set there; a non-empty folder that
     is not one is refused). ``checkpoint``: the file ``isp`` was loaded from (hashed into the
@@ -191,7 +235,7 @@ def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], i
         shutil.rmtree(tmp)
     (tmp / "taps").mkdir(parents=True)
     try:
-        manifest = _write(tmp, frames, xs, isp, cfg, checkpoint, description)
+        manifest = _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -199,6 +243,34 @@ def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], i
         shutil.rmtree(out)
     tmp.rename(out)
     return manifest
+
+
+def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFrame], isp: TAISP, cfg: QuantConfig, *,
+                            checkpoint: str | os.PathLike | None = None, description: str = "",
+                            dn_w: int = CAMERA_DN_W) -> dict[str, Any]:
+    """A vector set for ``taisp_camera`` (manifest ``top: camera``): Bayer samples as
+    ``stream_in`` (one per beat), the front-end register writes in the write list (and, where a
+    frame's settings change, in ``frame_writes``), and the camera model's expected output, taps
+    and parameters: the fixed-point front end with the registers' settings
+    (:func:`fixedpoint.frontend.normalize_mosaic`, :func:`fixedpoint.frontend.demosaic`), then
+    ``FixedTAISP`` in ``previous`` mode from reset."""
+    from fixedpoint.frontend import demosaic, normalize_mosaic
+
+    if not frames:
+        raise ValueError("a vector set needs at least one frame")
+    h, w = frames[0].mosaic.shape
+    dms = {f.demosaic for f in frames}
+    if len(dms) != 1:
+        raise ValueError(f"one demosaic per camera set, got {sorted(dms)}")
+    check_bayer_size(w, h, frames[0].demosaic)
+    for k, f in enumerate(frames):
+        if f.mosaic.shape != (h, w):
+            raise ValueError(f"frame {k}: Bayer size {f.mosaic.shape[1]}x{f.mosaic.shape[0]}, the set's is {w}x{h}")
+    xs = [demosaic(normalize_mosaic(f.mosaic, f.black, f.gain, cfg), f.cfa, f.demosaic, cfg).astype(np.int64)
+          for f in frames]
+    cam = {"frames": list(frames), "fmt": BayerFormat(dn_w), "width": w, "height": h}
+    inputs = [InputFrame(x, f.source) for x, f in zip(xs, frames)]
+    return write_vector_set(out_dir, inputs, isp, cfg, checkpoint=checkpoint, description=description, _camera=cam)
 
 
 @dataclass
@@ -294,16 +366,45 @@ def _write_writes(d: Path, writes: list[tuple[int, int]]) -> None:
     (d / "axil_writes.bin").write_bytes(b"".join(a.to_bytes(4, "little") + v.to_bytes(4, "little") for a, v in writes))
 
 
+def _write_bayer_stream(d: Path, cam: dict[str, Any]) -> None:
+    fmt: BayerFormat = cam["fmt"]
+    beats = bayer_stream_beats([f.mosaic for f in cam["frames"]], fmt)
+    comment = [(f"taisp_camera input stream: {len(cam['frames'])} frame(s) x {cam['height']} lines x {cam['width']} "
+                f"Bayer samples, raster order; one beat per line: {{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
+               f"tdata: the sample (DN) in bits [{fmt.sample_bits - 1}:0]; sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}"]
+    (d / "stream_in.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
+    (d / "stream_in.bin").write_bytes(records(beats, fmt.record_bytes))
+
+
+def _write_frame_writes(d: Path, fwrites: list[tuple[int, int, int]]) -> None:
+    vals = [(k << 64) | (a << 32) | v for k, a, v in fwrites]
+    (d / "frame_writes.hex").write_text(hex_lines(vals or [0], 96, [
+        (f"AXI4-Lite writes between frames ({len(fwrites)}, in order): {{frame[31:0], address[31:0], data[31:0]}} "
+         "per line: applied before frame `frame` (after the previous frame's output), then poll STATUS until READY"
+         + ("" if fwrites else "; none (one placeholder line)"))]))
+    (d / "frame_writes.bin").write_bytes(b"".join(k.to_bytes(4, "little") + a.to_bytes(4, "little")
+                                                  + v.to_bytes(4, "little") for k, a, v in fwrites))
+
+
 def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig,
-           checkpoint: str | os.PathLike | None, description: str) -> dict[str, Any]:
+           checkpoint: str | os.PathLike | None, description: str, cam: dict[str, Any] | None = None) -> dict[str, Any]:
     n = len(xs)
     _, h, w = xs[0].shape
     run = _run_model(xs, isp, cfg)
     fw = run.model.weights
     fin, fout = stream_formats(cfg)
-    writes = axil_write_list(fw, cfg, w, h, run.model.defaults)
+    fwrites: list[tuple[int, int, int]] = []
+    if cam is None:
+        writes = axil_write_list(fw, cfg, w, h, run.model.defaults)
+    else:
+        writes = camera_write_list(fw, cfg, cam["width"], cam["height"], cam["frames"][0], run.model.defaults)
+        fwrites = camera_frame_writes(cam["frames"])
     _write_generated(d, fw, cfg, checkpoint)
-    _write_stream(d, "stream_in", xs, fin, "input stream", "raw frontend.x")
+    if cam is None:
+        _write_stream(d, "stream_in", xs, fin, "input stream", "raw frontend.x")
+    else:
+        _write_bayer_stream(d, cam)
+        _write_frame_writes(d, fwrites)
     _write_stream(d, "stream_out", run.taps["out"], fout, "expected output stream", "rgfc.out")
     tap_meta = _write_taps(d, run.taps, cfg)
     pwords = _write_params(d, run.params, cfg)
@@ -314,6 +415,7 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAI
     wfrac = cfg["rgfc.wrange"].fmt.frac
     m: dict[str, Any] = {
         "schema": SCHEMA_NAME, "schema_version": SCHEMA_VERSION,
+        "top": "core" if cam is None else "camera",
         "description": description or f"{n} frame(s), {w}x{h}",
         "tool": {"name": "taisp vectors", "package": "taisp-hw", "version": tool_version(),
                  "python": platform.python_version(), "numpy": np.__version__},
@@ -358,6 +460,28 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAI
         "testbench": {"plain": "sim/taisp/hdl/taisp_vectors_tb.v", "include": "vectors.vh",
                       "include_dirs": [".", "gen"], "mem_dir": "gen"},
     }
+    if cam is not None:
+        bw, bh = cam["width"], cam["height"]
+        fmt: BayerFormat = cam["fmt"]
+        m["frames"]["bayer"] = {"width": bw, "height": bh, "beats_per_frame": bw * bh, "beats": n * bw * bh}
+        m["frames"]["note"] = "width/height: the core's (output) frame; bayer: the camera's input frame"
+        m["crop"] = "centred crop of the Bayer mosaic at even offsets (the CFA phase kept; see each source's crop)"
+        m["stream"]["input"] = {**fmt.describe(), "hex": "stream_in.hex", "bin": "stream_in.bin"}
+        m["stream"]["beat_in"] = "one Bayer sample per beat; SOF on the frame's first sample, EOL on each line's last"
+        m["frontend"] = {"demosaic": cam["frames"][0].demosaic, "dn_w": fmt.sample_bits,
+                         "per_frame": [{"frame": k, "cfa": f.cfa, "black": list(f.black), "gain": [int(g) for g in f.gain]}
+                                       for k, f in enumerate(cam["frames"])],
+                         "model": ("fixedpoint.frontend.normalize_mosaic + demosaic with these settings (the taps' x "
+                                   "is the front end's output), then FixedTAISP in previous mode")}
+        m["registers"]["write_list"]["sequence"] = (
+            "WIDTH, HEIGHT (the Bayer size), FE_CONFIG, FE_BLACK0..3, FE_GAIN0..3_LO/_HI, DEF_GATE0, DEF_ALPHA0..2, "
+            "weights, CTRL = COMMIT | RESTART; then poll STATUS until READY")
+        m["registers"]["frame_writes"] = {
+            "hex": "frame_writes.hex", "bin": "frame_writes.bin", "count": len(fwrites),
+            "hex_line": "{frame[31:0], address[31:0], data[31:0]}", "bin_record": "little-endian uint32 frame, address, data",
+            "meaning": ("before frame `frame`, after the previous frame's output: these writes (a new front-end setting, "
+                        "then CTRL = COMMIT without RESTART: the statistics carry over), then poll STATUS until READY")}
+        m["testbench"]["define"] = "TAISP_VEC_CAMERA (vectors.vh): the plain testbench instantiates taisp_camera"
     (d / "vectors.vh").write_text(_verilog_include(m))
     (d / "taisp_vectors.h").write_text(_c_header(m, writes, pwords))
     files = sorted(p for p in d.rglob("*") if p.is_file() and p.name != "manifest.json")
@@ -413,12 +537,20 @@ def check_vector_set(path: str | os.PathLike) -> dict[str, Any]:
                                  f"{info.get('bytes')} bytes; file {digest[:16]}..., {size} bytes): the file is "
                                  f"corrupted or was edited")
     f = m["frames"]
+    top = m.get("top", "core")
+    if top not in TOPS:
+        raise VectorSetError(f"{mp}: unknown top {top!r} (one of {', '.join(TOPS)})")
     try:
         n, w, h = int(f["count"]), int(f["width"]), int(f["height"])
         si, so = m["stream"]["input"], m["stream"]["output"]
-        for s in (si, so):
-            if files[s["bin"]]["bytes"] != n * w * h * int(s["binary_record_bytes"]):
-                raise VectorSetError(f"{d}: {s['bin']} does not hold {n}x{w}x{h} beats of {s['binary_record_bytes']} bytes")
+        iw, ih = (int(f["bayer"]["width"]), int(f["bayer"]["height"])) if top == "camera" else (w, h)
+        for s, (sw, sh) in ((si, (iw, ih)), (so, (w, h))):
+            if files[s["bin"]]["bytes"] != n * sw * sh * int(s["binary_record_bytes"]):
+                raise VectorSetError(f"{d}: {s['bin']} does not hold {n}x{sw}x{sh} beats of {s['binary_record_bytes']} bytes")
+        if top == "camera":
+            fwl = m["registers"]["frame_writes"]
+            if files[fwl["bin"]]["bytes"] != 12 * int(fwl["count"]):
+                raise VectorSetError(f"{d}: the between-frame write list's length does not match the manifest")
         if files[m["registers"]["write_list"]["bin"]]["bytes"] != 8 * int(m["registers"]["write_list"]["count"]):
             raise VectorSetError(f"{d}: the write list's length does not match the manifest")
         for rel in ("vectors.vh", "gen/taisp_config.vh", "gen/taisp_regmap.vh", "gen/weights.hex", m["params"]["hex"]):
@@ -446,11 +578,19 @@ class VectorSet:
     beats_out: list[int]
     writes: list[tuple[int, int]]
     params: np.ndarray  # (frames + 1, 37) uint32 words
+    top: str = "core"
+    in_width: int = 0     # the input frame (camera: Bayer) size
+    in_height: int = 0
+    frame_writes: list[tuple[int, int, int]] | None = None  # camera: (frame, address, data)
 
     def frame_beats(self, beats: list[int], k: int) -> list[int]:
-        """The beats of frame k of a stream."""
-        n = self.width * self.height
+        """The beats of frame k of the output stream (``beats_out``) or of the input stream."""
+        n = self.width * self.height if beats is self.beats_out else self.in_width * self.in_height
         return beats[k * n:(k + 1) * n]
+
+    def writes_before(self, k: int) -> list[tuple[int, int]]:
+        """The writes to apply before frame k (camera sets; then poll STATUS until READY)."""
+        return [(a, v) for f, a, v in (self.frame_writes or []) if f == k]
 
 
 def load_vector_set(path: str | os.PathLike, check: bool = True) -> VectorSet:
@@ -458,15 +598,24 @@ def load_vector_set(path: str | os.PathLike, check: bool = True) -> VectorSet:
     d = Path(path)
     m = check_vector_set(d) if check else json.loads((d / "manifest.json").read_text())
     si, so = m["stream"]["input"], m["stream"]["output"]
-    fin, fout = StreamFormat(int(si["component_bits"])), StreamFormat(int(so["component_bits"]))
+    top = m.get("top", "core")
+    fin = BayerFormat(int(si["sample_bits"])) if top == "camera" else StreamFormat(int(si["component_bits"]))
+    fout = StreamFormat(int(so["component_bits"]))
     raw = (d / m["registers"]["write_list"]["bin"]).read_bytes()
     writes = [(int.from_bytes(raw[i:i + 4], "little"), int.from_bytes(raw[i + 4:i + 8], "little"))
               for i in range(0, len(raw), 8)]
     pw = np.array(read_hex(d / m["params"]["hex"]), dtype=np.int64).reshape(-1, int(m["params"]["words_per_block"]))
     f = m["frames"]
+    fwrites = None
+    iw, ih = int(f["width"]), int(f["height"])
+    if top == "camera":
+        iw, ih = int(f["bayer"]["width"]), int(f["bayer"]["height"])
+        raw = (d / m["registers"]["frame_writes"]["bin"]).read_bytes()
+        fwrites = [tuple(int.from_bytes(raw[i + 4 * j:i + 4 * j + 4], "little") for j in range(3))
+                   for i in range(0, len(raw), 12)]
     return VectorSet(d, m, int(f["count"]), int(f["width"]), int(f["height"]), fin, fout,
                      read_records(d / si["bin"], fin.record_bytes), read_records(d / so["bin"], fout.record_bytes),
-                     writes, pw)
+                     writes, pw, top, iw, ih, fwrites)
 
 
 __all__ = [
@@ -483,5 +632,6 @@ __all__ = [
     "split_beat",
     "stream_beats",
     "stream_formats",
+    "write_camera_vector_set",
     "write_vector_set",
 ]

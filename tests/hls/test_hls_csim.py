@@ -238,9 +238,13 @@ def test_broken_sets_are_refused(default_build, scene_set, tmp_path):
     vec = _copy(scene_set, tmp_path / "v")
     mp = vec / "manifest.json"
     m = json.loads(mp.read_text())
-    mp.write_text(json.dumps({**m, "schema_version": 2}))
+    newer = m["schema_version"] + 1
+    mp.write_text(json.dumps({**m, "schema_version": newer}))
     r = csim.run(default_build.exe, vec)
-    assert r.returncode == 2 and "schema version 2 is newer" in r.stderr
+    assert r.returncode == 2 and f"schema version {newer} is newer" in r.stderr
+    mp.write_text(json.dumps({**m, "top": "camera"}))  # the core testbench refuses a camera set by name
+    r = csim.run(default_build.exe, vec)
+    assert r.returncode == 2 and "a camera vector set" in r.stderr
     mp.write_text(json.dumps(m))
     (vec / "taps" / "y.hex").rename(vec / "y.hex")
     r = csim.run(default_build.exe, vec)
@@ -298,3 +302,21 @@ def test_command_line(default_build, scene_set, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "RESULT PASS frames=3 pixels=576" in out
     assert json.loads((tmp_path / "gen_set" / "manifest.json").read_text())["frames"]["count"] == 3
+
+
+@pytest.mark.parametrize("demosaic", ["bilinear", "bin2"])
+def test_camera_set_bit_exact(cfg, shared_raw_dir, tmp_path, demosaic):
+    """A camera vector set (two RAW files' Bayer samples, 16x12 crops, 2 frames each, the front
+    end reprogrammed between them) through the C-simulated camera: output, parameters, registers."""
+    from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
+    from golden.taisp.checkpoint import load_checkpoint
+    from sim.vector_inputs import raw_bayer_frames
+    from sim.taisp.vectors import write_camera_vector_set
+
+    names = ("rose_768x512_14bit_rggb.raw", "colorchecker_1920x1080_12bit_bggr.raw")
+    frames = [f for n in names for f in raw_bayer_frames(shared_raw_dir / n, 2, cfg, (16, 12), demosaic)]
+    vec = tmp_path / "cam"
+    write_camera_vector_set(vec, frames, load_checkpoint(DEFAULT_CHECKPOINT), cfg, checkpoint=DEFAULT_CHECKPOINT)
+    r = csim.run_csim(vec)
+    assert r.passed, r.summary() + r.stdout[-2000:]
+    assert len(r.frame_seconds) == 4 and "stream_out" in r.checked

@@ -99,19 +99,26 @@ def test_slang_table_bank(config, tmp_path):
     _check("isp_table_bank", [*rtl_sources("isp_table"), TABLE_BANK], [gen, *RTL_INCLUDE_DIRS], {"MEM_DIR": f'"{gen}"'})
 
 
-def test_slang_plain_testbench(tmp_path):
+@pytest.mark.parametrize("top", ["core", "camera"])
+def test_slang_plain_testbench(tmp_path, top):
     """The plain vector testbench with the whole block (its stage probes included), on a
-    one-frame 8x4 vector set: the include path and MEM_DIR as the bring-up procedure gives them."""
+    one-frame 8x4 vector set (core) or a two-frame 8x4 Bayer set (camera: taisp_camera, the
+    writes between frames): the include path and MEM_DIR as the bring-up procedure gives them."""
     from fixedpoint.config import load_config
     from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
     from golden.taisp.checkpoint import load_checkpoint
-    from sim.taisp.vectors import write_vector_set
-    from sim.vector_inputs import scene_frames
+    from sim.taisp.vectors import write_camera_vector_set, write_vector_set
+    from sim.vector_inputs import scene_bayer_frames, scene_frames
 
     cfg = load_config()
     vec = tmp_path / "vec"
-    write_vector_set(vec, scene_frames(1, cfg, (8, 4)), load_checkpoint(DEFAULT_CHECKPOINT), cfg,
-                     checkpoint=DEFAULT_CHECKPOINT)
+    isp = load_checkpoint(DEFAULT_CHECKPOINT)
+    if top == "core":
+        write_vector_set(vec, scene_frames(1, cfg, (8, 4)), isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
+    else:
+        frames = scene_bayer_frames(1, cfg, (8, 4), cfa="RGGB") + scene_bayer_frames(1, cfg, (8, 4), cfa="GBRG", seed=1)
+        write_camera_vector_set(vec, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
+        assert "TAISP_VEC_NFWRITES" in (vec / "vectors.vh").read_text()
     _check("taisp_vectors_tb", [PLAIN_TB, *model_rtl("taisp")], [vec, vec / "gen", *RTL_INCLUDE_DIRS],
            {"MEM_DIR": f'"{vec / "gen"}"'})
 

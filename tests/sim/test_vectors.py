@@ -1,9 +1,11 @@
 """Test vector sets (``taisp vectors``): contents and hashes, the hash/schema check, and replay
-through taisp_core with the plain Verilog testbench (Icarus) and with cocotb (Icarus).
+through taisp_core (core sets) and taisp_camera (camera sets: Bayer samples in) with the plain
+Verilog testbench (Icarus) and with cocotb (Icarus).
 
 Two small sets are generated once per module: the built-in scene (16x12, 3 frames at
 exposures normal, dark, bright) and two real RAW files from ``../shared/data/raw/`` (rose and
-colorchecker, 16x12 centred crops, 2 frames each: one 4-frame sequence).
+colorchecker, 16x12 centred crops, 2 frames each: one 4-frame sequence); camera sets of the
+same two files (16x12 Bayer crops, bilinear and bin2).
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from fixedpoint.taisp.model import FixedTAISP
 from golden.taisp.checkpoint import load_checkpoint
 from sim.runner import BUILD_DIR
 from sim.ug934 import unpack_ug934
-from sim.vector_inputs import raw_frames, scene_frames
+from sim.vector_inputs import raw_bayer_frames, raw_frames, scene_frames
 from sim.taisp.vector_replay import build_plain_tb, run_plain_tb, vvp_command
 from sim.taisp.vectors import (
     SCHEMA_VERSION,
@@ -31,6 +33,7 @@ from sim.taisp.vectors import (
     load_vector_set,
     read_hex,
     split_beat,
+    write_camera_vector_set,
     write_vector_set,
 )
 from taisp_cli.main import main
@@ -66,6 +69,16 @@ def raw_set(cfg, isp, shared_raw_dir) -> Path:
     d = SETS_DIR / "raw"
     frames = [f for name in RAWS for f in raw_frames(shared_raw_dir / name, 2, cfg, SIZE)]
     write_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
+    return d
+
+
+@pytest.fixture(scope="module", params=["bilinear", "bin2"])
+def camera_set(request, cfg, isp, shared_raw_dir) -> Path:
+    """A camera set (top camera): the two RAW files' Bayer samples, 16x12 centred crops, 2 frames
+    each (the second file's front-end settings written between frames 1 and 2)."""
+    d = SETS_DIR / f"camera-{request.param}"
+    frames = [f for name in RAWS for f in raw_bayer_frames(shared_raw_dir / name, 2, cfg, SIZE, request.param)]
+    write_camera_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
     return d
 
 
@@ -186,17 +199,52 @@ def test_check_refuses_newer_schema_and_broken_sets(scene_set: Path, tmp_path: P
         write_vector_set(tmp_path, scene_frames(1, cfg, (4, 2)), isp, cfg)
 
 
+def test_camera_set_contents(camera_set: Path, cfg, capsys):
+    """Manifest (top camera, Bayer size, schema 2), Bayer beats = the cropped mosaics, the
+    front-end writes (first file in the write list, second between frames), --check."""
+    m = check_vector_set(camera_set)
+    vs = load_vector_set(camera_set)
+    dm = m["frontend"]["demosaic"]
+    assert m["schema_version"] == SCHEMA_VERSION == 2 and m["top"] == "camera" and vs.top == "camera"
+    assert (vs.in_width, vs.in_height) == SIZE and m["frames"]["bayer"]["beats"] == 4 * SIZE[0] * SIZE[1]
+    assert (vs.width, vs.height) == ((SIZE[0] // 2, SIZE[1] // 2) if dm == "bin2" else SIZE)
+    assert len(vs.beats_in) == 4 * SIZE[0] * SIZE[1] and len(vs.beats_out) == 4 * vs.width * vs.height
+    b0 = vs.frame_beats(vs.beats_in, 0)
+    assert (b0[0] >> vs.fmt_in.sof_bit) & 1 and (b0[SIZE[0] - 1] >> vs.fmt_in.eol_bit) & 1
+    regs = dict(vs.writes)
+    per = m["frontend"]["per_frame"]
+    assert regs[regmap.address("WIDTH")] == SIZE[0] and regs[regmap.address("HEIGHT")] == SIZE[1]
+    assert regmap.unpack_fields("FE_CONFIG", regs[regmap.address("FE_CONFIG")])["DEMOSAIC"] == regmap.DEMOSAIC_CODES[dm]
+    assert [regs[regmap.address(f"FE_BLACK{p}")] for p in range(4)] == per[0]["black"]
+    assert vs.writes[-1] == (regmap.address("CTRL"), regmap.field_value("CTRL", "COMMIT", "RESTART"))
+    # the second file (BGGR) is programmed before frame 2, COMMIT without RESTART
+    assert {f for f, _, _ in vs.frame_writes} == {2} and per[2]["cfa"] == "BGGR"
+    assert vs.writes_before(2)[-1] == (regmap.address("CTRL"), regmap.field_value("CTRL", "COMMIT"))
+    assert "`define TAISP_VEC_CAMERA 1" in (camera_set / "vectors.vh").read_text()
+    assert main(["vectors", "--check", str(camera_set)]) == 0
+    assert "top camera" in capsys.readouterr().out
+
+
 def test_cli_writes_a_set(tmp_path: Path, shared_raw_dir: Path, capsys):
+    out = tmp_path / "cli-camera"  # RAW input: a camera set by default (the crop is the Bayer size)
+    assert main(["vectors", str(shared_raw_dir / RAWS[0]), "--frames", "1", "--crop", "8x4", "--demosaic", "bin2",
+                 "--out", str(out)]) == 0
+    m = check_vector_set(out)
+    assert m["top"] == "camera" and m["frames"]["bayer"]["width"] == 8 and m["frames"]["width"] == 4
+    assert main(["vectors", "--frames", "1", "--crop", "8x6", "--top", "camera", "--out", str(tmp_path / "sc")]) == 0
+    assert check_vector_set(tmp_path / "sc")["top"] == "camera"
+    assert check_vector_set(SETS_DIR / "scene")["top"] == "core"  # the built-in scene: core unless --top camera
     out = tmp_path / "cli"
     rc = main(["vectors", str(shared_raw_dir / RAWS[0]), "--frames", "1", "--crop", "8x4", "--demosaic", "bin2",
-               "--out", str(out)])
+               "--top", "core", "--out", str(out)])
     assert rc == 0
     m = check_vector_set(out)
     assert m["frames"]["sources"][0]["crop"]["from_width"] == 384 and m["frames"]["width"] == 8
     capsys.readouterr()
     assert main(["vectors", "--crop", "9999x4", "--out", str(tmp_path / "big")]) == 2
     assert "--crop: frame size 9999x4 is outside what taisp_core takes" in capsys.readouterr().err
-    assert main(["vectors", str(shared_raw_dir / RAWS[0]), "--crop", "800x4", "--out", str(tmp_path / "big")]) == 2
+    assert main(["vectors", str(shared_raw_dir / RAWS[0]), "--crop", "800x4", "--top", "core",
+                 "--out", str(tmp_path / "big")]) == 2
     assert "crop 800x4 is larger than the front end's 768x512 output" in capsys.readouterr().err
 
 
@@ -215,6 +263,16 @@ def test_plain_tb_raw(raw_set: Path, tmp_path: Path):
     res = run_plain_tb(raw_set, program_weights=False, check_params=False, build_dir=tmp_path)
     assert res.passed, res.log[-4000:]
     assert "frames=4 size=16x12 beats=768" in res.result_line
+
+
+def test_plain_tb_camera(camera_set: Path, tmp_path: Path):
+    """A camera set (Bayer samples in, front end reprogrammed between the files), random stalls,
+    parameters read back: bit-exact through taisp_camera in the plain testbench."""
+    res = run_plain_tb(camera_set, stall_in=20, stall_out=20, seed=5, build_dir=tmp_path)
+    assert res.passed, res.log[-4000:]
+    n = load_vector_set(camera_set)
+    assert f"frames=4 size={n.width}x{n.height} beats={4 * n.width * n.height}" in res.result_line
+    assert "camera set: taisp_camera, Bayer frames 16x12" in res.log
 
 
 def _set_hex(path: Path, index: int, fn) -> None:
@@ -279,6 +337,17 @@ def test_cocotb_replay_scene(scene_set: Path):
     from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
     run_cocotb_replay(scene_set, {"idle": True, "backpressure": True, "seed": 1})
+
+
+def test_cocotb_replay_camera(shared_raw_dir: Path, cfg, isp):
+    """A bin2 camera set of the two files (one frame each, the front end reprogrammed between
+    them) through cocotb (taisp_camera, idle + backpressure); kept to two frames for time."""
+    from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
+
+    d = SETS_DIR / "camera-cocotb"
+    frames = [f for name in RAWS for f in raw_bayer_frames(shared_raw_dir / name, 1, cfg, SIZE, "bin2")]
+    write_camera_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
+    run_cocotb_replay(d, {"idle": True, "backpressure": True, "seed": 1})
 
 
 def test_cocotb_replay_raw(raw_set: Path):

@@ -14,9 +14,17 @@
 // It prints a PASS/FAIL summary line and, on a mismatch, the first one: frame, line, pixel,
 // channel, the expected per-stage taps at that pixel and the first stage that differs.
 //
+// Camera sets (`taisp vectors --top camera`; vectors.vh defines TAISP_VEC_CAMERA): the block
+// under test is taisp_camera (the shared front end + the core) with DN_W = TAISP_VEC_DN_W;
+// the input stream holds Bayer samples (TAISP_VEC_IN_WIDTH x TAISP_VEC_IN_HEIGHT per frame,
+// one per beat), the write list programs the front end too, and frame_writes.hex holds the
+// writes between frames (a new RAW file's front-end settings, CTRL = COMMIT), applied after
+// the previous frame's output, then STATUS is polled until READY. The probes then look into
+// dut.u_core, and the expected taps' x is the front end's output (taps/x.hex).
+//
 // Stage probes: the testbench also compares three internal streams of taisp_core with the
-// set's taps, through hierarchical references (dut.g_xg: GLC output xg; dut.h_xs: HSA output
-// xs; dut.r_index: the region index), so that a mismatch is located to its stage. They rely
+// set's taps, through hierarchical references (`TAISP_TB_CORE.g_xg: GLC output xg; `TAISP_TB_CORE.h_xs: HSA output
+// xs; `TAISP_TB_CORE.r_index: the region index), so that a mismatch is located to its stage. They rely
 // on those signal names of taisp_core (RTL simulation only); define TAISP_TB_NO_PROBES to
 // leave them out (for a netlist, or a changed RTL), and only the output is compared.
 //
@@ -45,6 +53,21 @@
 `include "taisp_regmap.vh"
 `include "vectors.vh"
 
+// core sets (and sets of schema 1) have no camera defines: the input is the core's
+`ifndef TAISP_VEC_IN_WIDTH
+`define TAISP_VEC_IN_WIDTH `TAISP_VEC_WIDTH
+`define TAISP_VEC_IN_HEIGHT `TAISP_VEC_HEIGHT
+`define TAISP_VEC_IN_NBEATS `TAISP_VEC_NBEATS
+`endif
+`ifndef TAISP_VEC_NFWRITES
+`define TAISP_VEC_NFWRITES 0
+`endif
+`ifdef TAISP_VEC_CAMERA
+`define TAISP_TB_CORE dut.u_core
+`else
+`define TAISP_TB_CORE dut
+`endif
+
 module taisp_vectors_tb;
 
 // Folder of the generated memories (tab_*.hex, weights.hex): the vector set's gen/
@@ -58,6 +81,12 @@ localparam H = `TAISP_VEC_HEIGHT;
 localparam NF = `TAISP_VEC_FRAMES;
 localparam NPIX = W * H;
 localparam NB = `TAISP_VEC_NBEATS;
+localparam IWD = `TAISP_VEC_IN_WIDTH;       // the input frame (camera: Bayer)
+localparam IHT = `TAISP_VEC_IN_HEIGHT;
+localparam NPIX_IN = IWD * IHT;
+localparam NB_IN = `TAISP_VEC_IN_NBEATS;
+localparam NFW = `TAISP_VEC_NFWRITES;       // writes between frames (camera sets)
+localparam NFW_MEM = NFW > 0 ? NFW : 1;
 localparam SW = `TAISP_VEC_S_TDATA_W;
 localparam MW = `TAISP_VEC_M_TDATA_W;
 localparam XW = `TAISP_VEC_IN_COMP_W;
@@ -69,7 +98,11 @@ localparam AW = `TAISP_VEC_TAP_A_W;
 localparam XSW = `TAISP_VEC_TAP_XS_W;
 localparam YW = `TAISP_VEC_TAP_Y_W;
 localparam IW = `TAISP_VEC_TAP_INDEX_W;
+`ifdef TAISP_VEC_CAMERA
+localparam S_TDATA_RTL = (`TAISP_VEC_DN_W + 7) / 8 * 8;
+`else
 localparam S_TDATA_RTL = ((3 * `TAISP_FRONTEND_X_W) + 7) / 8 * 8;
+`endif
 localparam M_TDATA_RTL = ((3 * `TAISP_RGFC_OUT_W) + 7) / 8 * 8;
 
 // ------------------------------------------------------------------ clock, reset, DUT
@@ -106,7 +139,11 @@ wire [31:0]            s_axil_rdata;
 wire [1:0]             s_axil_rresp;
 wire                   s_axil_rvalid;
 
+`ifdef TAISP_VEC_CAMERA
+taisp_camera #(.MAX_W(MAX_W), .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W), .DN_W(`TAISP_VEC_DN_W)) dut (
+`else
 taisp_core #(.MAX_W(MAX_W), .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W)) dut (
+`endif
     .clk(clk), .rst(rst),
     .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
     .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),
@@ -122,7 +159,9 @@ taisp_core #(.MAX_W(MAX_W), .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W)) dut (
 );
 
 // ------------------------------------------------------------------ the vector set
-reg [SW+1:0]  in_mem  [0:NB-1];       // {eol, sof, tdata}
+reg [SW+1:0]  in_mem  [0:NB_IN-1];    // {eol, sof, tdata}
+reg [95:0]    fw_mem  [0:NFW_MEM-1];  // {frame, address, data}: writes between frames
+reg [`TAISP_VEC_TAP_X_W-1:0] tap_x [0:3*NB-1];
 reg [MW+1:0]  exp_mem [0:NB-1];
 reg [63:0]    wr_mem  [0:NWR-1];      // {address, data}
 reg [31:0]    par_mem [0:(NF+1)*NP-1];
@@ -144,6 +183,8 @@ task load;
         if (name == "stream_in.hex") $readmemh(fname, in_mem);
         else if (name == "stream_out.hex") $readmemh(fname, exp_mem);
         else if (name == "axil_writes.hex") $readmemh(fname, wr_mem);
+        else if (name == "frame_writes.hex") $readmemh(fname, fw_mem);
+        else if (name == "taps/x.hex") $readmemh(fname, tap_x);
         else if (name == "params.hex") $readmemh(fname, par_mem);
         else if (name == "taps/xg.hex") $readmemh(fname, tap_xg);
         else if (name == "taps/A.hex") $readmemh(fname, tap_a);
@@ -233,24 +274,24 @@ endtask
 
 `ifndef TAISP_TB_NO_PROBES
 // a stage's output is taken by the next stage at a rising edge where the pipeline's clock
-// enable (dut.ce) is high: sampled at the sample point before that edge
+// enable (`TAISP_TB_CORE.ce) is high: sampled at the sample point before that edge
 initial begin : probes
     forever begin
         @(negedge clk);
         #(SAMPLE);
         if (!rst) begin
-            if (dut.ce && dut.g_push && dut.g_real && pr_n[0] < NB) begin
+            if (`TAISP_TB_CORE.ce && `TAISP_TB_CORE.g_push && `TAISP_TB_CORE.g_real && pr_n[0] < NB) begin
                 for (pc = 0; pc < 3; pc = pc + 1)
-                    probe_value(0, pc, dut.g_xg[pc*XGW +: XGW], tap_xg[3*pr_n[0] + pc]);
+                    probe_value(0, pc, `TAISP_TB_CORE.g_xg[pc*XGW +: XGW], tap_xg[3*pr_n[0] + pc]);
                 pr_n[0] = pr_n[0] + 1;
             end
-            if (dut.ce && dut.h_push && dut.h_inframe && pr_n[1] < NB) begin
+            if (`TAISP_TB_CORE.ce && `TAISP_TB_CORE.h_push && `TAISP_TB_CORE.h_inframe && pr_n[1] < NB) begin
                 for (pc = 0; pc < 3; pc = pc + 1)
-                    probe_value(1, pc, dut.h_xs[pc*XSW +: XSW], tap_xs[3*pr_n[1] + pc]);
+                    probe_value(1, pc, `TAISP_TB_CORE.h_xs[pc*XSW +: XSW], tap_xs[3*pr_n[1] + pc]);
                 pr_n[1] = pr_n[1] + 1;
             end
-            if (dut.ce && dut.r_valid && pr_n[2] < NB) begin
-                probe_value(2, -1, dut.r_index, tap_idx[pr_n[2]]);
+            if (`TAISP_TB_CORE.ce && `TAISP_TB_CORE.r_valid && pr_n[2] < NB) begin
+                probe_value(2, -1, `TAISP_TB_CORE.r_index, tap_idx[pr_n[2]]);
                 pr_n[2] = pr_n[2] + 1;
             end
         end
@@ -362,7 +403,7 @@ task send_frame;
     integer i;
     reg [SW+1:0] b;
     begin
-        for (i = 0; i < NPIX; i = i + 1) begin
+        for (i = 0; i < NPIX_IN; i = i + 1) begin
             @(negedge clk);
             if (stall_in > 0) begin
                 while (($unsigned($random(seed_in)) % 100) < stall_in) begin
@@ -370,7 +411,7 @@ task send_frame;
                     @(negedge clk);
                 end
             end
-            b = in_mem[k*NPIX + i];
+            b = in_mem[k*NPIX_IN + i];
             s_axis_tdata = b[SW-1:0];
             s_axis_tuser = b[SW];
             s_axis_tlast = b[SW+1];
@@ -453,8 +494,12 @@ task report_taps;
     input integer q;
     begin
         $display("  expected taps at this pixel (raw integers of their config entries; R, G, B):");
+`ifdef TAISP_VEC_CAMERA
+        $display("    x     %0d %0d %0d  (front end output)", tap_x[3*q], tap_x[3*q+1], tap_x[3*q+2]);
+`else
         $display("    x     %0d %0d %0d  (input)", in_comp(in_mem[q][SW-1:0], 0), in_comp(in_mem[q][SW-1:0], 1),
                  in_comp(in_mem[q][SW-1:0], 2));
+`endif
         $display("    xg    %0d %0d %0d  (glc)", tap_xg[3*q], tap_xg[3*q+1], tap_xg[3*q+2]);
         $display("    A     %0d  (hsa attention)", tap_a[q]);
         $display("    xs    %0d %0d %0d  (hsa)", tap_xs[3*q], tap_xs[3*q+1], tap_xs[3*q+2]);
@@ -570,7 +615,7 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ the test
-integer i, k;
+integer i, k, fwi;
 initial begin
     if (!$value$plusargs("vectors=%s", vdir)) vdir = ".";
     if (!$value$plusargs("frames=%d", nframes)) nframes = NF;
@@ -586,7 +631,7 @@ initial begin
     if (stall_in > 95) stall_in = 95;
     if (stall_out > 95) stall_out = 95;
     if (!$value$plusargs("timeout=%d", timeout))
-        timeout = 50000 + 6 * NWR + nframes * (20 * (NPIX + 3 * W) * (100 / (100 - (stall_in > stall_out ? stall_in : stall_out)))
+        timeout = 50000 + 6 * (NWR + NFW) + nframes * (20 * (NPIX_IN + 4 * IWD) * (100 / (100 - (stall_in > stall_out ? stall_in : stall_out)))
                                                + 10000 + 30 * NP);
 
     if (SW != S_TDATA_RTL || MW != M_TDATA_RTL || NP != `TAISP_NPARAM || `TAISP_VEC_REGMAP_VERSION != `TAISP_REGMAP_VERSION) begin
@@ -605,13 +650,18 @@ initial begin
     load("stream_in.hex");
     load("stream_out.hex");
     load("axil_writes.hex");
+    if (NFW > 0) load("frame_writes.hex");
+`ifdef TAISP_VEC_CAMERA
+    load("taps/x.hex");
+`endif
     load("params.hex");
     load("taps/xg.hex");
     load("taps/A.hex");
     load("taps/xs.hex");
     load("taps/index.hex");
     load("taps/y.hex");
-    if (^in_mem[NB-1] === 1'bx || ^exp_mem[NB-1] === 1'bx || ^wr_mem[NWR-1] === 1'bx || ^par_mem[(NF+1)*NP-1] === 1'bx) begin
+    if (^in_mem[NB_IN-1] === 1'bx || ^exp_mem[NB-1] === 1'bx || ^wr_mem[NWR-1] === 1'bx || ^par_mem[(NF+1)*NP-1] === 1'bx
+        || (NFW > 0 && ^fw_mem[NFW-1] === 1'bx)) begin
         $display("TAISP_VECTORS ERROR: could not read the vector set from %0s (give +vectors=DIR)", vdir);
         $display("TAISP_VECTORS RESULT: FAIL setup");
         $finish;
@@ -619,6 +669,10 @@ initial begin
     $display("TAISP_VECTORS vector set %0s: %0d of %0d frame(s) of %0dx%0d, %0d writes; stalls in %0d%% out %0d%%, seed %0d%0s%0s",
              vdir, nframes, NF, W, H, NWR, stall_in, stall_out, seed_in, program_weights ? "" : ", build-time weights",
              check_params ? "" : ", no parameter read-back");
+`ifdef TAISP_VEC_CAMERA
+    $display("TAISP_VECTORS camera set: taisp_camera, Bayer frames %0dx%0d (DN_W %0d), %0d write(s) between frames",
+             IWD, IHT, `TAISP_VEC_DN_W, NFW);
+`endif
 
     // reset
     rst = 1'b1;
@@ -663,6 +717,19 @@ initial begin
 
     // frames
     for (k = 0; k < nframes; k = k + 1) begin
+        // camera sets: the writes between frames (a new front-end setting, CTRL = COMMIT)
+        fwi = 0;
+        for (i = 0; i < NFW; i = i + 1)
+            if (fw_mem[i][95:64] == k) fwi = fwi + 1;
+        if (fwi > 0) begin
+            $sformat(phase, "waiting for frame %0d's output", k - 1);
+            while (oidx < k * NPIX) @(negedge clk);
+            $sformat(phase, "writes before frame %0d", k);
+            for (i = 0; i < NFW; i = i + 1)
+                if (fw_mem[i][95:64] == k) axil_write(fw_mem[i][63:32], fw_mem[i][31:0]);
+            repeat (4) @(negedge clk);
+            wait_ready;
+        end
         if (check_params) begin
             $sformat(phase, "waiting for frame %0d's output", k - 1);
             while (oidx < k * NPIX) @(negedge clk);

@@ -1,4 +1,5 @@
-"""cocotb replay of a vector set (``taisp vectors``) through taisp_core: the same files the plain
+"""cocotb replay of a vector set (``taisp vectors``) through taisp_core, or taisp_camera for a
+camera set (manifest ``top``: Bayer samples in, the between-frame writes applied): the same files the plain
 Verilog testbench reads (the write list, the input and expected output streams, the parameter
 blocks), streamed with the core bench of ``sim/taisp/testbench.py``; every output beat (data,
 SOF, line length) and the PARAM read-back between frames are compared.
@@ -24,14 +25,21 @@ from sim.taisp.vectors import VectorSet, load_vector_set, split_beat
 PARAM_NAMES = [f"{n}[{i}]" for n, _, cnt in regmap.PARAM_LAYOUT for i in range(cnt)]
 
 
+def _split_in(b: int, vs: VectorSet) -> tuple[int, int, int, None]:
+    """An input beat -> (tdata, sof, eol, _) for either kind of set (core: UG934 RGB; camera: a Bayer sample)."""
+    f = vs.fmt_in
+    return b & ((1 << f.tdata_bits) - 1), (b >> f.sof_bit) & 1, (b >> f.eol_bit) & 1, None
+
+
 def line_packets(vs: VectorSet, k: int) -> list[AxiStreamFrame]:
     """Frame k of the input stream as one AXI4-Stream packet per line (tuser = SOF); the set's
     EOL flags must sit on each line's last pixel (tlast)."""
     beats = vs.frame_beats(vs.beats_in, k)
     out = []
-    for r in range(vs.height):
-        row = [split_beat(b, vs.fmt_in) for b in beats[r * vs.width:(r + 1) * vs.width]]
-        assert [e for _, _, e, _ in row] == [0] * (vs.width - 1) + [1], f"frame {k} line {r}: EOL flags not at the line end"
+    w = vs.in_width
+    for r in range(vs.in_height):
+        row = [_split_in(b, vs) for b in beats[r * w:(r + 1) * w]]
+        assert [e for _, _, e, _ in row] == [0] * (w - 1) + [1], f"frame {k} line {r}: EOL flags not at the line end"
         out.append(AxiStreamFrame(tdata=[t for t, _, _, _ in row], tuser=[s for _, s, _, _ in row]))
     return out
 
@@ -76,8 +84,13 @@ async def replay_vector_set(dut):
     await tb.wait_ready()
     assert await tb.read("ACTIVE_SIZE") == regmap.pack_fields("ACTIVE_SIZE", WIDTH=vs.width, HEIGHT=vs.height)
     tb.set_patterns(bool(case.get("idle")), bool(case.get("backpressure")), int(case.get("seed", 0)))
-    limit = 40 * vs.width * (vs.height + 3) + 20000
+    limit = 40 * vs.in_width * (vs.in_height + 4) + 20000
     for k in range(vs.frames):
+        fw = vs.writes_before(k)
+        if fw:  # camera sets: a new front-end setting between frames (CTRL = COMMIT, no RESTART)
+            for addr, data in fw:
+                await tb.axil.write_dword(addr, data)
+            await ClockCycles(dut.clk, 4)
         await tb.wait_ready()
         await check_params(tb, vs, k)
         send = cocotb.start_soon(_send(tb, line_packets(vs, k)))
@@ -97,16 +110,23 @@ async def _send(tb: TB, packets: list[AxiStreamFrame]) -> None:
 
 
 def run_cocotb_replay(vector_dir: str | Path, case: dict | None = None, simulator: str = "icarus"):
-    """Build taisp_core with the vector set's own generated files (``gen/`` as include folder
-    and ``MEM_DIR``) and a line-buffer depth that holds the set's width (``replay_max_w``), and
-    run :func:`replay_vector_set` on it."""
+    """Build the set's top (manifest ``top``: taisp_core, or taisp_camera with the set's DN_W)
+    with the vector set's own generated files (``gen/`` as include folder and ``MEM_DIR``) and a
+    line-buffer depth that holds the set's width (``replay_max_w``), and run
+    :func:`replay_vector_set` on it."""
     from sim.runner import model_rtl, run_cocotb
-    from sim.taisp.vector_replay import replay_max_w, set_width
+    from sim.taisp.vector_replay import replay_max_w
 
     v = Path(vector_dir).resolve()
+    m = json.loads((v / "manifest.json").read_text())
     srcs = model_rtl("taisp")
-    return run_cocotb(simulator, "taisp_core", "sim.tb.taisp.test_taisp_vectors_replay", sources=srcs, gen=v / "gen",
-                      parameters={"MEM_DIR": f'"{v / "gen"}"', "MAX_W": replay_max_w(set_width(v))},
+    top = "taisp_camera" if m.get("top", "core") == "camera" else "taisp_core"
+    width = int(m["frames"].get("bayer", m["frames"])["width"])
+    params = {"MEM_DIR": f'"{v / "gen"}"', "MAX_W": replay_max_w(width)}
+    if top == "taisp_camera":
+        params["DN_W"] = int(m["stream"]["input"]["sample_bits"])
+    return run_cocotb(simulator, top, "sim.tb.taisp.test_taisp_vectors_replay", sources=srcs, gen=v / "gen",
+                      parameters=params,
                       testcase="replay_vector_set",
-                      build_name="taisp_core_vectors",
+                      build_name=f"{top}_vectors",
                       extra_env={"TAISP_VECTOR_DIR": str(v), "TAISP_TB_CASE": json.dumps(case or {})})

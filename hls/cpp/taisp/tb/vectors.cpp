@@ -439,6 +439,14 @@ bool read_vector_set(const std::string& dir, bool binary, vector_set& vs, std::s
               " is newer than this testbench reads (version " + std::to_string(SCHEMA_VERSION) + ")";
         return false;
     }
+    if (const json* t = m.get("top")) {
+        if (t->kind != json::STR || t->str != "core") {
+            err = dir + ": a " + (t->kind == json::STR ? t->str : std::string("?")) +
+                  " vector set: this testbench replays taisp_core sets (camera sets: python -m sim.taisp.csim runs "
+                  "the camera C simulation)";
+            return false;
+        }
+    }
     if (const json* d = m.get("description")) vs.description = d->str;
     vs.frames = static_cast<int>(f.num("frames", "count"));
     vs.width = static_cast<int>(f.num("frames", "width"));

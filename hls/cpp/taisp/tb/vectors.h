@@ -31,7 +31,9 @@
 namespace tb {
 
 // The vector-set schema this reader understands (a newer one is refused).
-const int SCHEMA_VERSION = 1;
+// 2: the manifest's "top" (core or camera); this testbench replays core sets (camera sets run
+// through tb/taisp_camera_csim.cpp, sim/taisp/camera_csim.py)
+const int SCHEMA_VERSION = 2;
 
 // One AXI4-Stream direction as the manifest describes it.
 struct stream_desc {
