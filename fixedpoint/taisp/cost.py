@@ -214,16 +214,19 @@ def score(r: dict) -> float:
             + r["bram18"] * z["luts"] / z["bram18"])
 
 
+def _cfg_of(p: dict) -> QuantConfig:
+    return QuantConfig(p["config_data"], p["config"])
+
+
 def calibrate(points: list[dict]) -> dict:
     """Fit LUT and FF (scale, offset) by least squares and the DSP offset (mean residual) on
-    calibration points ``{"config": path, "max_w": n, "synth": summary.json data}``."""
+    calibration points ``{"config": name, "config_data": TOML data, "max_w": n, "synth":
+    sim.yosys_synth summary}``."""
     import numpy as np
-
-    from ..config import load_config
 
     rows = []
     for p in points:
-        s = structural(load_config(p["config"]), p["max_w"])
+        s = structural(_cfg_of(p), p["max_w"])
         rows.append((s, p["synth"]))
     out = {"points": points}
     for key, sk in (("lut", "luts"), ("ff", "flip_flops")):
@@ -240,14 +243,12 @@ def calibrate(points: list[dict]) -> dict:
 
 def compare(points: list[dict], calibration: dict | None = None) -> list[dict]:
     """Predicted against synthesized for each calibration point, with relative errors."""
-    from ..config import load_config
-
     out = []
     for p in points:
-        e = estimate(load_config(p["config"]), p["max_w"], calibration)
+        e = estimate(_cfg_of(p), p["max_w"], calibration)
         syn = p["synth"]
         syn_b18 = 2 * syn.get("bram36", 0) + syn.get("bram18", 0)
-        row = {"config": Path(p["config"]).name, "max_w": p["max_w"]}
+        row = {"config": p["config"], "max_w": p["max_w"]}
         for k, pk, sv in (("dsp48e1", "dsp48e1", syn["dsp48e1"]), ("luts", "luts", syn["luts"]),
                           ("flip_flops", "flip_flops", syn["flip_flops"]), ("bram18", "bram18", syn_b18)):
             row[k] = {"predicted": e[pk], "synthesized": sv, "error": (e[pk] - sv) / sv if sv else 0.0}
@@ -257,3 +258,39 @@ def compare(points: list[dict], calibration: dict | None = None) -> list[dict]:
 
 __all__ = ["dsp_tiles", "products", "memories", "structural", "estimate", "score", "calibrate", "compare",
            "load_calibration", "ZYNQ7020", "CALIBRATION_FILE"]
+
+
+def main(argv=None) -> int:
+    """``python -m fixedpoint.taisp.cost --calibrate NAME=CONFIG:SYNTH_DIR ...``: store the Yosys runs
+    (``sim.yosys_synth`` summaries) and the fitted calibration in cost_calibration.json, print
+    predicted against synthesized; ``--config C [--max-width N]``: the estimate of one config."""
+    import argparse
+    import tomllib
+
+    ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    ap.add_argument("--calibrate", nargs="+", metavar="NAME=CONFIG:SYNTH_DIR")
+    ap.add_argument("--config")
+    ap.add_argument("--max-width", type=int, default=2048)
+    a = ap.parse_args(argv)
+    if a.calibrate:
+        points = []
+        for spec in a.calibrate:
+            name, rest = spec.split("=", 1)
+            cfg_path, synth_dir = rest.rsplit(":", 1)
+            syn = json.loads((Path(synth_dir) / "summary.json").read_text())
+            syn = {k: v for k, v in syn.items() if k != "cells"}
+            points.append({"config": name, "config_data": tomllib.loads(Path(cfg_path).read_text()),
+                           "max_w": syn["max_width"], "synth": syn})
+        cal = calibrate(points)
+        cal["comparison"] = compare(points, cal)
+        CALIBRATION_FILE.write_text(json.dumps(cal, indent=1) + "\n")
+        print(json.dumps(cal["comparison"], indent=1))
+    if a.config:
+        from ..config import load_config
+
+        print(json.dumps(estimate(load_config(a.config), a.max_width), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

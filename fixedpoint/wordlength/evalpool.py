@@ -44,7 +44,7 @@ class EvalPool:
             from distributed import Client, LocalCluster
 
             n = workers if workers is not None else (os.cpu_count() or 1)
-            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0")
             self._client = Client(self._cluster)
             self.workers = n
 
