@@ -47,6 +47,9 @@ def main_wordlength(args) -> int:
         print(f"{p['name']:8s} {c['dsp48e1']:5d} DSP {c['luts']:7d} LUT {c['flip_flops']:6d} FF {c['bram18']:4d} RAMB18 | "
               f"worst {100 * w['within_1lsb']:.4f}% within 1, max {w['max_abs_lsb']:.0f}, regions {100 * w['region_agreement']:.3f}%"
               + (f" | held-out {100 * ho['within_1lsb']:.4f}%, max {ho['max_abs_lsb']:.0f}" if ho else ""))
+    if s.get("compact"):
+        print(f"cheapest config meeting the default target on the corpus and the held-out files: {s['compact']} "
+              f"({args.out}/configs/{s['compact']}.toml)")
     print(f"[taisp wordlength] {s['evaluations']} evaluations, {s['cache_hits']} cache hits, {s['seconds']:.0f} s; "
           f"wrote pareto.json, pareto.md, pareto.png and configs/ to {args.out}/")
     return 0

@@ -170,3 +170,32 @@ def test_compact_is_cheaper_and_documented():
     c, d = costmod.estimate(load_config(COMPACT)), costmod.estimate(load_config())
     assert c["dsp48e1"] < d["dsp48e1"] and c["luts"] < d["luts"]
     json.dumps(c)
+
+
+def test_cli_writes_front_configs_and_cache(tmp_path, capsys):
+    """`taisp wordlength` on the tiny corpus (in-process): the Pareto files, one config per point
+    (loadable), the default config among the points; a rerun computes nothing (cache)."""
+    from taisp_cli.main import main
+
+    args = ["wordlength", "--tiny", "--weight-sets", "w1-4", "--workers", "0", "--no-held-out", "--no-progress",
+            "--out", str(tmp_path / "wl")]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    pts = json.loads((tmp_path / "wl" / "pareto.json").read_text())
+    assert [p["name"] for p in pts] == ["default", "t1"] and (tmp_path / "wl" / "pareto.png").stat().st_size > 1000
+    assert "| default |" in (tmp_path / "wl" / "pareto.md").read_text()
+    assert load_config(tmp_path / "wl" / "configs" / "t1.toml").name == "t1"
+    assert pts[1]["worst"]["within_1lsb"] >= 0.995 and pts[1]["cost"]["luts"] < pts[0]["cost"]["luts"]
+    assert "evaluations" in out
+    assert main(args) == 0
+    assert json.loads((tmp_path / "wl" / "search.json").read_text())["evaluations"] == 0
+
+
+def test_cli_bad_start_config_is_one_line(tmp_path, capsys):
+    from taisp_cli.main import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("schema = 1\n")
+    assert main(["wordlength", "--tiny", "--workers", "0", "--config", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("taisp wordlength: error:") and len(err.strip().splitlines()) == 1
