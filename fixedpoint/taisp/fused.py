@@ -70,7 +70,7 @@ class FusedEngine:
         fx = cfg["frontend.x"].fmt.frac
         fxg = cfg["glc.xg"].fmt.frac
         fpool = cfg["hsa.pool"].fmt.frac
-        fxs = cfg["hsa.xs"].fmt.frac
+        fxm = cfg["hsa.xm"].fmt.frac  # the mask head's input
         qa = cfg["hsa.A"]
         self.specs = np.array([
             _spec(cfg, "glc.xg", fx + cfg["glc.alpha"].fmt.frac),
@@ -81,21 +81,22 @@ class FusedEngine:
             _spec(cfg, "hsa.z", cfg["hsa.acc"].fmt.frac),
             _spec(cfg, "hsa.A", cfg["hsa.gate"].fmt.frac + cfg["hsa.m"].fmt.frac),
             _spec(cfg, "hsa.xs", fxg + qa.fmt.frac),
-            _spec(cfg, "rgfc.acc", fxs + cfg["rgfc.wm"].fmt.frac),
+            _spec(cfg, "rgfc.acc", fxm + cfg["rgfc.wm"].fmt.frac),
             _spec(cfg, "rgfc.logits", cfg["rgfc.acc"].fmt.frac),
             _spec(cfg, "rgfc.e", cfg["rgfc.log2"].fmt.frac + cfg.table("reciprocal").out_fmt.frac),
             _spec(cfg, "rgfc.out", cfg["rgfc.y"].fmt.frac),
+            _spec(cfg, "hsa.xm", fxg + qa.fmt.frac),
         ], dtype=np.int64)
-        qxg, qxs, qy = cfg["glc.xg"].fmt, cfg["hsa.xs"].fmt, cfg["rgfc.y"].fmt
+        qxg, qxs, qy, qxm = cfg["glc.xg"].fmt, cfg["hsa.xs"].fmt, cfg["rgfc.y"].fmt, cfg["hsa.xm"].fmt
         self.consts = np.array([eps_raw(qxg), one(qxg), eps_raw(qxs), one(qxs), eps_raw(qy), one(qy), one(qa.fmt),
-                                third_raw(cfg["hsa.third"].fmt)], dtype=np.int64)
+                                third_raw(cfg["hsa.third"].fmt), eps_raw(qxm), one(qxm)], dtype=np.int64)
         hb = [int(fw.c3b[0]) << fpool, int(fw.c5b[0]) << fpool]
-        bm = [int(v) << fxs for v in fw.bm]
+        bm = [int(v) << fxm for v in fw.bm]
         # Exact float64 windows: every partial sum of a window is an integer bounded by
         # |bias| + sum |w| * max |operand|; below 2**53 float64 holds all of them exactly.
         pf = cfg["hsa.pool"].fmt
         p_max = max(-pf.min_raw, pf.max_raw)  # any pooled value (WRAP may give negatives)
-        xs_max = one(qxs)  # xs is clamped to [EPS, 1]
+        xs_max = one(qxm)  # xm (the mask head's window) is clamped to [EPS, 1]
         bounds = [p_max, xs_max,
                   abs(hb[0]) + int(np.abs(fw.c3).sum()) * p_max, abs(hb[1]) + int(np.abs(fw.c5).sum()) * p_max]
         bounds += [abs(b) + int(np.abs(fw.wm[o]).sum()) * xs_max for o, b in enumerate(bm)]

@@ -1,5 +1,6 @@
 """Fixed-point HSA pixel path: channel pooling, the 3x3 and 5x5 branches through the sigmoid
-table, ``A = gate_0 m3 + gate_1 m5`` and ``xs = clamp(xg * A, 1e-6, 1)``; and the frame sum of
+table, ``A = gate_0 m3 + gate_1 m5`` and ``xs = clamp(xg * A, 1e-6, 1)`` (twice: ``xs`` for the
+power curve, ``xm`` for the mask head, each in its own format); and the frame sum of
 xg that the gate of the next frame needs.
 """
 from __future__ import annotations
@@ -32,7 +33,9 @@ def branch(pooled: np.ndarray, w: np.ndarray, b: np.ndarray, wkey: str, cfg: Qua
 
 
 def attention(xg: np.ndarray, gate: np.ndarray, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> dict[str, np.ndarray]:
-    """Taps pooled, m3, m5, A (H, W) and xs (3, H, W), raw values of their entries."""
+    """Taps pooled, m3, m5, A (H, W), xs and xm (3, H, W), raw values of their entries. xs (the
+    power curve's input) and xm (the mask head's) are the same product ``xg * A`` requantized
+    into their own formats and clamped to [EPS, 1]: equal when the two formats are."""
     pooled = pool(xg, cfg, run)
     m3 = branch(pooled, fw.c3, fw.c3b, "hsa.wb3", cfg, run)
     m5 = branch(pooled, fw.c5, fw.c5b, "hsa.wb5", cfg, run)
@@ -40,8 +43,12 @@ def attention(xg: np.ndarray, gate: np.ndarray, fw: FixedWeights, cfg: QuantConf
     fgm = cfg["hsa.gate"].fmt.frac + cfg["hsa.m"].fmt.frac
     a = rq(int(gate[0]) * m3 + int(gate[1]) * m5, fgm, qa, "hsa.A", run)
     a = np.minimum(a, one(qa.fmt))
-    xs = clamp_eps_one(rq(xg * a[None], cfg["glc.xg"].fmt.frac + qa.fmt.frac, qs, "hsa.xs", run), qs.fmt)
-    return {"pooled": pooled, "m3": m3, "m5": m5, "A": a, "xs": xs}
+    prod = xg * a[None]
+    fp = cfg["glc.xg"].fmt.frac + qa.fmt.frac
+    xs = clamp_eps_one(rq(prod, fp, qs, "hsa.xs", run), qs.fmt)
+    qm = cfg["hsa.xm"]
+    xm = clamp_eps_one(rq(prod, fp, qm, "hsa.xm", run), qm.fmt)
+    return {"pooled": pooled, "m3": m3, "m5": m5, "A": a, "xs": xs, "xm": xm}
 
 
 def xg_sums(xg: np.ndarray, cfg: QuantConfig, run: RunContext) -> np.ndarray:

@@ -118,7 +118,7 @@ class FixedTAISP:
         xg_sum = hsa.xg_sums(xg, cfg, run)
         pg = params.hsa_gate(xg_sum, n, fw, cfg, run) if mode == "same" else self._gate(self._prev, run)
         h = hsa.attention(xg, pg["gate"], fw, cfg, run)
-        lg = rgfc.logits(h["xs"], fw, cfg, run)
+        lg = rgfc.logits(h["xm"], fw, cfg, run)
         lsum = rgfc.logit_sums(lg, cfg, run)
         pw = params.rgfc_params(lsum, n, fw, cfg, run) if mode == "same" else self._w(self._prev, run)
         index = rgfc.region_index(lg)
@@ -143,6 +143,6 @@ class FixedTAISP:
     def to_float(self, name: str, raw: np.ndarray) -> np.ndarray:
         """A tap's raw integers as real values (its config entry's scale)."""
         fmt = {"x": "frontend.x", "xg": "glc.xg", "pooled": "hsa.pool", "m3": "hsa.m", "m5": "hsa.m", "A": "hsa.A",
-               "xs": "hsa.xs", "logits": "rgfc.logits", "log2": "rgfc.log2", "e": "rgfc.e", "y": "rgfc.y",
+               "xs": "hsa.xs", "xm": "hsa.xm", "logits": "rgfc.logits", "log2": "rgfc.log2", "e": "rgfc.e", "y": "rgfc.y",
                "out": "rgfc.out"}[name]
         return np.ldexp(np.asarray(raw, dtype=np.float64), -self.cfg[fmt].fmt.frac)

@@ -12,12 +12,12 @@ from ..config import QuantConfig
 from .params import FixedWeights
 
 
-def logits(xs: np.ndarray, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> np.ndarray:
-    """(16, H, W) raw ``rgfc.logits``."""
-    fxs = cfg["hsa.xs"].fmt.frac
+def logits(xm: np.ndarray, fw: FixedWeights, cfg: QuantConfig, run: RunContext) -> np.ndarray:
+    """(16, H, W) raw ``rgfc.logits`` from the mask head's input ``xm`` (raw ``hsa.xm``)."""
+    fxs = cfg["hsa.xm"].fmt.frac
     fp = fxs + cfg["rgfc.wm"].fmt.frac
     bias = np.array([int(v) << fxs for v in fw.bm], dtype=np.int64)
-    acc = rq(conv_same_exact(xs, fw.wm, bias, run.parallel), fp, cfg["rgfc.acc"], "rgfc.acc", run)
+    acc = rq(conv_same_exact(xm, fw.wm, bias, run.parallel), fp, cfg["rgfc.acc"], "rgfc.acc", run)
     return rq(acc, cfg["rgfc.acc"].fmt.frac, cfg["rgfc.logits"], "rgfc.logits", run)
 
 

@@ -10,7 +10,7 @@ from . import DEFAULT_CONFIG
 ENTRIES: dict[str, tuple[str, ...]] = {
     "frontend": ("gain", "x", "avg"),
     "glc": ("sum", "sumsq", "mean", "var", "w1", "b1", "acc1", "h1", "w2", "b2", "acc2", "z", "alpha", "xg"),
-    "hsa": ("third", "pool", "wb3", "wb5", "acc", "z", "m", "dsum", "d", "wg", "gate_acc", "gate", "A", "xs"),
+    "hsa": ("third", "pool", "wb3", "wb5", "acc", "z", "m", "dsum", "d", "wg", "gate_acc", "gate", "A", "xs", "xm"),
     "rgfc": ("wm", "acc", "logits", "lsum", "p", "w3", "b3", "acc3", "h3", "w4", "b4", "acc4", "z", "wrange",
              "w", "inv_w", "log2", "e", "y", "out"),
 }

@@ -45,7 +45,7 @@ def _set(d: dict, key: str, fmt: str) -> None:
 
 def _pixel(f: int) -> Callable[[dict], None]:
     def edit(d: dict) -> None:
-        for k in ("glc.xg", "hsa.pool", "hsa.xs", "tables.log2.in_fmt"):
+        for k in ("glc.xg", "hsa.pool", "hsa.xs", "hsa.xm", "tables.log2.in_fmt"):  # xm: the mask head's copy of xs
             _set(d, k, f"u{f + 1}.{f}")
     return edit
 

@@ -55,7 +55,8 @@ def write_table_variant_config(folder: str | os.PathLike) -> Path:
 
 def write_every_mode_config(folder: str | os.PathLike) -> Path:
     """A copy of the default config with every rounding mode and every overflow mode used
-    somewhere, and a narrow WRAP logit format, so the non-default modes run through the whole
+    somewhere, a narrow WRAP logit format and a
+    mask-head input (``hsa.xm``) narrower than ``hsa.xs``, so the non-default modes run through the whole
     model; validated, written as ``every_mode.toml`` in ``folder``; returns its path."""
     data = tomllib.loads(DEFAULT_CONFIG.read_text())
     set_ = {
@@ -66,6 +67,7 @@ def write_every_mode_config(folder: str | os.PathLike) -> Path:
         ("hsa", "pool"): ("RND_ZERO", None), ("hsa", "acc"): ("TRN_ZERO", None),
         ("hsa", "z"): ("RND_INF", "SAT_SYM"), ("hsa", "gate"): ("TRN", None),
         ("hsa", "A"): ("RND_CONV", None), ("hsa", "xs"): ("RND_MIN_INF", None),
+        ("hsa", "xm"): ("TRN", None),
         ("rgfc", "acc"): ("TRN", None), ("rgfc", "logits"): ("RND_ZERO", "WRAP"),
         ("rgfc", "acc3"): ("RND_INF", None), ("rgfc", "h3"): ("RND_CONV", None),
         ("rgfc", "acc4"): ("TRN_ZERO", None), ("rgfc", "z"): ("RND_MIN_INF", "SAT_SYM"),
@@ -81,6 +83,7 @@ def write_every_mode_config(folder: str | os.PathLike) -> Path:
     data["rgfc"]["logits"]["fmt"] = "s12.12"  # range [-1/2, 1/2): the logits (|L| up to ~1.2) wrap
     data["rgfc"]["lsum"] = {"fmt": "s56.12"}
     data["glc"]["xg"]["fmt"] = "u25.24"
+    data["hsa"]["xm"]["fmt"] = "u14.12"  # the mask head's input narrower than the power curve's xs
     data["tables"]["sigmoid"]["rounding"] = "RND_CONV"
     data["tables"]["exp2"]["rounding"] = "TRN"
     data["tables"]["log2"]["rounding"] = "RND_INF"

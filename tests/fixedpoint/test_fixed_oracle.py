@@ -379,10 +379,14 @@ class Oracle:
         fxa = fxg + qa.fmt.frac
         xs = [[[clamp_eps_one(rq_entry(xg[ch][i][j] * A[i][j], fxa, qs), qs.fmt) for j in range(Wd)]
                for i in range(H)] for ch in range(3)]
-        # RGFC: logits, argmax, sums
-        fxs = qs.fmt.frac
-        fpm = fxs + self.f("rgfc.wm")
-        acc = self.conv(xs, self.W["wm"], [b << fxs for b in self.W["bm"]], 3)
+        # the mask head's own input: the same product into hsa.xm
+        qm = c["hsa.xm"]
+        xm = [[[clamp_eps_one(rq_entry(xg[ch][i][j] * A[i][j], fxa, qm), qm.fmt) for j in range(Wd)]
+               for i in range(H)] for ch in range(3)]
+        # RGFC: logits (over xm), argmax, sums
+        fxm = qm.fmt.frac
+        fpm = fxm + self.f("rgfc.wm")
+        acc = self.conv(xm, self.W["wm"], [b << fxm for b in self.W["bm"]], 3)
         fac = self.f("rgfc.acc")
         logits = [[[rq_entry(rq_entry(acc[k][i][j], fpm, c["rgfc.acc"]), fac, c["rgfc.logits"]) for j in range(Wd)]
                    for i in range(H)] for k in range(len(acc))]
@@ -412,7 +416,7 @@ class Oracle:
         y = [[[clamp_eps_one(e2t(e[ch][i][j]), qy.fmt) for j in range(Wd)] for i in range(H)] for ch in range(3)]
         out = [[[rq_entry(y[ch][i][j] * 255, qy.fmt.frac, qout) for j in range(Wd)] for i in range(H)]
                for ch in range(3)]
-        taps = {"x": x, "xg": xg, "pooled": pooled, "m3": maps["m3"], "m5": maps["m5"], "A": A, "xs": xs,
+        taps = {"x": x, "xg": xg, "pooled": pooled, "m3": maps["m3"], "m5": maps["m5"], "A": A, "xs": xs, "xm": xm,
                 "logits": logits, "index": index, "log2": log2, "e": e, "y": y, "out": out}
         params = {**{f"glc.{k}": v for k, v in pa.items()}, **{f"hsa.{k}": v for k, v in pg.items()},
                   **{f"rgfc.{k}": v for k, v in pw.items()}}
@@ -512,7 +516,7 @@ def _assert_same(model_val, oracle_val, what: str) -> None:
 
 
 def _compare(res, taps, params, what: str) -> None:
-    for name in ("x", "xg", "pooled", "m3", "m5", "A", "xs", "logits", "index", "log2", "e", "y", "out"):
+    for name in ("x", "xg", "pooled", "m3", "m5", "A", "xs", "xm", "logits", "index", "log2", "e", "y", "out"):
         _assert_same(res.taps[name], taps[name], f"{what}: tap {name}")
     _assert_same(res.out, taps["out"], f"{what}: out")
     for key in ("glc.alpha", "hsa.gate", "rgfc.w", "rgfc.inv_w"):

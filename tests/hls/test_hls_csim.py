@@ -136,6 +136,19 @@ def test_raw_set_bit_exact(default_build, cfg, shared_raw_dir, tmp_path, weights
     assert (blocks[3] == blocks[4]).all() and not (blocks[0] == blocks[3]).all()
 
 
+def test_compact_config_bit_exact(shared_raw_dir, tmp_path):
+    """compact.toml (the word-length search's cheapest config for the default target): its own
+    C++ build, a built-in scene sequence with the spread weights and a real RAW sequence (rose)
+    with the w5-9 checkpoint, bit-exact on every tap and beat."""
+    cfg = load_config(DEFAULT_CONFIG.with_name("compact.toml"))
+    vec = write_set(tmp_path / "scene", scene_frames(N_FRAMES, cfg, SIZE, seed=3), "spread", cfg)
+    r = csim.run_csim(vec)
+    assert r.build.own_diagnostics == []
+    assert_pass(r, N_FRAMES)
+    vec = write_set(tmp_path / "raw", raw_frames(shared_raw_dir / RAWS[0], 3, cfg, SIZE), "w5-9", cfg)
+    assert_pass(csim.run(r.build.exe, vec), 3)
+
+
 def test_binary_files_and_frame_limit(default_build, scene_set):
     """The .bin streams and write list replay the same; --frames N stops after N frames (and
     checks parameter block N)."""

@@ -196,7 +196,7 @@ static void taisp_frame(hls::stream<beat_in_t>& s_axis, hls::stream<beat_out_t>&
 #pragma HLS DATAFLOW
     hls::stream<pix_x> s_x("x");
     hls::stream<pix_xg> s_xg("xg");
-    hls::stream<pix_xs> s_xs("xs");
+    hls::stream<pix_hsa> s_xs("xs");
     hls::stream<pix_out> s_out("out");
 #pragma HLS STREAM variable = s_x depth = 4
 #pragma HLS STREAM variable = s_xg depth = 4

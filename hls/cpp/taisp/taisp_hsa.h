@@ -4,6 +4,7 @@
 //   m_k  = sigmoid_table(rq(rq(bias_k + sum w_k * pool), hsa.acc -> hsa.z)), k = 3, 5 (zero padding)
 //   A    = min(rq(gate_0 * m_3 + gate_1 * m_5), 1.0)                      into hsa.A
 //   xs   = clamp(rq(xg * A), EPS, 1.0)                                    into hsa.xs
+//   xm   = clamp(rq(xg * A), EPS, 1.0)                                    into hsa.xm (mask head)
 //   D_c  = sum xg_c                                                      exact, then into hsa.dsum
 //
 // The 5x5 window (and the 3x3 inside it) runs on the pooled pair; xg is delayed to the window
@@ -54,7 +55,7 @@ inline hsa_m_t hsa_branch(const pool_t win[K5][K5], const WT w[2][K][K], const W
 
 // The HSA stage: width * height pixels of xg in, the same number of xs out (raster order);
 // the frame sums of xg.
-inline void hsa(hls::stream<pix_xg>& in, hls::stream<pix_xs>& out, const hsa_gate_t gate[2],
+inline void hsa(hls::stream<pix_xg>& in, hls::stream<pix_hsa>& out, const hsa_gate_t gate[2],
                 const hsa_wb3_t c3[2][K3][K3], const hsa_wb3_t& c3b, const hsa_wb5_t c5[2][K5][K5],
                 const hsa_wb5_t& c5b, int width, int height, hsa_dsum_t xg_sum[NC]) {
     const int R = (K5 - 1) / 2;
@@ -76,6 +77,7 @@ inline void hsa(hls::stream<pix_xg>& in, hls::stream<pix_xs>& out, const hsa_gat
     }
     const hsa_A_t a_one = from_raw64<hsa_A_t>(HSA_A_ONE);
     const hsa_xs_t xs_eps = from_raw64<hsa_xs_t>(HSA_XS_EPS), xs_one = from_raw64<hsa_xs_t>(HSA_XS_ONE);
+    const hsa_xm_t xm_eps = from_raw64<hsa_xm_t>(HSA_XM_EPS), xm_one = from_raw64<hsa_xm_t>(HSA_XM_ONE);
     const int n = width * height;
     const int lag = R * width + R;  // the window centre lags the input by R lines and R pixels
     isp::raster_pos pin, pc;
@@ -105,14 +107,16 @@ inline void hsa(hls::stream<pix_xg>& in, hls::stream<pix_xs>& out, const hsa_gat
             if (a > a_one) a = a_one;
             TAISP_TAP(TAP_A, pc.row, pc.col, 0, a);
             const pix_xg& gc = xg_sh[0];  // xg at the window centre
-            pix_xs xs;
+            pix_hsa o;
             for (int c = 0; c < NC; ++c) {
 #pragma HLS UNROLL
                 hsa_xs_t v = gc.c[c] * a;  // into hsa.xs
-                xs.c[c] = v < xs_eps ? xs_eps : (v > xs_one ? xs_one : v);
-                TAISP_TAP(TAP_XS, pc.row, pc.col, c, xs.c[c]);
+                o.xs.c[c] = v < xs_eps ? xs_eps : (v > xs_one ? xs_one : v);
+                hsa_xm_t vm = gc.c[c] * a;  // the same product into hsa.xm
+                o.xm.c[c] = vm < xm_eps ? xm_eps : (vm > xm_one ? xm_one : vm);
+                TAISP_TAP(TAP_XS, pc.row, pc.col, c, o.xs.c[c]);
             }
-            out.write(xs);
+            out.write(o);
             pc.next(width);
         }
     }

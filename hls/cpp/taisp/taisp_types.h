@@ -185,8 +185,15 @@ struct pool_t {  // HSA channel pooling, hsa.pool: [mean over channels, max over
     hsa_pool_t mean;
     hsa_pool_t max;
 };
-struct pix_xs {  // after HSA, hsa.xs
+struct pix_xs {  // after HSA, hsa.xs: the power curve's input
     hsa_xs_t c[NC];
+};
+struct pix_xm {  // after HSA, hsa.xm: the mask head's input (the same product in its own format)
+    hsa_xm_t c[NC];
+};
+struct pix_hsa { // what HSA passes to RGFC: both
+    pix_xs xs;
+    pix_xm xm;
 };
 struct pix_out { // after RGFC, rgfc.out (8-bit by default)
     rgfc_out_t c[NC];

@@ -229,6 +229,7 @@ taisp_glc #(.CNT_W(CNT_W)) u_glc (
 
 wire h_push, h_sof, h_inframe, h_eol, h_last;
 wire [3*`TAISP_HSA_XS_W-1:0] h_xs;
+wire [3*`TAISP_HSA_XM_W-1:0] h_xm;
 wire [3*SGW-1:0] sum_xg;
 wire [1:0] ovf_pool, ovf_hacc, ovf_z, ovf_xs;
 wire ovf_a;
@@ -237,7 +238,7 @@ taisp_hsa #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR)) u_hsa (
     .in_push(g_push), .in_sof(g_sof), .in_real(g_real), .in_xg(g_xg),
     .gate_next(gate), .wb3(wb3), .wb5(wb5),
     .out_push(h_push), .out_sof(h_sof), .out_inframe(h_inframe), .out_eol(h_eol), .out_last(h_last),
-    .out_xs(h_xs), .sum_xg(sum_xg),
+    .out_xs(h_xs), .out_xm(h_xm), .sum_xg(sum_xg),
     .ovf_pool(ovf_pool), .ovf_acc(ovf_hacc), .ovf_z(ovf_z), .ovf_a(ovf_a), .ovf_xs(ovf_xs)
 );
 
@@ -248,7 +249,7 @@ wire sums_done;
 wire [PCW-1:0] ovf_racc, ovf_lg, ovf_e, ovf_out;
 taisp_rgfc #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR)) u_rgfc (
     .clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
-    .in_push(h_push), .in_sof(h_sof), .in_xs(h_xs),
+    .in_push(h_push), .in_sof(h_sof), .in_xs(h_xs), .in_xm(h_xm),
     .inv_w_next(inv_w), .wm(wmh),
     .out_valid(r_valid), .out_sof(r_sof), .out_eol(r_eol), .out_last(r_last), .out_rgb(r_rgb), .out_index(r_index),
     .sum_logits(sum_lg), .sums_done(sums_done),

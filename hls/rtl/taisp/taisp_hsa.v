@@ -1,6 +1,7 @@
 // TA-ISP HSA stage: channel pooling [mean, max] of xg, the 3x3 and 5x5 branch convolutions
 // over a zero-padded 5x5 window through the sigmoid table, A = gate_0 m3 + gate_1 m5 and
-// xs = clamp(xg * A, 1e-6, 1); and the exact frame sums of xg the next frame's gate needs.
+// xs = clamp(xg * A, 1e-6, 1), twice from the same product: xs (hsa.xs, the power curve's
+// input) and xm (hsa.xm, the mask head's input), each in its own format; and the exact frame sums of xg the next frame's gate needs.
 // The twin of fixedpoint/taisp/hsa.py. The gate is taken from gate_next when the frame's first
 // window reaches the A stage. Pushes in raster order; the caller follows the frame's pixels
 // with R*(W + 1) (and more) flush pushes, R = K5/2 (2*W + 2 for the 5x5 window), whose
@@ -50,6 +51,7 @@ module taisp_hsa #
     output wire                         out_eol,
     output wire                         out_last,
     output reg  [3*`TAISP_HSA_XS_W-1:0] out_xs,
+    output reg  [3*`TAISP_HSA_XM_W-1:0] out_xm,
 
     // exact frame sums of xg since the last in_sof
     output reg  [3*(`TAISP_GLC_XG_W+CNT_W)-1:0] sum_xg,
@@ -72,6 +74,7 @@ localparam MW = `TAISP_HSA_M_W;
 localparam QW = `TAISP_HSA_GATE_W;
 localparam AW = `TAISP_HSA_A_W;
 localparam XSW = `TAISP_HSA_XS_W;
+localparam XMW = `TAISP_HSA_XM_W;
 // pooled maps and branch kernel sizes of the model (taisp_regmap.vh); the 3x3 branch reads the
 // centre of the 5x5 window, O3 pixels in from its border
 localparam NPOOL = `TAISP_HSA_N_POOL;
@@ -91,8 +94,9 @@ localparam XAW = GW + AW + 1;
 localparam TL = `ISP_TABLE_LATENCY;
 
 initial begin
-    if (`TAISP_GLC_XG_S || `TAISP_HSA_POOL_S || `TAISP_HSA_M_S || `TAISP_HSA_GATE_S || `TAISP_HSA_A_S || `TAISP_HSA_XS_S) begin
-        $error("taisp_hsa: xg, pool, m, gate, A and xs must be unsigned formats");
+    if (`TAISP_GLC_XG_S || `TAISP_HSA_POOL_S || `TAISP_HSA_M_S || `TAISP_HSA_GATE_S || `TAISP_HSA_A_S || `TAISP_HSA_XS_S
+        || `TAISP_HSA_XM_S) begin
+        $error("taisp_hsa: xg, pool, m, gate, A, xs and xm must be unsigned formats");
         $finish;
     end
     if (B3W > WGT || B5W > WGT) begin
@@ -273,13 +277,20 @@ end
 
 // ------------------------------------------------------------------ h7: xs = clamp(xg * A, 1e-6, 1)
 wire [3*XSW-1:0] xs_rq;
+wire [3*XMW-1:0] xm_rq;
 wire [2:0] oxs;
+// (hsa.xm has no saturation counter: it holds 1.0, so a saturated value is clamped to 1 anyway)
+/* verilator lint_off UNUSEDSIGNAL */
+wire [2:0] oxm;
+/* verilator lint_on UNUSEDSIGNAL */
 genvar c;
 generate
 for (c = 0; c < 3; c = c + 1) begin : g_xs
     wire [XAW-2:0] p = h6_xg[c*GW +: GW] * h6_a;
     isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XS_PARAMS)
     u_rq_xs (.in({1'b0, p}), .out(xs_rq[c*XSW +: XSW]), .ovf(oxs[c]));
+    isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XM_PARAMS)
+    u_rq_xm (.in({1'b0, p}), .out(xm_rq[c*XMW +: XMW]), .ovf(oxm[c]));
 end
 endgenerate
 
@@ -300,6 +311,13 @@ always @(posedge clk) begin
                 out_xs[kx*XSW +: XSW] <= `TAISP_HSA_XS_ONE;
             end else begin
                 out_xs[kx*XSW +: XSW] <= xs_rq[kx*XSW +: XSW];
+            end
+            if (xm_rq[kx*XMW +: XMW] < `TAISP_HSA_XM_EPS) begin
+                out_xm[kx*XMW +: XMW] <= `TAISP_HSA_XM_EPS;
+            end else if (xm_rq[kx*XMW +: XMW] > `TAISP_HSA_XM_ONE) begin
+                out_xm[kx*XMW +: XMW] <= `TAISP_HSA_XM_ONE;
+            end else begin
+                out_xm[kx*XMW +: XMW] <= xm_rq[kx*XMW +: XMW];
             end
         end
     end

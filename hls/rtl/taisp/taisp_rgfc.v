@@ -1,4 +1,5 @@
-// TA-ISP RGFC stage: the mask logits, one per region (3x3 convolution of xs over a zero-padded window),
+// TA-ISP RGFC stage: the mask logits, one per region (3x3 convolution of xm, the mask head's own
+// copy of xs, over a zero-padded window; xs of the centre pixel rides along as the window's aux),
 // the hard region k* = argmax (ties to the lowest index), y = xs^(1/w_k*) =
 // exp2(log2(xs) * inv_w[k*]) through the log2 and exp2 tables, out = round(clamp(y) * 255);
 // and the exact frame sums of each logit the next frame's w needs.
@@ -37,6 +38,7 @@ module taisp_rgfc #
     input  wire                          in_push,
     input  wire                          in_sof,
     input  wire [3*`TAISP_HSA_XS_W-1:0]  in_xs,
+    input  wire [3*`TAISP_HSA_XM_W-1:0]  in_xm,
 
     input  wire [`TAISP_N_REGIONS*`TAISP_RGFC_INV_W_W-1:0] inv_w_next,
     // mask head: TAISP_WLEN_WM weights (region, channel, row, column) then TAISP_WLEN_BM biases
@@ -63,6 +65,7 @@ module taisp_rgfc #
 );
 
 localparam XSW = `TAISP_HSA_XS_W;
+localparam XMW = `TAISP_HSA_XM_W;
 localparam WGT = `TAISP_WGT_W;
 localparam WMW = `TAISP_RGFC_WM_W;
 localparam LGW = `TAISP_RGFC_LOGITS_W;
@@ -82,7 +85,7 @@ localparam NCH = `TAISP_N_CHANNELS;
 localparam K = `TAISP_RGFC_K;
 localparam WPR = `TAISP_WLEN_WM / NREG;
 // exact logit sums: WPR products and the bias, a margin bit
-localparam CVW = XSW + WMW + 1 + $clog2(WPR + 1) + 1;
+localparam CVW = XMW + WMW + 1 + $clog2(WPR + 1) + 1;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
 localparam YXW = YW + 10;
@@ -93,8 +96,8 @@ localparam TL = `ISP_TABLE_LATENCY;
 localparam LOGIT_STAGES = 3;
 
 initial begin
-    if (`TAISP_HSA_XS_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
-        $error("taisp_rgfc: xs, inv_w and y must be unsigned formats");
+    if (`TAISP_HSA_XS_S || `TAISP_HSA_XM_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
+        $error("taisp_rgfc: xs, xm, inv_w and y must be unsigned formats");
         $finish;
     end
     if (WMW > WGT) begin
@@ -114,18 +117,15 @@ initial begin
     end
 end
 
-// ------------------------------------------------------------------ K x K window of xs
+// ------------------------------------------------------------------ K x K window of xm, xs at its centre
 wire w_push, w_sof, w_inframe, w_eol, w_last;
-wire [K*K*3*XSW-1:0] win;
-/* verilator lint_off UNUSEDSIGNAL */
-wire w_aux;
-/* verilator lint_on UNUSEDSIGNAL */
-isp_window #(.K(K), .DW(3*XSW), .AW(1), .MAX_W(MAX_W), .CW(CW))
+wire [K*K*3*XMW-1:0] win;
+wire [3*XSW-1:0] xs_c;
+isp_window #(.K(K), .DW(3*XMW), .AW(3*XSW), .MAX_W(MAX_W), .CW(CW))
 u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
-       .in_push(in_push), .in_sof(in_sof), .in_data(in_xs), .in_aux(1'b0),
+       .in_push(in_push), .in_sof(in_sof), .in_data(in_xm), .in_aux(in_xs),
        .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
-       .out_win(win), .out_aux(w_aux));
-wire [3*XSW-1:0] xs_c = win[((K*K-1)/2)*3*XSW +: 3*XSW];
+       .out_win(win), .out_aux(xs_c));
 
 // side band along the pipeline: a window centred inside the frame (push & inframe), the
 // frame's first pixel, a line's last pixel, the frame's last pixel (bit positions SB_*)
@@ -148,12 +148,12 @@ integer o, c, dy, dx;
 always @* begin
     for (o = 0; o < NREG; o = o + 1) begin
         t = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + o)*WGT + WMW - 1]}}, wm[(`TAISP_WLEN_WM + o)*WGT +: WMW]};
-        t = t <<< `TAISP_HSA_XS_F;
+        t = t <<< `TAISP_HSA_XM_F;
         for (c = 0; c < 3; c = c + 1) begin
             for (dy = 0; dy < K; dy = dy + 1) begin
                 for (dx = 0; dx < K; dx = dx + 1) begin
                     t = t + $signed(wm[(o*WPR + c*K*K + dy*K + dx)*WGT +: WMW])
-                          * $signed({1'b0, win[(dy*K + dx)*3*XSW + c*XSW +: XSW]});
+                          * $signed({1'b0, win[(dy*K + dx)*3*XMW + c*XMW +: XMW]});
                 end
             end
         end
@@ -175,7 +175,7 @@ genvar g;
 generate
 for (g = 0; g < NREG; g = g + 1) begin : g_lg
     wire [ACW-1:0] acc;
-    isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XS_F + `TAISP_RGFC_WM_F), `TAISP_RQ_RGFC_ACC_PARAMS)
+    isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XM_F + `TAISP_RGFC_WM_F), `TAISP_RQ_RGFC_ACC_PARAMS)
     u_rq_acc (.in(r1_conv[g*CVW +: CVW]), .out(acc), .ovf(oacc[g]));
     isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), `TAISP_RQ_RGFC_LOGITS_PARAMS)
     u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & acc[ACW-1], acc}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));

@@ -17,7 +17,8 @@ import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
 from cocotbext.axi import AxiStreamFrame
 
-from fixedpoint.taisp import regmap
+from fixedpoint.config import load_config
+from fixedpoint.taisp import DEFAULT_CONFIG, regmap
 from fixedpoint.taisp.model import FixedTAISP
 from sim.taisp.stimulus import frames as make_frames, weight_set
 from sim.taisp.testbench import (FRAME_OVERHEAD_CONST, INIT_HEIGHT, INIT_WIDTH, LATENCY_CONST, CoreTB as TB,
@@ -37,7 +38,7 @@ def _err(*names: str) -> int:
 async def run_frames(dut):
     """Frame sizes x idle x backpressure, multi-frame sequences, bit-exact."""
     case = _case()
-    tb = TB(dut)
+    tb = TB(dut, load_config(case["config"]) if case.get("config") else None)
     await tb.reset()
     isp = weight_set(case.get("weights", "w1-4"))
     program = case.get("weights", "w1-4") != "w1-4"  # w1-4 is baked in at build time
@@ -280,6 +281,23 @@ def test_core_frames(simulator, weights):
     else:
         sizes, n, pats = [[6, 4]], 3, [[False, False], [True, True]]
     _run_core(simulator, "run_frames", {"sizes": sizes, "frames": n, "weights": weights, "patterns": pats})
+
+
+#: the word-length search's cheapest config for the default target (fixedpoint/taisp/configs/compact.toml)
+COMPACT = DEFAULT_CONFIG.with_name("compact.toml")
+
+
+@pytest.mark.parametrize("simulator", SIMS)
+def test_core_frames_compact(simulator):
+    """compact.toml (other word lengths everywhere, the mask head's input narrower than the power
+    curve's): its own build, multi-frame sequences bit-exact on every beat, the shipped weights
+    (baked in) and the spread set (programmed)."""
+    from sim.runner import generated_dir
+
+    gen = generated_dir(COMPACT)
+    case = {"sizes": [[5, 5], [7, 3]], "frames": 3, "patterns": [[False, False], [True, True]], "config": str(COMPACT)}
+    _run_core(simulator, "run_frames", {**case, "weights": "w1-4"}, gen)
+    _run_core(simulator, "run_frames", {**case, "sizes": [[6, 4]], "weights": "spread"}, gen)
 
 
 @pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
