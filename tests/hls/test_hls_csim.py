@@ -333,3 +333,18 @@ def test_camera_set_bit_exact(cfg, shared_raw_dir, tmp_path, demosaic):
     r = csim.run_csim(vec)
     assert r.passed, r.summary() + r.stdout[-2000:]
     assert len(r.frame_seconds) == 4 and "stream_out" in r.checked
+    # the comparison is not vacuous: one expected output value changed (frame 3, beat 5; the
+    # manifest's hash updated so that the set still checks) is found and located
+    from sim.vector_inputs import file_sha256
+
+    m = json.loads((vec / "manifest.json").read_text())
+    rec = m["stream"]["output"]["binary_record_bytes"]
+    ow, oh = m["frames"]["width"], m["frames"]["height"]
+    data = bytearray((vec / "stream_out.bin").read_bytes())
+    data[(3 * ow * oh + 5) * rec] ^= 1
+    (vec / "stream_out.bin").write_bytes(bytes(data))
+    m["files"]["stream_out.bin"]["sha256"] = file_sha256(vec / "stream_out.bin")
+    (vec / "manifest.json").write_text(json.dumps(m))
+    r = csim.run_csim(vec)
+    assert not r.passed and r.mismatch is not None
+    assert (r.mismatch["frame"], r.mismatch["line"], r.mismatch["pixel"]) == ("3", str(5 // ow), str(5 % ow))
