@@ -13,7 +13,7 @@ Structure, read off the RTL (one pixel per clock, everything parallel):
   ``ceil`` tiles per side; products with a result under 9 bits or an operand under 2 go to LUTs;
 * LUTs: adder trees (each sum of N terms of width w: N * w in the fabric, half of it where every
   product fits one DSP48E1, whose post-adders take part of the sum: fitted, see
-  ISSUE15_NOTE.md), requantizers, clamps,
+  docs/issues/ISSUE15_NOTE.md), requantizers, clamps,
   argmax, table index and interpolation logic, LUT-mapped products (a * b), partial-product sums
   of multi-DSP products, LUT-RAM of small tables; then one calibration scale factor
   against Yosys on stored calibration runs (``cost_calibration.json``);

@@ -86,13 +86,20 @@ PINNED_ADDRESSES = {"ID": 0x000, "VERSION": 0x004, "MAX_WIDTH": 0x008, "CTRL": 0
                     "FRAMES": 0x01C, "BAD_FRAMES": 0x020, "WIDTH": 0x024, "HEIGHT": 0x028, "ACTIVE_SIZE": 0x02C,
                     "DEF_GATE0": 0x030, "DEF_ALPHA0": 0x034, "DEF_ALPHA1": 0x038, "DEF_ALPHA2": 0x03C,
                     "SAT:glc.xg": 0x040, "SAT:rgfc.lsum": 0x074, "PARAM:alpha:0": 0x100, "PARAM:gate:1": 0x110,
-                    "PARAM:w:0": 0x114, "PARAM:inv_w:15": 0x190}
+                    "PARAM:w:0": 0x114, "PARAM:inv_w:15": 0x190,
+                    "FE_CONFIG": 0x080, "FE_BLACK0": 0x084, "FE_GAIN0_LO": 0x094, "FE_GAIN0_HI": 0x098,
+                    "FE_GAIN3_HI": 0x0B0, "FE_ACTIVE": 0x0B4}
 #: (register, field) -> (lowest bit, width)
 PINNED_FIELDS = {("CTRL", "COMMIT"): (0, 1), ("CTRL", "RESTART"): (1, 1), ("CTRL", "CLEAR_COUNTERS"): (2, 1),
                  ("STATUS", "IN_FRAME"): (0, 1), ("STATUS", "READY"): (1, 1), ("STATUS", "COMMIT_PENDING"): (2, 1),
                  ("STATUS", "DEFAULTS"): (3, 1), ("ERROR", "SHORT_LINE"): (0, 1), ("ERROR", "LONG_LINE"): (1, 1),
                  ("ERROR", "MISSING_SOF"): (2, 1), ("ERROR", "EARLY_SOF"): (3, 1), ("ACTIVE_SIZE", "WIDTH"): (0, 16),
-                 ("ACTIVE_SIZE", "HEIGHT"): (16, 16)}
+                 ("ACTIVE_SIZE", "HEIGHT"): (16, 16),
+                 # the camera's front end (issue 17)
+                 ("ERROR", "BAYER_SHORT_LINE"): (4, 1), ("ERROR", "BAYER_LONG_LINE"): (5, 1),
+                 ("ERROR", "BAYER_MISSING_SOF"): (6, 1), ("ERROR", "BAYER_EARLY_SOF"): (7, 1),
+                 ("ERROR", "FE_SIZE"): (8, 1), ("FE_CONFIG", "CFA"): (0, 2), ("FE_CONFIG", "DEMOSAIC"): (4, 1),
+                 ("FE_ACTIVE", "CFA"): (0, 2), ("FE_ACTIVE", "DEMOSAIC"): (4, 1)}
 
 
 def test_weight_image_pinned(defines):
@@ -121,8 +128,9 @@ def test_addresses_and_fields_pinned():
     (w_lsb, w_width), (h_lsb, _) = PINNED_FIELDS[("ACTIVE_SIZE", "WIDTH")], PINNED_FIELDS[("ACTIVE_SIZE", "HEIGHT")]
     assert regmap.field_value("CTRL", "COMMIT", "RESTART") == bit("CTRL", "COMMIT") | bit("CTRL", "RESTART")
     assert regmap.pack_fields("ACTIVE_SIZE", WIDTH=1920, HEIGHT=1080) == (1080 << h_lsb) | (1920 << w_lsb)
-    assert regmap.unpack_fields("ERROR", bit("ERROR", "LONG_LINE") | bit("ERROR", "EARLY_SOF")) == {
-        "SHORT_LINE": 0, "LONG_LINE": 1, "MISSING_SOF": 0, "EARLY_SOF": 1}
+    assert regmap.unpack_fields("ERROR", bit("ERROR", "LONG_LINE") | bit("ERROR", "EARLY_SOF") | bit("ERROR", "FE_SIZE")) == {
+        "SHORT_LINE": 0, "LONG_LINE": 1, "MISSING_SOF": 0, "EARLY_SOF": 1, "BAYER_SHORT_LINE": 0, "BAYER_LONG_LINE": 0,
+        "BAYER_MISSING_SOF": 0, "BAYER_EARLY_SOF": 0, "FE_SIZE": 1}
     with pytest.raises(ValueError, match="does not fit"):
         regmap.pack_fields("ACTIVE_SIZE", WIDTH=1 << w_width)
     with pytest.raises(KeyError, match="no field"):

@@ -1,7 +1,7 @@
 """The word-length search (fixedpoint/wordlength/, fixedpoint/taisp/wordlength.py), the cost model
 (fixedpoint/taisp/cost.py) and the shipped compact config (fixedpoint/taisp/configs/compact.toml).
 
-Small corpora throughout: the search's own runs are in README.md / ISSUE15_NOTE.md.
+Small corpora throughout: the search's own runs are in README.md / docs/issues/ISSUE15_NOTE.md.
 """
 from __future__ import annotations
 
