@@ -31,7 +31,7 @@ from pathlib import Path
 
 from sim.devices import Device, device, format_table, utilisation
 from sim.runner import generated_dir
-from sim.synth import TOPS, parse_stat, read_script, run_yosys
+from sim.synth import TOPS, parse_stat, read_script, run_yosys, top_parameters
 from sim.yowasp import YosysError, YosysSandbox
 
 #: nextpnr-ecp5's device switch per device of :data:`sim.devices.DEVICES`
@@ -103,10 +103,6 @@ def shell_verilog(top: str, ports: list[tuple[str, str, int]], params: dict[str,
     return "\n".join(lines)
 
 
-def _params(top: str, max_width: int) -> dict[str, object]:
-    return {"MAX_W": max_width} if top in ("taisp_core", "taisp_camera", "isp_frontend", "taisp_hsa", "taisp_rgfc") else {}
-
-
 def ecp5_counts(stat_text: str) -> dict[str, int]:
     """ECP5 cell totals (:data:`ECP5_CELLS`) from a Yosys ``stat`` report."""
     cells = parse_stat(stat_text)
@@ -141,6 +137,14 @@ def critical_path(report: dict) -> list[dict]:
                       "delay_ns": round(float(seg.get("delay", 0.0)), 3), "routing_before_ns": round(route, 3)})
         route = 0.0
     return steps
+
+
+def check_fits(top: str, rows: list[dict], dev: Device, stat: Path | None = None) -> None:
+    """Raise :class:`PnrError` (one line) if a utilisation row (:func:`sim.devices.utilisation`) exceeds the device."""
+    over = [r for r in rows if not r["fits"]]
+    if over:
+        raise PnrError(f"{top} does not fit {dev.part}: " + ", ".join(
+            f"{r['resource']} {r['used']:,} of {r['available']:,}" for r in over) + (f" (synthesis: {stat})" if stat else ""))
 
 
 def run_nextpnr(args: list[str], log: Path, timeout: float | None, env: dict[str, str] | None = None) -> None:
@@ -196,7 +200,7 @@ def run(out: Path, top: str = "taisp_core", config: str | os.PathLike | None = N
     print(f"[pnr] {top} (MAX_W {max_width}) on {dev.part}, {package}, target {freq} MHz; outputs in {out}", flush=True)
     ports = top_ports(sb, gen, top, max_width, config, out)
     shell = out / "pnr_shell.v"
-    shell.write_text(shell_verilog(top, ports, _params(top, max_width)))
+    shell.write_text(shell_verilog(top, ports, top_parameters(top, max_width, config)))
     stat, js = out / "stat.txt", out / "synth.json"
     stat.unlink(missing_ok=True)
     script = (read_script(sb, gen, top, max_width, config).replace("hierarchy -top", "# hierarchy -top")
@@ -207,15 +211,12 @@ def run(out: Path, top: str = "taisp_core", config: str | os.PathLike | None = N
     run_yosys(sb, script, out, "pnr", "synth")
     counts = ecp5_counts(stat.read_text())
     rows = utilisation(counts, dev)
-    over = [r for r in rows if not r["fits"]]
     summary: dict = {"top": top, "config": str(config) if config is not None else "default", "max_width": max_width,
                      "device": dev.part, "package": package, "target_mhz": freq, "seed": seed,
-                     "synth_cells": counts, "synth_utilisation": rows}
-    if over:
-        (out / "summary.json").write_text(json.dumps({**summary, "fits": False}, indent=2))
-        raise PnrError(f"{top} does not fit {dev.part}: " + ", ".join(
-            f"{r['resource']} {r['used']:,} of {r['available']:,}" for r in over) + f" (synthesis: {stat})")
+                     "synth_cells": counts, "synth_utilisation": rows, "fits": all(r["fits"] for r in rows)}
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
     print(format_table(rows, dev), flush=True)
+    check_fits(top, rows, dev, stat)
     report, log = out / "report.json", out / "nextpnr.log"
     psb = YosysSandbox(out)  # the same mounts for nextpnr's WebAssembly runtime
     args = [NEXTPNR_DEVICE[dev.name], "--package", package, "--freq", str(freq), "--json", psb.path(js),

@@ -79,9 +79,11 @@ def _current_step(log: Path) -> str:
 TOPS = ("taisp_core", "isp_frontend", "taisp_camera")
 
 
-def _top_params(top: str, max_width: int, config: str | os.PathLike | None = None) -> str:
-    """``-chparam`` list of a top: MAX_W, and for the shared front end (no generated headers of
-    its own) the formats of the config entries frontend.gain/x/avg and the CFA table."""
+def top_parameters(top: str, max_width: int, config: str | os.PathLike | None = None) -> dict[str, int]:
+    """Parameters of a top: MAX_W (where it has one), and for the shared front end (no generated
+    headers of its own) the formats of the config entries frontend.gain/x/avg and the CFA table."""
+    if top not in TOPS and top not in ("taisp_hsa", "taisp_rgfc"):
+        return {}
     params = {"MAX_W": max_width}
     if top == "isp_frontend":
         from fixedpoint.config import load_config
@@ -94,7 +96,12 @@ def _top_params(top: str, max_width: int, config: str | os.PathLike | None = Non
             if name != "GAIN":
                 params[f"{name}_RND"], params[f"{name}_OVF"] = int(q.rounding), int(q.overflow)
         params["CFA_CELLS"] = regmap.cfa_cells()
-    return " ".join(f"-chparam {k} {v}" for k, v in params.items())
+    return params
+
+
+def _top_params(top: str, max_width: int, config: str | os.PathLike | None = None) -> str:
+    """``-chparam`` list of :func:`top_parameters`."""
+    return " ".join(f"-chparam {k} {v}" for k, v in top_parameters(top, max_width, config).items())
 
 
 def run_yosys(sb: YosysSandbox, script: str, out: Path, tag: str = "synth", name: str = "synth") -> float:
@@ -126,9 +133,7 @@ def read_script(sb: YosysSandbox, gen: Path, top: str, max_width: int, config: s
     :data:`TOPS` with its parameters, any other module with ``MAX_W`` where it has one)."""
     srcs = " ".join(sb.path(p) for p in model_rtl("taisp"))
     incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
-    params = _top_params(top, max_width, config) if top in TOPS else (
-        f"-chparam MAX_W {max_width}" if top in ("taisp_hsa", "taisp_rgfc") else "")
-    return f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\nhierarchy -top {top} {params}\n"
+    return f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\nhierarchy -top {top} {_top_params(top, max_width, config)}\n"
 
 
 def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp_core",
