@@ -79,11 +79,13 @@ def _current_step(log: Path) -> str:
 TOPS = ("taisp_core", "isp_frontend", "taisp_camera")
 
 
-def top_parameters(top: str, max_width: int, config: str | os.PathLike | None = None) -> dict[str, int]:
+def top_parameters(top: str, max_width: int, config: str | os.PathLike | None = None,
+                   extra: dict[str, int] | None = None) -> dict[str, int]:
     """Parameters of a top: MAX_W (where it has one), and for the shared front end (no generated
-    headers of its own) the formats of the config entries frontend.gain/x/avg and the CFA table."""
+    headers of its own) the formats of the config entries frontend.gain/x/avg and the CFA table;
+    then ``extra`` (``--param NAME=VALUE``: ``MH_LUT_REGIONS`` of taisp_core / taisp_rgfc...)."""
     if top not in TOPS and top not in ("taisp_hsa", "taisp_rgfc"):
-        return {}
+        return dict(extra or {})
     params = {"MAX_W": max_width}
     if top == "isp_frontend":
         from fixedpoint.config import load_config
@@ -96,12 +98,24 @@ def top_parameters(top: str, max_width: int, config: str | os.PathLike | None = 
             if name != "GAIN":
                 params[f"{name}_RND"], params[f"{name}_OVF"] = int(q.rounding), int(q.overflow)
         params["CFA_CELLS"] = regmap.cfa_cells()
-    return params
+    return {**params, **(extra or {})}
 
 
-def _top_params(top: str, max_width: int, config: str | os.PathLike | None = None) -> str:
+def _top_params(top: str, max_width: int, config: str | os.PathLike | None = None,
+                extra: dict[str, int] | None = None) -> str:
     """``-chparam`` list of :func:`top_parameters`."""
-    return " ".join(f"-chparam {k} {v}" for k, v in top_parameters(top, max_width, config).items())
+    return " ".join(f"-chparam {k} {v}" for k, v in top_parameters(top, max_width, config, extra).items())
+
+
+def parse_params(items: list[str] | None) -> dict[str, int]:
+    """``NAME=VALUE`` strings (``--param``) as a dict of integers; ``ValueError`` (one line) otherwise."""
+    out = {}
+    for it in items or []:
+        m = re.fullmatch(r"([A-Za-z_]\w*)=(-?\d+)", it.strip())
+        if not m:
+            raise ValueError(f"--param {it!r}: expected NAME=INTEGER (for example MH_LUT_REGIONS=12)")
+        out[m.group(1)] = int(m.group(2))
+    return out
 
 
 def run_yosys(sb: YosysSandbox, script: str, out: Path, tag: str = "synth", name: str = "synth") -> float:
@@ -128,16 +142,17 @@ def run_yosys(sb: YosysSandbox, script: str, out: Path, tag: str = "synth", name
     return time.time() - t0
 
 
-def read_script(sb: YosysSandbox, gen: Path, top: str, max_width: int, config: str | os.PathLike | None) -> str:
+def read_script(sb: YosysSandbox, gen: Path, top: str, max_width: int, config: str | os.PathLike | None,
+                extra: dict[str, int] | None = None) -> str:
     """The Yosys lines that read every RTL file of the block and elaborate ``top`` (a top of
     :data:`TOPS` with its parameters, any other module with ``MAX_W`` where it has one)."""
     srcs = " ".join(sb.path(p) for p in model_rtl("taisp"))
     incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
-    return f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\nhierarchy -top {top} {_top_params(top, max_width, config)}\n"
+    return f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\nhierarchy -top {top} {_top_params(top, max_width, config, extra)}\n"
 
 
 def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp_core",
-        config: str | os.PathLike | None = None, dev: Device | None = None) -> dict:
+        config: str | os.PathLike | None = None, dev: Device | None = None, params: dict[str, int] | None = None) -> dict:
     """Synthesize ``top`` (:data:`TOPS`) into ``out`` with the headers generated from ``config``
     (default: the default config); with ``dev``, its family and the utilisation against its
     capacity; raise :class:`sim.yowasp.YosysError` (one line) if Yosys fails."""
@@ -153,7 +168,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp
     sb = YosysSandbox(gen)
     stat = out / "stat.txt"
     stat.unlink(missing_ok=True)
-    script = (read_script(sb, gen, top, max_width, config)
+    script = (read_script(sb, gen, top, max_width, config, params)
               + f"synth_xilinx -family {family} -top {top} -flatten\n"
               + f"tee -o {sb.path(stat)} stat\n")
     print(f"[synth] yosys synth_xilinx -family {family} on {top} (MAX_W {max_width}); log in {out / 'yosys.log'}",
@@ -162,7 +177,7 @@ def run(out: Path, max_width: int = 2048, family: str = "xc7", top: str = "taisp
     if not stat.is_file():
         raise YosysError(f"yosys finished but wrote no {stat}; log: {out / 'yosys.log'}")
     summary = {"target": f"AMD {family} (yosys synth_xilinx)", "top": top, "max_width": max_width,
-               "config": str(config) if config is not None else "default",
+               "config": str(config) if config is not None else "default", "params": params or {},
                **summarize(parse_stat(stat.read_text())), "seconds": round(seconds, 1)}
     if dev is not None:
         rows = utilisation(summary, dev)
@@ -197,7 +212,7 @@ def parse_sta(text: str) -> dict:
 
 
 def stage_depth(out: Path, max_width: int = 256, family: str = "xc7", config: str | os.PathLike | None = None,
-                stages: tuple[str, ...] | None = None) -> dict:
+                stages: tuple[str, ...] | None = None, params: dict[str, int] | None = None) -> dict:
     """Synthesize each stage module of :data:`STAGES` alone (``synth_xilinx -flatten``, ``MAX_W``
     ``max_width``: line buffers do not change the logic depth) and report its longest
     register-to-register path: Yosys ``sta`` (cell delays of the ``specify`` blocks of the
@@ -208,11 +223,12 @@ def stage_depth(out: Path, max_width: int = 256, family: str = "xc7", config: st
     out.mkdir(parents=True, exist_ok=True)
     sb = YosysSandbox(gen)
     res = {"family": family, "max_width": max_width, "config": str(config) if config is not None else "default",
-           "stages": {}}
+           "params": params or {}, "stages": {}}
     names = stages or tuple(s for s, _ in STAGES)
     for i, name in enumerate(names):
         sta = out / f"sta_{name}.txt"
-        script = (read_script(sb, gen, name, max_width, config)
+        own = {k: v for k, v in (params or {}).items() if name in ("taisp_core", "taisp_rgfc")}
+        script = (read_script(sb, gen, name, max_width, config, own)
                   + f"synth_xilinx -family {family} -top {name} -flatten\n"
                   + f"tee -o {sb.path(out / f'stat_{name}.txt')} stat\n"
                   + f"tee -q -o {sb.path(sta)} sta\n")
@@ -240,6 +256,8 @@ def main(argv=None) -> int:
                     help="taisp_core (default), isp_frontend (the shared front end alone) or taisp_camera")
     ap.add_argument("--config", default=None, help="quantization config (default: fixedpoint/taisp/configs/default.toml)")
     ap.add_argument("--stages", action="store_true", help="logic depth of each stage module instead (depth.json)")
+    ap.add_argument("--param", action="append", metavar="NAME=VALUE",
+                    help="a parameter of the top, e.g. MH_LUT_REGIONS=12 (mask-head regions on LUT-RAM tables)")
     a = ap.parse_args(argv)
     prog = "sim.synth"
     try:
@@ -254,10 +272,11 @@ def main(argv=None) -> int:
             except ConfigError as exc:
                 print(f"{prog}: error: {exc}", file=sys.stderr)
                 return 2
+        params = parse_params(a.param)
         if a.stages:
-            stage_depth(Path(a.out), a.max_width, dev.family if dev else a.family, a.config)
+            stage_depth(Path(a.out), a.max_width, dev.family if dev else a.family, a.config, params=params)
         else:
-            run(Path(a.out), a.max_width, a.family, a.top, a.config, dev)
+            run(Path(a.out), a.max_width, a.family, a.top, a.config, dev, params)
     except (YosysError, OSError, ValueError) as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 2
