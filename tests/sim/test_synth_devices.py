@@ -68,7 +68,7 @@ def test_parse_sta_critical_path():
 
 def test_shell_connects_every_port():
     v = shell_verilog("m", [("clk", "input", 1), ("a", "input", 3), ("b", "input", 2), ("y", "output", 4)], {"MAX_W": 8})
-    assert "reg [4:0] sh" in v and "reg [3:0] ob" in v
+    assert "reg [4:0] sh" in v and "reg [3:0] ob" in v and "so <= xr1[0]" in v
     assert "m #(.MAX_W(8)) dut (.clk(clk), .a(sh[2:0]), .b(sh[4:3]), .y(ow[3:0]));" in v
 
 
