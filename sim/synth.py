@@ -228,12 +228,18 @@ def stage_depth(out: Path, max_width: int = 256, family: str = "xc7", config: st
     for i, name in enumerate(names):
         sta = out / f"sta_{name}.txt"
         own = {k: v for k, v in (params or {}).items() if name in ("taisp_core", "taisp_rgfc")}
+        il = out / f"netlist_{name}.il"
         script = (read_script(sb, gen, name, max_width, config, own)
                   + f"synth_xilinx -family {family} -top {name} -flatten\n"
                   + f"tee -o {sb.path(out / f'stat_{name}.txt')} stat\n"
-                  + f"tee -q -o {sb.path(sta)} sta\n")
+                  + f"write_rtlil {sb.path(il)}\n")
         print(f"[depth] {i + 1}/{len(names)} {name}", flush=True)
         seconds = run_yosys(sb, script, out, "depth", f"depth_{name}")
+        # the timing arcs (specify blocks) of the cell library, read afresh: synth_xilinx ends by
+        # turning its whitebox cells into blackboxes, which would leave the CARRY4 chains without delays
+        run_yosys(sb, f"read_verilog -lib -specify +/xilinx/cells_sim.v\nread_rtlil {sb.path(il)}\n"
+                      f"hierarchy -top {name}\ntee -q -o {sb.path(sta)} sta\n", out, "depth", f"sta_{name}")
+        il.unlink(missing_ok=True)
         d = parse_sta(sta.read_text())
         s = summarize(parse_stat((out / f"stat_{name}.txt").read_text()))
         res["stages"][name] = {"what": dict(STAGES).get(name, ""), "logic_ns": d["logic_ns"], "lut_levels": d["luts"],
