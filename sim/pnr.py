@@ -40,8 +40,7 @@ ECP5_CELLS = {"luts": r"LUT4", "flip_flops": r"TRELLIS_FF", "dsp": r"MULT18X18D"
               "carry": r"CCU2C", "lutram": r"TRELLIS_DPR16X4"}
 #: cell-name prefixes of the instances of each stage (taisp_core's instance names), for the critical path
 STAGE_OF = (("u_glc", "glc"), ("u_hsa", "hsa"), ("u_rgfc", "rgfc"), ("u_params", "params"), ("u_stats", "stats"),
-            ("u_regs", "regs"), ("u_stream", "stream"), ("u_weights", "weights"), ("u_fe", "frontend"),
-            ("dut", "module"), ("sh", "shell"))
+            ("u_regs", "regs"), ("u_stream", "stream"), ("u_weights", "weights"), ("u_fe", "frontend"))
 
 
 class PnrError(RuntimeError):
@@ -111,13 +110,17 @@ def ecp5_counts(stat_text: str) -> dict[str, int]:
 
 
 def stage_of(cell: str) -> str:
-    """The stage a flattened cell name belongs to (its first instance name of :data:`STAGE_OF`)."""
-    parts = re.split(r"[./]", cell.lstrip("\\"))
-    for p in parts[1:] if parts and parts[0] == "dut" else parts:
+    """The stage a flattened cell name belongs to: the first instance name of :data:`STAGE_OF` in
+    it, ``shell`` for the measurement shell's own registers (``sh``, ``ob``, ``xr<n>``, ``so``),
+    else ``module`` (the module under test; also cells nextpnr made up, such as carry feed-ins)."""
+    name = cell.lstrip("\\")
+    if re.match(r"(sh|ob|so|xr\d+|xp\d+)(_|\[|$)", name):
+        return "shell"
+    for part in re.split(r"[./]", name):
         for prefix, stage in STAGE_OF:
-            if p == prefix or p.startswith(prefix + "_") and prefix != "sh":
+            if part == prefix or part.startswith(prefix + "_"):
                 return stage
-    return "module" if parts and parts[0] == "dut" else "shell"
+    return "module"
 
 
 def critical_path(report: dict) -> list[dict]:
