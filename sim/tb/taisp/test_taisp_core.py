@@ -305,12 +305,14 @@ def test_core_frames_compact(simulator):
 ZYNQ7020_PARAMS = {"MH_LUT_REGIONS": 12}
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 @pytest.mark.parametrize("lut_regions", [12, 16] if FULL else [12])
 def test_core_frames_compact_lutram(simulator, lut_regions):
     """compact.toml with the mask head's products of ``lut_regions`` regions from LUT-RAM tables
     (the rest from multipliers): the same bits on every beat, including the spread weight set
-    programmed over AXI4-Lite (the tables follow the new weights) and a RESTART between patterns."""
+    programmed over AXI4-Lite (the tables follow the new weights) and a RESTART between patterns.
+    The default run has it on Verilator (Icarus replays a compact vector set with this build:
+    tests/sim/test_vectors.py::test_cocotb_replay_compact_zynq7020); the full matrix on both."""
     from sim.runner import generated_dir
 
     gen = generated_dir(COMPACT)
