@@ -58,13 +58,14 @@ def device(name: str) -> Device:
 
 def utilisation(summary: dict, dev: Device) -> list[dict]:
     """Rows ``{resource, used, available, percent, fits}`` of a synthesis summary (``sim.synth``
-    or ``sim.pnr`` keys ``luts``, ``flip_flops``, ``dsp``, ``bram36`` / ``bram18`` / ``ebr``,
-    ``uram``) against ``dev``. Block RAM: RAMB36 equivalents (RAMB18 count half) for AMD."""
+    or ``sim.pnr`` keys ``luts_total`` (else ``luts``), ``flip_flops``, ``dsp``, ``bram36`` /
+    ``bram18`` / ``ebr``, ``uram``) against ``dev``. LUTs count logic, LUT-RAM and shift
+    registers; block RAM: RAMB36 equivalents (RAMB18 count half) for AMD."""
     if dev.bram_kind == "RAMB36":
         bram = summary.get("bram36", 0) + summary.get("bram18", 0) / 2
     else:
         bram = summary.get("ebr", 0)
-    rows = [("LUT", summary.get("luts", 0), dev.luts), ("FF", summary.get("flip_flops", 0), dev.flip_flops),
+    rows = [("LUT", summary.get("luts_total", summary.get("luts", 0)), dev.luts), ("FF", summary.get("flip_flops", 0), dev.flip_flops),
             ("DSP", summary.get("dsp", 0), dev.dsp), (f"BRAM ({dev.bram_kind})", bram, dev.bram)]
     if dev.uram:
         rows.append(("URAM", summary.get("uram", 0), dev.uram))

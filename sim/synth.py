@@ -38,6 +38,11 @@ CELLS = {
 }
 
 
+#: LUTs (of SLICEMs) per distributed-RAM cell (UG474: a RAM32M/RAM64M is the four LUTs of a slice)
+LUTRAM_LUTS = {"RAM32M": 4, "RAM64M": 4, "RAM32M16": 8, "RAM32X1D": 2, "RAM64X1D": 2, "RAM128X1D": 4,
+               "RAM256X1S": 4, "RAM128X1S": 2, "RAM32X1S": 1, "RAM64X1S": 1}
+
+
 def parse_stat(text: str) -> dict[str, int]:
     """Cell counts from a Yosys ``stat`` report (the top module's list: ``   <count>   <cell>``)."""
     cells: dict[str, int] = {}
@@ -54,11 +59,15 @@ def parse_stat(text: str) -> dict[str, int]:
 
 
 def summarize(cells: dict[str, int]) -> dict:
-    """Totals per resource class: LUTs, flip-flops, DSPs, block-RAM and LUT-RAM bits."""
+    """Totals per resource class: LUTs (``luts``: logic LUT1-6; ``luts_total``: with the LUTs that
+    distributed RAM and shift registers occupy, what a device's LUT count is against), flip-flops,
+    DSPs, block RAM."""
     def total(kind: str) -> int:
         return sum(n for c, n in cells.items() if re.fullmatch(CELLS[kind], c))
 
-    return {"luts": total("LUT"), "flip_flops": total("FF"), "dsp": total("DSP"), "dsp48e1": cells.get("DSP48E1", 0),
+    lutram_luts = sum(n * LUTRAM_LUTS.get(c, 1) for c, n in cells.items() if re.fullmatch(CELLS["LUTRAM"], c))
+    return {"luts": total("LUT"), "luts_total": total("LUT") + lutram_luts + total("SRL"), "lutram_luts": lutram_luts,
+            "flip_flops": total("FF"), "dsp": total("DSP"), "dsp48e1": cells.get("DSP48E1", 0),
             "carry4": total("CARRY"), "uram": total("URAM"),
             "srl16": total("SRL"), "bram36": total("BRAM36"), "bram18": total("BRAM18"),
             "bram_bits": 36 * 1024 * total("BRAM36") + 18 * 1024 * total("BRAM18"),
