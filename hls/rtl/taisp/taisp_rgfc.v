@@ -94,10 +94,8 @@ localparam WPR = `TAISP_WLEN_WM / NREG;
 localparam CVW = XMW + WMW + 1 + $clog2(WPR + 1) + 1;
 // one mask-head product wm * xm (signed wm, unsigned xm): exact
 localparam PW = XMW + WMW + 1;
-// LUT-RAM products: digits of DGW bits of xm, NDIG of them, table entries w * d of TW bits
+// LUT-RAM products (isp_mul_lutram): digits of DGW bits of xm; the first region on tables
 localparam DGW = 5;
-localparam NDIG = (XMW + DGW - 1) / DGW;
-localparam TW = WMW + DGW + 1;
 localparam LUT_FIRST = NREG - MH_LUT_REGIONS;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
@@ -171,7 +169,7 @@ always @(posedge clk) begin
         tab_d <= tab_d + 1'b1;
     end
 end
-genvar go, gj, gi;
+genvar go, gj;
 generate
 for (go = 0; go < NREG; go = go + 1) begin : g_reg
     for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
@@ -179,31 +177,8 @@ for (go = 0; go < NREG; go = go + 1) begin : g_reg
         wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
         wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
         if (go >= LUT_FIRST) begin : g_lut
-            // tab[d] = wj * d; tab_acc runs through wj * tab_d (0 at d = 0)
-            reg signed [TW-1:0] tab_acc;
-            reg [TW-1:0] tab [0:(1<<DGW)-1];
-            always @(posedge clk) begin
-                if (rst || tab_d == {DGW{1'b1}}) begin
-                    tab_acc <= {TW{1'b0}};
-                end else begin
-                    tab_acc <= tab_acc + {{(TW-WMW){wj[WMW-1]}}, wj};
-                end
-                tab[tab_d] <= tab_acc;
-            end
-            // wj * xj = sum over digits i of tab[digit i] * 32^i
-            wire [NDIG*DGW-1:0] xd = {{(NDIG*DGW-XMW){1'b0}}, xj};
-            wire [NDIG*PW-1:0] part;
-            for (gi = 0; gi < NDIG; gi = gi + 1) begin : g_dig
-                wire [TW-1:0] e = tab[xd[gi*DGW +: DGW]];
-                // the entry, sign-extended and weighted by 32^gi; sums wrap in PW bits (the product fits)
-                wire [PW-1:0] es = {{(PW-TW){e[TW-1]}}, e} << (gi*DGW);
-                if (gi == 0) begin : g_lo
-                    assign part[0 +: PW] = es;
-                end else begin : g_hi
-                    assign part[gi*PW +: PW] = part[(gi-1)*PW +: PW] + es;
-                end
-            end
-            assign prod[(go*WPR + gj)*PW +: PW] = part[(NDIG-1)*PW +: PW];
+            isp_mul_lutram #(.W_W(WMW), .X_W(XMW), .DG_W(DGW)) u_mul (
+                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(prod[(go*WPR + gj)*PW +: PW]));
         end else begin : g_dsp
             assign prod[(go*WPR + gj)*PW +: PW] = $signed(wj) * $signed({1'b0, xj});
         end
