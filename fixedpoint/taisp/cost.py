@@ -1,5 +1,5 @@
 """Hardware cost model of the TA-ISP block (hls/rtl/taisp/) for a quantization config, on an AMD
-7-series target (what ``sim.yosys_synth`` measures) and as an ASIC proxy.
+7-series target (what ``sim.synth`` measures) and as an ASIC proxy.
 
 Structure, read off the RTL (one pixel per clock, everything parallel):
 
@@ -233,7 +233,7 @@ def _cfg_of(p: dict) -> QuantConfig:
 def calibrate(points: list[dict]) -> dict:
     """Fit LUT and FF scale factors by least squares and the DSP offset (mean residual) on
     calibration points ``{"config": name, "config_data": TOML data, "max_w": n, "synth":
-    sim.yosys_synth summary}``."""
+    sim.synth summary}``."""
     import numpy as np
 
     rows = []
@@ -273,7 +273,7 @@ __all__ = ["dsp_tiles", "products", "memories", "structural", "estimate", "score
 
 def main(argv=None) -> int:
     """``python -m fixedpoint.taisp.cost --calibrate NAME=CONFIG:SYNTH_DIR ...``: store the Yosys runs
-    (``sim.yosys_synth`` summaries) and the fitted calibration in cost_calibration.json, print
+    (``sim.synth`` summaries) and the fitted calibration in cost_calibration.json, print
     predicted against synthesized; ``--config C [--max-width N]``: the estimate of one config."""
     import argparse
     import tomllib

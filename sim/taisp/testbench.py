@@ -151,9 +151,11 @@ async def check_sequence(tb: CoreTB, model: FixedTAISP, xs: list[np.ndarray], la
         await tb.check_params(model, f"{label} after frame {k}")
 
 
-def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=None, max_w: int = MAX_W):
+def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=None, max_w: int = MAX_W,
+             rtl_params: dict | None = None):
     """Build ``taisp_core`` (shared primitives + TA-ISP RTL) for ``simulator`` and run one cocotb
-    test of ``test_module`` with ``case`` (JSON in ``TAISP_TB_CASE``). Returns the results XML."""
+    test of ``test_module`` with ``case`` (JSON in ``TAISP_TB_CASE``); ``rtl_params``: more
+    parameters of the top (``MH_LUT_REGIONS``...). Returns the results XML."""
     import pytest
 
     from ..runner import generated_dir, model_rtl, run_cocotb, simulator_available
@@ -163,5 +165,5 @@ def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=No
     gen = gen or generated_dir()
     return run_cocotb(simulator, "taisp_core", test_module, sources=model_rtl("taisp"), gen=gen,
                       parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w, "INIT_WIDTH": INIT_WIDTH,
-                                  "INIT_HEIGHT": INIT_HEIGHT}, testcase=testcase,
+                                  "INIT_HEIGHT": INIT_HEIGHT, **(rtl_params or {})}, testcase=testcase,
                       extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})})

@@ -40,3 +40,9 @@ def test_summarize_totals():
     assert s["flip_flops"] == 19680 + 1465
     assert s["dsp48e1"] == 1051 and s["carry4"] == 1715 and s["srl16"] == 150 and s["lutram_cells"] == 5
     assert s["bram_bits"] == 6 * 36 * 1024 + 80 * 18 * 1024
+
+
+def test_luts_total_counts_lutram_and_srl():
+    s = summarize(parse_stat(STAT))
+    assert s["lutram_luts"] == 5 * 4  # RAM32M: the four LUTs of a SLICEM
+    assert s["luts_total"] == s["luts"] + 5 * 4 + 150

@@ -354,3 +354,19 @@ def test_cocotb_replay_raw(raw_set: Path):
     from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
     run_cocotb_replay(raw_set)
+
+
+def test_cocotb_replay_compact_zynq7020(isp, shared_raw_dir: Path):
+    """compact.toml built for a Zynq-7020 (12 of the 16 mask-head regions on LUT-RAM tables:
+    ``ZYNQ7020_PARAMS`` of sim/tb/taisp/test_taisp_core.py): a set of the two real RAW files
+    (16x12 crops, one frame each, the shipped w1-4 weights) replayed through cocotb (Icarus) with
+    idle cycles and backpressure, bit-exact on every beat and parameter block."""
+    from fixedpoint.taisp import DEFAULT_CONFIG
+    from sim.tb.taisp.test_taisp_core import ZYNQ7020_PARAMS
+    from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
+
+    compact = load_config(DEFAULT_CONFIG.with_name("compact.toml"))
+    d = SETS_DIR / "compact-zynq7020"
+    frames = [f for name in RAWS for f in raw_frames(shared_raw_dir / name, 1, compact, SIZE)]
+    write_vector_set(d, frames, isp, compact, checkpoint=DEFAULT_CHECKPOINT)
+    run_cocotb_replay(d, {"idle": True, "backpressure": True, "seed": 3}, rtl_params=ZYNQ7020_PARAMS)

@@ -52,7 +52,10 @@ module taisp_core #
     // Folder of the generated memories (tab_<name>.hex, weights.hex)
     parameter MEM_DIR = ".",
     // AXI4-Lite address width
-    parameter AXIL_ADDR_W = 15
+    parameter AXIL_ADDR_W = 15,
+    // Mask-head regions whose products come from LUT-RAM tables instead of DSP multipliers
+    // (taisp_rgfc): 0 .. TAISP_N_REGIONS; the same results, another resource balance
+    parameter MH_LUT_REGIONS = 0
 )
 (
     input  wire                         clk,
@@ -247,7 +250,7 @@ wire [$clog2(NREG)-1:0] r_index;
 wire [NREG*SLW-1:0] sum_lg;
 wire sums_done;
 wire [PCW-1:0] ovf_racc, ovf_lg, ovf_e, ovf_out;
-taisp_rgfc #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR)) u_rgfc (
+taisp_rgfc #(.MAX_W(MAX_W), .CW(CW), .CNT_W(CNT_W), .MEM_DIR(MEM_DIR), .MH_LUT_REGIONS(MH_LUT_REGIONS)) u_rgfc (
     .clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
     .in_push(h_push), .in_sof(h_sof), .in_xs(h_xs), .in_xm(h_xm),
     .inv_w_next(inv_w), .wm(wmh),

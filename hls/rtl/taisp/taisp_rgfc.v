@@ -26,7 +26,13 @@ module taisp_rgfc #
     // Sums of fewer than 2^CNT_W pixels are exact
     parameter CNT_W = 24,
     // Folder of the generated table memories
-    parameter MEM_DIR = "."
+    parameter MEM_DIR = ".",
+    // Regions (the highest-numbered ones) whose mask-head products come from LUT-RAM tables of
+    // w * d (every 5-bit digit d of xm) instead of multipliers: 0 (all in DSPs) .. TAISP_N_REGIONS.
+    // The same products, bit for bit; a table is refreshed from its weight every 32 cycles, so
+    // weights written while frames stream take effect within 64 cycles (COMMIT and reset copy
+    // them between frames, ahead of the parameter engine)
+    parameter MH_LUT_REGIONS = 0
 )
 (
     input  wire                          clk,
@@ -86,6 +92,11 @@ localparam K = `TAISP_RGFC_K;
 localparam WPR = `TAISP_WLEN_WM / NREG;
 // exact logit sums: WPR products and the bias, a margin bit
 localparam CVW = XMW + WMW + 1 + $clog2(WPR + 1) + 1;
+// one mask-head product wm * xm (signed wm, unsigned xm): exact
+localparam PW = XMW + WMW + 1;
+// LUT-RAM products (isp_mul_lutram): digits of DGW bits of xm; the first region on tables
+localparam DGW = 5;
+localparam LUT_FIRST = NREG - MH_LUT_REGIONS;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
 localparam YXW = YW + 10;
@@ -102,6 +113,11 @@ initial begin
     end
     if (WMW > WGT) begin
         $error("taisp_rgfc: mask-head weights wider than a weight word");
+        $finish;
+    end
+    if (MH_LUT_REGIONS < 0 || MH_LUT_REGIONS > NREG || (MH_LUT_REGIONS > 0 && XMW < DGW)) begin
+        $error("taisp_rgfc: MH_LUT_REGIONS %0d is not 0 .. %0d (LUT-RAM products need xm of %0d bits or more)",
+               MH_LUT_REGIONS, NREG, DGW);
         $finish;
     end
     if (TL != LOGIT_STAGES) begin
@@ -142,20 +158,43 @@ isp_delay #(.DW(SB_W), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce
 isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
 
 // ------------------------------------------------------------------ r1: logits, exact
+// the products wm * xm of every region and tap (region o, tap j = channel, row, column)
+wire [NREG*WPR*PW-1:0] prod;
+// LUT-RAM tables: the entry refreshed this cycle (all tables together)
+reg [DGW-1:0] tab_d;
+always @(posedge clk) begin
+    if (rst) begin
+        tab_d <= {DGW{1'b0}};
+    end else begin
+        tab_d <= tab_d + 1'b1;
+    end
+end
+genvar go, gj;
+generate
+for (go = 0; go < NREG; go = go + 1) begin : g_reg
+    for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
+        // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
+        wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
+        wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
+        if (go >= LUT_FIRST) begin : g_lut
+            isp_mul_lutram #(.W_W(WMW), .X_W(XMW), .DG_W(DGW)) u_mul (
+                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(prod[(go*WPR + gj)*PW +: PW]));
+        end else begin : g_dsp
+            assign prod[(go*WPR + gj)*PW +: PW] = $signed(wj) * $signed({1'b0, xj});
+        end
+    end
+end
+endgenerate
+
 reg signed [NREG*CVW-1:0] conv;
 reg signed [CVW-1:0] t;
-integer o, c, dy, dx;
+integer o, j;
 always @* begin
     for (o = 0; o < NREG; o = o + 1) begin
         t = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + o)*WGT + WMW - 1]}}, wm[(`TAISP_WLEN_WM + o)*WGT +: WMW]};
         t = t <<< `TAISP_HSA_XM_F;
-        for (c = 0; c < 3; c = c + 1) begin
-            for (dy = 0; dy < K; dy = dy + 1) begin
-                for (dx = 0; dx < K; dx = dx + 1) begin
-                    t = t + $signed(wm[(o*WPR + c*K*K + dy*K + dx)*WGT +: WMW])
-                          * $signed({1'b0, win[(dy*K + dx)*3*XMW + c*XMW +: XMW]});
-                end
-            end
+        for (j = 0; j < WPR; j = j + 1) begin
+            t = t + {{(CVW-PW){prod[(o*WPR + j)*PW + PW - 1]}}, prod[(o*WPR + j)*PW +: PW]};
         end
         conv[o*CVW +: CVW] = t;
     end

@@ -260,8 +260,8 @@ async def _send_all(tb, xs):
 SIMS = ["icarus", "verilator"]
 
 
-def _run_core(simulator: str, testcase: str, case: dict, gen=None):
-    return run_core(simulator, "sim.tb.taisp.test_taisp_core", testcase, case, gen)
+def _run_core(simulator: str, testcase: str, case: dict, gen=None, rtl_params: dict | None = None):
+    return run_core(simulator, "sim.tb.taisp.test_taisp_core", testcase, case, gen, rtl_params=rtl_params)
 
 
 #: the full matrix (opt-in): TAISP_FULL_MATRIX=1 .venv/bin/python -m pytest -q sim/tb/taisp/test_taisp_core.py
@@ -298,6 +298,28 @@ def test_core_frames_compact(simulator):
     case = {"sizes": [[5, 5], [7, 3]], "frames": 3, "patterns": [[False, False], [True, True]], "config": str(COMPACT)}
     _run_core(simulator, "run_frames", {**case, "weights": "w1-4"}, gen)
     _run_core(simulator, "run_frames", {**case, "sizes": [[6, 4]], "weights": "spread"}, gen)
+
+
+#: the compact build for a Zynq-7020 (docs/issues/ISSUE16_NOTE.md): 12 of the 16 mask-head regions
+#: take their products from LUT-RAM tables (taisp_rgfc MH_LUT_REGIONS), the other 4 from DSPs
+ZYNQ7020_PARAMS = {"MH_LUT_REGIONS": 12}
+
+
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
+@pytest.mark.parametrize("lut_regions", [12, 16] if FULL else [12])
+def test_core_frames_compact_lutram(simulator, lut_regions):
+    """compact.toml with the mask head's products of ``lut_regions`` regions from LUT-RAM tables
+    (the rest from multipliers): the same bits on every beat, including the spread weight set
+    programmed over AXI4-Lite (the tables follow the new weights) and a RESTART between patterns.
+    The default run has it on Verilator (Icarus replays a compact vector set with this build:
+    tests/sim/test_vectors.py::test_cocotb_replay_compact_zynq7020); the full matrix on both."""
+    from sim.runner import generated_dir
+
+    gen = generated_dir(COMPACT)
+    case = {"sizes": [[5, 5], [7, 3]], "frames": 3, "patterns": [[False, False], [True, True]], "config": str(COMPACT)}
+    params = {**ZYNQ7020_PARAMS, "MH_LUT_REGIONS": lut_regions}
+    _run_core(simulator, "run_frames", {**case, "weights": "w1-4"}, gen, params)
+    _run_core(simulator, "run_frames", {**case, "sizes": [[6, 4]], "weights": "spread"}, gen, params)
 
 
 @pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])

@@ -109,11 +109,12 @@ async def _send(tb: TB, packets: list[AxiStreamFrame]) -> None:
         await tb.source.send(p)
 
 
-def run_cocotb_replay(vector_dir: str | Path, case: dict | None = None, simulator: str = "icarus"):
+def run_cocotb_replay(vector_dir: str | Path, case: dict | None = None, simulator: str = "icarus",
+                      rtl_params: dict | None = None):
     """Build the set's top (manifest ``top``: taisp_core, or taisp_camera with the set's DN_W)
     with the vector set's own generated files (``gen/`` as include folder and ``MEM_DIR``) and a
     line-buffer depth that holds the set's width (``replay_max_w``), and run
-    :func:`replay_vector_set` on it."""
+    :func:`replay_vector_set` on it; ``rtl_params``: more parameters of the top (``MH_LUT_REGIONS``)."""
     from sim.runner import model_rtl, run_cocotb
     from sim.taisp.vector_replay import replay_max_w
 
@@ -125,6 +126,7 @@ def run_cocotb_replay(vector_dir: str | Path, case: dict | None = None, simulato
     params = {"MEM_DIR": f'"{v / "gen"}"', "MAX_W": replay_max_w(width)}
     if top == "taisp_camera":
         params["DN_W"] = int(m["stream"]["input"]["sample_bits"])
+    params.update(rtl_params or {})
     return run_cocotb(simulator, top, "sim.tb.taisp.test_taisp_vectors_replay", sources=srcs, gen=v / "gen",
                       parameters=params,
                       testcase="replay_vector_set",
