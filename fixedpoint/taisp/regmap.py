@@ -17,7 +17,9 @@ import numpy as np
 from golden.cfa import BAYER_PATTERNS, cell_colours, check_pattern
 from golden.taisp.model import PUBLISHED_SHAPES
 
+from .. import regmap as _rm
 from ..config import QuantConfig
+from ..regmap import Field
 from .params import FixedWeights
 
 #: Register map version (ID register's companion).
@@ -42,36 +44,8 @@ REGISTERS: dict[str, tuple[int, str, str]] = {
     "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
     "DEF_ALPHA2": (0x03C, "RW", "default alpha of B"),
     # the camera block (taisp_camera: front end + core) only; the core alone reads them as 0
-    "FE_CONFIG": (0x080, "RW", "camera front end: Bayer pattern and demosaic (applied on COMMIT)"),
-    "FE_BLACK0": (0x084, "RW", "camera front end: black level in DN of 2x2 position 0 (row 0, col 0)"),
-    "FE_BLACK1": (0x088, "RW", "camera front end: black level of position 1 (row 0, col 1)"),
-    "FE_BLACK2": (0x08C, "RW", "camera front end: black level of position 2 (row 1, col 0)"),
-    "FE_BLACK3": (0x090, "RW", "camera front end: black level of position 3 (row 1, col 1)"),
-    "FE_GAIN0_LO": (0x094, "RW", "camera front end: frontend.gain raw of position 0, bits 31:0"),
-    "FE_GAIN0_HI": (0x098, "RW", "camera front end: frontend.gain raw of position 0, bits 63:32"),
-    "FE_GAIN1_LO": (0x09C, "RW", "camera front end: frontend.gain raw of position 1, bits 31:0"),
-    "FE_GAIN1_HI": (0x0A0, "RW", "camera front end: frontend.gain raw of position 1, bits 63:32"),
-    "FE_GAIN2_LO": (0x0A4, "RW", "camera front end: frontend.gain raw of position 2, bits 31:0"),
-    "FE_GAIN2_HI": (0x0A8, "RW", "camera front end: frontend.gain raw of position 2, bits 63:32"),
-    "FE_GAIN3_LO": (0x0AC, "RW", "camera front end: frontend.gain raw of position 3, bits 31:0"),
-    "FE_GAIN3_HI": (0x0B0, "RW", "camera front end: frontend.gain raw of position 3, bits 63:32"),
-    "FE_ACTIVE": (0x0B4, "RO", "camera front end: Bayer pattern and demosaic in use (FE_CONFIG layout)"),
+    **_rm.FRONTEND_REGISTERS,
 }
-
-
-@dataclass(frozen=True)
-class Field:
-    """A bit field of a register: bits ``lsb`` .. ``lsb + width - 1``."""
-
-    name: str
-    lsb: int
-    width: int
-    desc: str
-
-    @property
-    def mask(self) -> int:
-        """The field's bits in place."""
-        return ((1 << self.width) - 1) << self.lsb
 
 
 #: register -> its bit fields (the registers not named here are one 32-bit value). The RTL, the
@@ -108,31 +82,15 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("WIDTH", 0, 16, "frame width in use"),
         Field("HEIGHT", 16, 16, "frame height in use"),
     ),
-    "FE_CONFIG": (
-        Field("CFA", 0, 2, "Bayer pattern: the index in golden.cfa.BAYER_PATTERNS (RGGB 0, BGGR 1, GRBG 2, GBRG 3)"),
-        Field("DEMOSAIC", 4, 1, "demosaic: 0 bilinear (full size), 1 bin2 (half size)"),
-    ),
-    "FE_ACTIVE": (
-        Field("CFA", 0, 2, "Bayer pattern in use"),
-        Field("DEMOSAIC", 4, 1, "demosaic in use (0 bilinear, 1 bin2)"),
-    ),
+    **_rm.FRONTEND_FIELDS,
 }
 
 #: FE_CONFIG.DEMOSAIC codes
-DEMOSAIC_CODES: dict[str, int] = {"bilinear": 0, "bin2": 1}
+DEMOSAIC_CODES: dict[str, int] = _rm.DEMOSAIC_CODES
 
 
 def _check_fields() -> None:
-    for reg, fields in FIELDS.items():
-        if reg not in REGISTERS:
-            raise ValueError(f"FIELDS: {reg} is not a register")
-        used = 0
-        for f in fields:
-            if f.width < 1 or f.lsb < 0 or f.lsb + f.width > 32:
-                raise ValueError(f"FIELDS: {reg}.{f.name} does not fit in 32 bits")
-            if used & f.mask:
-                raise ValueError(f"FIELDS: {reg}.{f.name} overlaps another field")
-            used |= f.mask
+    _rm.check_fields(REGISTERS, FIELDS)
 
 
 _check_fields()
@@ -140,10 +98,7 @@ _check_fields()
 
 def field(reg: str, name: str) -> Field:
     """The field ``name`` of register ``reg``."""
-    for f in FIELDS.get(reg, ()):
-        if f.name == name:
-            return f
-    raise KeyError(f"register {reg} has no field {name!r} (fields: {[f.name for f in FIELDS.get(reg, ())]})")
+    return _rm.find_field(FIELDS, reg, name)
 
 
 def field_value(reg: str, *names: str) -> int:
@@ -159,29 +114,17 @@ def field_value(reg: str, *names: str) -> int:
 
 def pack_fields(reg: str, **values: int) -> int:
     """The register value from field values (``pack_fields("ACTIVE_SIZE", WIDTH=64, HEIGHT=48)``)."""
-    v = 0
-    for n, x in values.items():
-        f = field(reg, n)
-        if not 0 <= int(x) < (1 << f.width):
-            raise ValueError(f"{reg}.{n} = {x} does not fit in {f.width} bits")
-        v |= int(x) << f.lsb
-    return v
+    return _rm.pack(FIELDS, reg, **values)
 
 
 def unpack_fields(reg: str, value: int) -> dict[str, int]:
     """Field values of a register value read back."""
-    return {f.name: (int(value) >> f.lsb) & ((1 << f.width) - 1) for f in FIELDS[reg]}
+    return _rm.unpack(FIELDS, reg, value)
 
 
 def register_description(reg: str) -> str:
     """A register's description, with its fields (for the generated headers and the docs)."""
-    desc = REGISTERS[reg][2]
-    fs = FIELDS.get(reg, ())
-    if fs:
-        desc += "; " + "; ".join(
-            (f"bit{f.lsb} {f.name}" if f.width == 1 else f"bits {f.lsb + f.width - 1}:{f.lsb} {f.name}") + f": {f.desc}"
-            for f in fs)
-    return desc
+    return _rm.describe(REGISTERS, FIELDS, reg)
 
 
 #: Saturation counters (one per config entry of the pixel path and the frame sums), in order
@@ -352,11 +295,7 @@ def header_constants(cfg: QuantConfig) -> list[tuple[str, int, str]]:
                                      ("REGMAP_VERSION", REGMAP_VERSION, "register map version")]
     for name, (addr, acc, _) in REGISTERS.items():
         c.append((f"REG_{name}", addr, f"{name} ({acc}): {register_description(name)}"))
-    for reg, fields in FIELDS.items():  # bit fields: bit index, width and mask in place
-        for f in fields:
-            c.append((f"{reg}_{f.name}", f.lsb, f"{reg}.{f.name} lowest bit: {f.desc}"))
-            c.append((f"{reg}_{f.name}_W", f.width, f"{reg}.{f.name} width"))
-            c.append((f"{reg}_{f.name}_MASK", f.mask, f"{reg}.{f.name} in place"))
+    c += _rm.field_constants(FIELDS)  # bit fields: bit index, width and mask in place
     c.append(("SAT_BASE", SAT_BASE, "first saturation counter"))
     c.append(("NSAT", len(SAT_ENTRIES), "saturation counters"))
     for i, e in enumerate(SAT_ENTRIES):
@@ -422,27 +361,15 @@ def verilog_header(cfg: QuantConfig) -> str:
     """``taisp_regmap.vh``: addresses, the weight layout (``TAISP_WOFF_*`` offsets and
     ``TAISP_WLEN_*`` word counts per tensor), the counter indices and the architecture constants
     (``TAISP_N_REGIONS``, ...: :func:`arch_constants`) as defines."""
-    out = ["// Generated by fixedpoint/taisp/regmap.py: do not edit.", "`ifndef TAISP_REGMAP_VH", "`define TAISP_REGMAP_VH", ""]
-    for name, v, comment in header_constants(cfg):
-        d = _hex_digits(name)
-        value = (f"32'h{v:08x}" if name in _WORDS or name.endswith("_MASK") else f"'h{v:0{d}x}") if d else str(v)
-        out.append(f"`define TAISP_{name} {value}  // {comment}")
-    out += ["", "`endif", ""]
-    return "\n".join(out)
+    return _rm.verilog_defines("TAISP", "TAISP_REGMAP_VH", "fixedpoint/taisp/regmap.py", header_constants(cfg),
+                               _hex_digits, _WORDS)
 
 
 def cpp_header(cfg: QuantConfig) -> str:
     """``taisp_regmap.h``: the same addresses, weight layout and counter indices as C++ constants
     (namespace ``taisp``), for the HLS C++ block and its testbench."""
-    out = ["// Generated by fixedpoint/taisp/regmap.py: do not edit.", "#ifndef TAISP_REGMAP_H", "#define TAISP_REGMAP_H", "",
-           "namespace taisp {", ""]
-    for name, v, comment in header_constants(cfg):
-        d = _hex_digits(name)
-        uns = name in _WORDS or name.endswith("_MASK")
-        value = f"0x{v:0{d}x}u" if uns else (f"0x{v:0{d}x}" if d else str(v))
-        out.append(f"constexpr {'unsigned' if uns else 'int'} {'REGMAP_ID' if name == 'ID' else name} = {value};  // {comment}")
-    out += ["", "}  // namespace taisp", "", "#endif", ""]
-    return "\n".join(out)
+    return _rm.cpp_constants("taisp", "TAISP_REGMAP_H", "fixedpoint/taisp/regmap.py", header_constants(cfg),
+                             _hex_digits, _WORDS, {"ID": "REGMAP_ID"})
 
 
 def weights_readmemh(fw: FixedWeights, cfg: QuantConfig, comment: str = "") -> str:
