@@ -89,18 +89,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("COMMIT_PENDING", 2, 1, "a COMMIT waits for the end of the frame"),
         Field("DEFAULTS", 3, 1, "the active bank holds the programmed defaults"),
     ),
-    "ERROR": (
-        Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
-        Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
-        Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
-        Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
-        Field("SIZE", 8, 1, "COMMIT refused: the frame is smaller than denoise's mirror border needs (8x8) "
+    "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS + (
+        Field("SIZE", 9, 1, "COMMIT refused: the frame is smaller than denoise's mirror border needs (8x8) "
                             "or wider than MAX_WIDTH; the previous size stays in use"),
     ),
-    "ACTIVE_SIZE": (
-        Field("WIDTH", 0, 16, "frame width in use"),
-        Field("HEIGHT", 16, 16, "frame height in use"),
-    ),
+    "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
     "ORDER0": tuple(Field(f"SLOT{k}", 4 * k, 4, f"filter code of chain slot {k}") for k in range(8)),
     "ORDER1": (Field("SLOT8", 0, 4, "filter code of chain slot 8"), Field("SLOT9", 4, 4, "filter code of chain slot 9"),
                Field("COUNT", 8, 4, "number of filters in the chain")),

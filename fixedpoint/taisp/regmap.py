@@ -64,24 +64,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("COMMIT_PENDING", 2, 1, "a COMMIT waits for the end of the frame"),
         Field("DEFAULTS", 3, 1, "the next frame uses the programmed defaults"),
     ),
-    "ERROR": (
-        Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
-        Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
-        Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
-        Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
-        # camera block only: errors of the Bayer input (the front end's stream checks) and the size check
-        Field("BAYER_SHORT_LINE", 4, 1, "camera: a Bayer line ended (tlast) before WIDTH samples"),
-        Field("BAYER_LONG_LINE", 5, 1, "camera: a Bayer line went past WIDTH samples without tlast"),
-        Field("BAYER_MISSING_SOF", 6, 1, "camera: Bayer samples without a frame start (tuser[0]); dropped"),
-        Field("BAYER_EARLY_SOF", 7, 1, "camera: SOF inside a Bayer frame (frame cut short)"),
-        Field("FE_SIZE", 8, 1, "camera: COMMIT refused, the frame size does not suit the demosaic (bin2: odd width "
-                               "or height, or under 4x2; bilinear: under 2x2; above MAX_WIDTH/MAX_H); the previous "
-                               "size, pattern and demosaic stay in use"),
-    ),
-    "ACTIVE_SIZE": (
-        Field("WIDTH", 0, 16, "frame width in use"),
-        Field("HEIGHT", 16, 16, "frame height in use"),
-    ),
+    "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS,
+    "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
     **_rm.FRONTEND_FIELDS,
 }
 
