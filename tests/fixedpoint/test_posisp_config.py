@@ -40,6 +40,7 @@ def _data() -> dict:
     (lambda d: d["tables"]["sat_recip"].update(func="nosuch"), "[tables.sat_recip]"),
     (lambda d: d["denoise"].update(d="u31.20"), "[denoise.d]"),
     (lambda d: d["saturation"].update(c="u21.19"), "[saturation.c]"),
+    (lambda d: d["ccm"].update(m="s30.20"), "[ccm.m] an exact product"),
 ])
 def test_bad_config_names_the_key(edit, key):
     d = _data()
