@@ -21,6 +21,19 @@ class Field:
         return ((1 << self.width) - 1) << self.lsb
 
 
+#: The registers every streaming block has after its ID (0x000), at the same addresses.
+BLOCK_REGISTERS: dict[str, tuple[int, str, str]] = {
+    "VERSION": (0x004, "RO", "register map version"),
+    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
+    "CTRL": (0x010, "WO", "control, self-clearing bits"),
+    "STATUS": (0x014, "RO", "status"),
+    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
+    "FRAMES": (0x01C, "RO", "frames received complete"),
+    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
+    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
+    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
+    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+}
 #: The camera front end's registers (shared Bayer front end, fixedpoint/frontend.py), at the same
 #: addresses in every model's block that has one; name -> (byte address, access, description).
 FRONTEND_REGISTERS: dict[str, tuple[int, str, str]] = {
@@ -181,5 +194,5 @@ def cpp_constants(namespace: str, guard: str, source: str, constants: list[tuple
     return "\n".join(out)
 
 
-__all__ = ["ACTIVE_SIZE_FIELDS", "CAMERA_ERROR_FIELDS", "DEMOSAIC_CODES", "STREAM_ERROR_FIELDS", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field",
+__all__ = ["ACTIVE_SIZE_FIELDS", "BLOCK_REGISTERS", "CAMERA_ERROR_FIELDS", "DEMOSAIC_CODES", "STREAM_ERROR_FIELDS", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field",
            "pack", "unpack", "verilog_defines"]

@@ -37,16 +37,7 @@ THUMB_SIZE = 64
 #: name -> (byte address, access, description); bit fields in FIELDS.
 REGISTERS: dict[str, tuple[int, str, str]] = {
     "ID": (0x000, "RO", "constant 0x504F5349 ('POSI')"),
-    "VERSION": (0x004, "RO", "register map version"),
-    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
-    "CTRL": (0x010, "WO", "control, self-clearing bits"),
-    "STATUS": (0x014, "RO", "status"),
-    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
-    "FRAMES": (0x01C, "RO", "frames received complete"),
-    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
-    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
-    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
-    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+    **_rm.BLOCK_REGISTERS,
     "ORDER0": (0x030, "RO", "the filter order the chain was generated with, slots 0-7 (filter codes, 15 = none)"),
     "ORDER1": (0x034, "RO", "the filter order, slots 8-9 and the number of filters"),
     "THUMB_FRAME": (0x038, "RO", "FRAMES value of the frame whose thumbnail sums the window holds"),

@@ -29,16 +29,7 @@ ID_VALUE = 0x54414953  # "TAIS"
 #: name -> (byte address, access, description); the bit fields of a register are in FIELDS.
 REGISTERS: dict[str, tuple[int, str, str]] = {
     "ID": (0x000, "RO", "constant 0x54414953 ('TAIS')"),
-    "VERSION": (0x004, "RO", "register map version"),
-    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
-    "CTRL": (0x010, "WO", "control, self-clearing bits"),
-    "STATUS": (0x014, "RO", "status"),
-    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
-    "FRAMES": (0x01C, "RO", "frames received complete"),
-    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
-    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
-    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
-    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+    **_rm.BLOCK_REGISTERS,
     "DEF_GATE0": (0x030, "RW", "default gate_0 (hsa.gate raw); gate_1 = 1 - gate_0"),
     "DEF_ALPHA0": (0x034, "RW", "default alpha of R (glc.alpha raw)"),
     "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
