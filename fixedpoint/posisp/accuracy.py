@@ -252,13 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--raw-dir", default=str(Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"))
     ap.add_argument("--crop", type=int, default=256, help="centre crop of the range-end runs (pixels)")
     ap.add_argument("--max-size", type=int, default=None, help="centre crop of the agent runs (default: whole frames)")
+    ap.add_argument("--no-range-ends", action="store_true", help="only the agent's parameters")
     a = ap.parse_args(argv)
     cfg = load_posisp_config(a.config)
     isps = [(n, load_posisp_checkpoint(CHECKPOINT_DIR / f"posisp_{n}.pth")) for n in ("frozen", "joint")]
     inputs = real_inputs(a.raw_dir, cfg) + scene_inputs(cfg)
     if a.max_size:
         inputs = [(n, centre_crop(x, a.max_size)) for n, x in inputs]
-    cases = accuracy_sweep(isps, inputs, cfg, crop=a.crop)
+    cases = accuracy_sweep(isps, inputs, cfg, range_ends=not a.no_range_ends, crop=a.crop)
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     s = summary(cases)
