@@ -24,6 +24,8 @@ from .arith import FunctionTable, FxFormat, Overflow, Rounding, make_table, pars
 
 SCHEMA = 1
 TABLE_KEYS = ("kind", "in_fmt", "out_fmt", "size", "segmentation", "rounding")
+#: optional table keys: ``func``, the tabulated function when it is not the table's name
+TABLE_OPTIONAL_KEYS = ("func",)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,9 @@ class ConfigSchema:
     tables: tuple[str, ...]
     table_links: tuple[tuple[str, str, str], ...]
     default_config: Path
+    #: per-frame tables (section ``[frame_tables.<name>]``, same keys as a table but ``func``):
+    #: their layout lives in the config, their contents are written per frame by a driver
+    frame_tables: tuple[str, ...] = ()
 
 
 def default_schema() -> ConfigSchema:
@@ -81,6 +86,8 @@ class QuantConfig:
     def _validate(self, data: dict[str, Any]) -> None:
         ENTRIES, TABLES, TABLE_LINKS = self.schema.entries, self.schema.tables, self.schema.table_links
         known_top = {"schema", "name", "defaults", "tables", *ENTRIES}
+        if self.schema.frame_tables:
+            known_top.add("frame_tables")
         for k in data:
             if k not in known_top:
                 raise self._err(k, f"unknown section or key (known: {', '.join(sorted(known_top))})")
@@ -115,35 +122,41 @@ class QuantConfig:
                 self.entries[key] = Q(self._fmt(e["fmt"], key),
                                       self._mode(parse_rounding, e.get("rounding", d_round.name), key + ".rounding"),
                                       self._mode(parse_overflow, e.get("overflow", d_ovf.name), key + ".overflow"))
-        tables = data.get("tables")
-        if not isinstance(tables, dict):
-            raise self._err("tables", "missing section")
-        for t in tables:
-            if t not in TABLES:
-                raise self._err(f"tables.{t}", f"unknown table (known: {', '.join(TABLES)})")
-        for t in TABLES:
-            spec = tables.get(t)
-            if not isinstance(spec, dict):
-                raise self._err(f"tables.{t}", "missing table")
-            for k in spec:
-                if k not in TABLE_KEYS:
-                    raise self._err(f"tables.{t}.{k}", f"unknown key (known: {', '.join(TABLE_KEYS)})")
-            for k in TABLE_KEYS:
-                if k not in spec:
-                    raise self._err(f"tables.{t}.{k}", "missing key")
-            spec = dict(spec)
-            spec["in_fmt"] = self._fmt(spec["in_fmt"], f"tables.{t}.in_fmt")
-            spec["out_fmt"] = self._fmt(spec["out_fmt"], f"tables.{t}.out_fmt")
-            self.table_specs[t] = spec
+        self._read_tables(data, "tables", TABLES, TABLE_KEYS + TABLE_OPTIONAL_KEYS)
+        if self.schema.frame_tables:
+            self._read_tables(data, "frame_tables", self.schema.frame_tables, TABLE_KEYS)
         for t, side, entry in TABLE_LINKS:
             if self.table_specs[t][side] != self.entries[entry].fmt:
                 raise self._err(f"tables.{t}.{side}",
                                 f"is {self.table_specs[t][side]} but [{entry}] is {self.entries[entry].fmt}: they must match")
-        for t in self.schema.tables:  # build every table now, so a bad size or kind is reported here
+        for t in self.schema.tables + self.schema.frame_tables:  # build every table now: a bad size or kind is reported here
             try:
                 self.table(t)
             except (ValueError, TypeError) as exc:
-                raise self._err(f"tables.{t}", str(exc)) from None
+                sec = "frame_tables" if t in self.schema.frame_tables else "tables"
+                raise self._err(f"{sec}.{t}", str(exc)) from None
+
+    def _read_tables(self, data: dict[str, Any], section: str, names: tuple[str, ...], keys: tuple[str, ...]) -> None:
+        tables = data.get(section)
+        if not isinstance(tables, dict):
+            raise self._err(section, "missing section")
+        for t in tables:
+            if t not in names:
+                raise self._err(f"{section}.{t}", f"unknown table (known: {', '.join(names)})")
+        for t in names:
+            spec = tables.get(t)
+            if not isinstance(spec, dict):
+                raise self._err(f"{section}.{t}", "missing table")
+            for k in spec:
+                if k not in keys:
+                    raise self._err(f"{section}.{t}.{k}", f"unknown key (known: {', '.join(keys)})")
+            for k in TABLE_KEYS:
+                if k not in spec:
+                    raise self._err(f"{section}.{t}.{k}", "missing key")
+            spec = dict(spec)
+            spec["in_fmt"] = self._fmt(spec["in_fmt"], f"{section}.{t}.in_fmt")
+            spec["out_fmt"] = self._fmt(spec["out_fmt"], f"{section}.{t}.out_fmt")
+            self.table_specs[t] = spec
 
     def _fmt(self, text: Any, key: str) -> FxFormat:
         if not isinstance(text, str):
@@ -167,7 +180,8 @@ class QuantConfig:
             raise KeyError(f"no entry {key!r} in quantization config {self.source}") from None
 
     def table(self, name: str) -> FunctionTable:
-        """The function table ``name`` (built once, cached)."""
+        """The function table ``name`` (built once, cached). A per-frame table's is its layout, with
+        placeholder entries: :meth:`FunctionTable.with_entries` puts a frame's contents in."""
         return self._tables[name] if name in self._tables else self._build(name)
 
     @cached_property
@@ -176,8 +190,11 @@ class QuantConfig:
 
     def _build(self, name: str) -> FunctionTable:
         s = self.table_specs[name]
-        t = make_table(name, kind=s["kind"], in_fmt=s["in_fmt"], out_fmt=s["out_fmt"], size=int(s["size"]),
+        func = "identity" if name in self.schema.frame_tables else s.get("func", name)
+        t = make_table(func, kind=s["kind"], in_fmt=s["in_fmt"], out_fmt=s["out_fmt"], size=int(s["size"]),
                        segmentation=s["segmentation"], rounding=s["rounding"])
+        if name in self.schema.frame_tables:
+            t.func = name  # a per-frame table's layout: named after itself, its entries placeholders
         self._tables[name] = t
         return t
 

@@ -43,6 +43,17 @@ def reciprocal(x: np.ndarray) -> np.ndarray:
         return 1.0 / np.asarray(x, dtype=np.float64)
 
 
+def contrast_gain(x: np.ndarray) -> np.ndarray:
+    """POS-ISP contrast's gain of the luma L: (0.5 - 0.5 cos(pi L)) / (L + 1e-6), L clamped to [0, 1]."""
+    L = np.clip(np.asarray(x, dtype=np.float64), 0.0, 1.0)
+    return (0.5 - 0.5 * np.cos(np.pi * L)) / (L + 1e-6)
+
+
+def identity(x: np.ndarray) -> np.ndarray:
+    """x itself: the placeholder contents of a per-frame table (whose entries a driver writes)."""
+    return np.asarray(x, dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     """A tabulated function: float64 implementation and domain."""
@@ -58,6 +69,8 @@ FUNCTIONS: dict[str, FunctionSpec] = {
     "log2": FunctionSpec("log2", log2, "positive"),
     "exp2": FunctionSpec("exp2", exp2, "all"),
     "reciprocal": FunctionSpec("reciprocal", reciprocal, "positive"),
+    "contrast_gain": FunctionSpec("contrast_gain", contrast_gain, "all"),
+    "identity": FunctionSpec("identity", identity, "all"),
 }
 
 

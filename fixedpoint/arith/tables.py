@@ -51,7 +51,7 @@ from .ops import PARALLEL_MIN_SIZE, _raw, quantize, to_float
 EXHAUSTIVE_MAX_BITS = 20
 """Input formats up to this width are measured over every input."""
 
-MAX_TABLE_IN_WIDTH = 32
+MAX_TABLE_IN_WIDTH = 48  # POS-ISP's denoise weight is a table of a 45-bit patch distance
 MAX_TABLE_OUT_WIDTH = 32
 
 DEFAULT_TABLES: dict[str, dict[str, Any]] = {
@@ -202,6 +202,21 @@ class FunctionTable:
         ent[~ok] = self.zero_value if self.positive_domain else 0
         return ent
 
+    def with_entries(self, entries: Any) -> "FunctionTable":
+        """A copy of this table's layout (segments, formats, rounding) holding ``entries``: a
+        per-frame table whose contents a driver computes. Entries must be raw values of
+        ``out_fmt``, as many as this table has."""
+        e = np.asarray(entries)
+        if e.shape != self.entries.shape or not np.issubdtype(e.dtype, np.integer):
+            raise ValueError(f"{self.func} table: need {self.entries.size} integer entries, got {e.dtype} {e.shape}")
+        e = e.astype(np.int64)
+        if e.min() < self.out_fmt.min_raw or e.max() > self.out_fmt.max_raw:
+            raise ValueError(f"{self.func} table: entries outside {self.out_fmt}")
+        t = object.__new__(FunctionTable)
+        t.__dict__.update({k: v for k, v in self.__dict__.items() if k != "error"})
+        t.entries = e
+        return t
+
     # ------------------------------------------------------------ evaluation
     def evaluate(self, raw_in: Any, *, parallel: bool | None = None) -> np.ndarray:
         """Raw outputs (int64, ``out_fmt``) for raw inputs of ``in_fmt``: the hardware result."""
@@ -310,7 +325,7 @@ class FunctionTable:
 def make_table(func: str, kind: str | None = None, in_fmt: FxFormat | str | None = None,
                out_fmt: FxFormat | str | None = None, size: int | None = None,
                segmentation: str | None = None, rounding: Rounding | str = "RND") -> FunctionTable:
-    """Build a table for ``func`` (sigmoid, softplus, log2, exp2, reciprocal).
+    """Build a table for ``func`` (sigmoid, softplus, log2, exp2, reciprocal, contrast_gain, identity).
 
     Args:
         func: function name.
@@ -324,7 +339,7 @@ def make_table(func: str, kind: str | None = None, in_fmt: FxFormat | str | None
     Anything left ``None`` comes from ``DEFAULT_TABLES[func]``.
     """
     get_function(func)
-    d = DEFAULT_TABLES[func]
+    d = DEFAULT_TABLES.get(func, DEFAULT_TABLES["sigmoid"])
     kind = d["kind"] if kind is None else kind
     segmentation = d["segmentation"] if segmentation is None else segmentation
     fin = as_format(d["in_fmt"] if in_fmt is None else in_fmt)

@@ -34,7 +34,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..common import eps_raw, one, third_raw
+from .. import codegen as _cg
+from ..codegen import RQ_MODULE_PARAMS, TABLE_MODULE_PARAMS
+from ..common import third_raw
 from ..config import QuantConfig
 from .schema import TABLES
 
@@ -42,72 +44,25 @@ from golden.taisp import DEFAULT_CHECKPOINT  # noqa: E402  (re-exported for call
 _HEADER = "Generated from {src} ({name}) by fixedpoint/taisp/codegen.py: do not edit."
 
 
-def _ident(key: str) -> str:
-    return key.replace(".", "_").upper()
-
-
-def _table_constants(cfg: QuantConfig, name: str) -> dict[str, int]:
-    t = cfg.table(name)
-    seg = 0 if t.segmentation == "uniform" else 1
-    return {"N": int(len(t.entries)), "IN_W": t.in_fmt.width, "IN_F": t.in_fmt.frac, "IN_S": int(t.in_fmt.signed),
-            "OUT_W": t.out_fmt.width, "OUT_F": t.out_fmt.frac, "SEG": seg, "PARAM": t.segment_param,
-            "PWL": int(t.kind == "pwl"), "RND": int(t.rounding), "OUT_S": int(t.out_fmt.signed),
-            "ZCHK": int(t.zero_value is not None), "ZVAL": int(t.zero_value or 0) & ((1 << t.out_fmt.width) - 1),
-            "NSIDE": t.n_side}
-
-
-#: The parameters of ``hls/rtl/common/isp_table.v`` (but INIT_FILE) set from a table's constants, in the
-#: module's order; ``TAISP_TAB_<NAME>_PARAMS`` overrides exactly these (a test reads the module's
-#: parameter list and compares).
-TABLE_MODULE_PARAMS: tuple[str, ...] = ("N", "IN_W", "IN_S", "OUT_W", "OUT_S", "SEG", "PARAM", "PWL", "RND", "ZCHK",
-                                        "ZVAL", "NSIDE")
-
-
 def table_params_macro(name: str) -> str:
     """The ``isp_table`` parameter override list of table ``name`` (its defines, not numbers)."""
-    p = f"TAISP_TAB_{name.upper()}"
-    return ", ".join(f".{k}(`{p}_{k})" for k in TABLE_MODULE_PARAMS)
-
-
-#: The output-format parameters of ``hls/rtl/common/isp_rq.v`` -> the suffix of the entry define
-#: that sets each, in the module's order; ``TAISP_RQ_<ENTRY>_PARAMS`` overrides exactly these (the
-#: input format ``IN_W``, ``IN_F`` stays at the instance; a test compares with the module).
-RQ_MODULE_PARAMS: dict[str, str] = {"OUT_W": "W", "OUT_F": "F", "OUT_S": "S", "RND": "RND", "OVF": "OVF"}
+    return _cg.table_params_macro(name, "TAISP")
 
 
 def rq_params_macro(key: str) -> str:
     """The ``isp_rq`` output parameter override list of config entry ``key`` (its defines)."""
-    p = f"TAISP_{_ident(key)}"
-    return ", ".join(f".{k}(`{p}_{v})" for k, v in RQ_MODULE_PARAMS.items())
+    return _cg.rq_params_macro(key, "TAISP")
 
 
 def verilog_header(cfg: QuantConfig) -> str:
     """The Verilog header (defines) of every entry and table."""
     lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "`ifndef TAISP_CONFIG_VH", "`define TAISP_CONFIG_VH", ""]
-    for key, q in cfg.entries.items():
-        p = f"TAISP_{_ident(key)}"
-        lines.append(f"// {key}: {q}")
-        for suffix, v in (("W", q.fmt.width), ("F", q.fmt.frac), ("S", int(q.fmt.signed)),
-                          ("RND", int(q.rounding)), ("OVF", int(q.overflow))):
-            lines.append(f"`define {p}_{suffix} {v}")
-        # raw 1.0 (saturated) and the 1e-6 clamp floor of the entry (fixedpoint.common.one/eps_raw)
-        lines.append(f"`define {p}_ONE {q.fmt.width}'d{one(q.fmt)}")
-        lines.append(f"`define {p}_EPS {q.fmt.width}'d{eps_raw(q.fmt)}")
-        # isp_rq into this entry: #(.IN_W(...), .IN_F(...), `TAISP_RQ_<ENTRY>_PARAMS)
-        lines.append(f"`define TAISP_RQ_{_ident(key)}_PARAMS {rq_params_macro(key)}")
+    lines += _cg.verilog_entry_lines(cfg, "TAISP")
     third = cfg["hsa.third"].fmt
     lines.append(f"// the constant 1/3 of the channel mean, round(2^F / 3) in hsa.third")
     lines.append(f"`define TAISP_HSA_THIRD_VALUE {third.width}'d{third_raw(third)}")
     lines.append("")
-    for name in TABLES:
-        lines.append(f"// table {name}: {cfg.table(name).describe()}")
-        consts = _table_constants(cfg, name)
-        for suffix, v in consts.items():
-            lines.append(f"`define TAISP_TAB_{name.upper()}_{suffix} {v}")
-        missing = [k for k in TABLE_MODULE_PARAMS if k not in consts]
-        if missing:
-            raise AssertionError(f"table {name}: no constant for isp_table parameter(s) {missing}")
-        lines.append(f"`define TAISP_TAB_{name.upper()}_PARAMS {table_params_macro(name)}")
+    lines += _cg.verilog_table_lines(cfg, "TAISP", TABLES)
     lines += ["", "`endif", ""]
     return "\n".join(lines)
 
@@ -116,21 +71,12 @@ def cpp_header(cfg: QuantConfig) -> str:
     """The C++ header: ap_fixed typedefs of every entry and the table constants."""
     lines = [f"// {_HEADER.format(src=cfg.source, name=cfg.name)}", "#ifndef TAISP_CONFIG_H", "#define TAISP_CONFIG_H", "",
              "#include <ap_fixed.h>", "#include <cstdint>", "", "namespace taisp {", ""]
-    for key, q in cfg.entries.items():
-        lines.append(f"typedef {q.fmt.ap_type(q.rounding.name, q.overflow.name)} {key.replace('.', '_')}_t;  // {key}")
-    lines.append("")
-    lines.append("// raw values (value = raw * 2^-F) of 1.0 (saturated to the format) and of the 1e-6 clamp floor")
-    lines.append("// of every entry (fixedpoint.common.one / eps_raw)")
-    for key, q in cfg.entries.items():
-        lines.append(f"constexpr int64_t {_ident(key)}_ONE = {one(q.fmt)}LL;")
-        lines.append(f"constexpr int64_t {_ident(key)}_EPS = {eps_raw(q.fmt)}LL;")
+    lines += _cg.cpp_entry_lines(cfg)
     third = cfg["hsa.third"].fmt
     lines.append(f"// the constant 1/3 of the channel mean, round(2^F / 3), raw hsa.third")
     lines.append(f"constexpr int64_t HSA_THIRD_VALUE = {third_raw(third)}LL;")
     lines.append("")
-    for name in TABLES:
-        for suffix, v in _table_constants(cfg, name).items():
-            lines.append(f"constexpr int TAB_{name.upper()}_{suffix} = {v};")
+    lines += _cg.cpp_table_lines(cfg, TABLES)
     lines += ["", "}  // namespace taisp", "", "#endif", ""]
     return "\n".join(lines)
 

@@ -17,7 +17,9 @@ import numpy as np
 from golden.cfa import BAYER_PATTERNS, cell_colours, check_pattern
 from golden.taisp.model import PUBLISHED_SHAPES
 
+from .. import regmap as _rm
 from ..config import QuantConfig
+from ..regmap import Field
 from .params import FixedWeights
 
 #: Register map version (ID register's companion).
@@ -27,51 +29,14 @@ ID_VALUE = 0x54414953  # "TAIS"
 #: name -> (byte address, access, description); the bit fields of a register are in FIELDS.
 REGISTERS: dict[str, tuple[int, str, str]] = {
     "ID": (0x000, "RO", "constant 0x54414953 ('TAIS')"),
-    "VERSION": (0x004, "RO", "register map version"),
-    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
-    "CTRL": (0x010, "WO", "control, self-clearing bits"),
-    "STATUS": (0x014, "RO", "status"),
-    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
-    "FRAMES": (0x01C, "RO", "frames received complete"),
-    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
-    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
-    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
-    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+    **_rm.BLOCK_REGISTERS,
     "DEF_GATE0": (0x030, "RW", "default gate_0 (hsa.gate raw); gate_1 = 1 - gate_0"),
     "DEF_ALPHA0": (0x034, "RW", "default alpha of R (glc.alpha raw)"),
     "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
     "DEF_ALPHA2": (0x03C, "RW", "default alpha of B"),
     # the camera block (taisp_camera: front end + core) only; the core alone reads them as 0
-    "FE_CONFIG": (0x080, "RW", "camera front end: Bayer pattern and demosaic (applied on COMMIT)"),
-    "FE_BLACK0": (0x084, "RW", "camera front end: black level in DN of 2x2 position 0 (row 0, col 0)"),
-    "FE_BLACK1": (0x088, "RW", "camera front end: black level of position 1 (row 0, col 1)"),
-    "FE_BLACK2": (0x08C, "RW", "camera front end: black level of position 2 (row 1, col 0)"),
-    "FE_BLACK3": (0x090, "RW", "camera front end: black level of position 3 (row 1, col 1)"),
-    "FE_GAIN0_LO": (0x094, "RW", "camera front end: frontend.gain raw of position 0, bits 31:0"),
-    "FE_GAIN0_HI": (0x098, "RW", "camera front end: frontend.gain raw of position 0, bits 63:32"),
-    "FE_GAIN1_LO": (0x09C, "RW", "camera front end: frontend.gain raw of position 1, bits 31:0"),
-    "FE_GAIN1_HI": (0x0A0, "RW", "camera front end: frontend.gain raw of position 1, bits 63:32"),
-    "FE_GAIN2_LO": (0x0A4, "RW", "camera front end: frontend.gain raw of position 2, bits 31:0"),
-    "FE_GAIN2_HI": (0x0A8, "RW", "camera front end: frontend.gain raw of position 2, bits 63:32"),
-    "FE_GAIN3_LO": (0x0AC, "RW", "camera front end: frontend.gain raw of position 3, bits 31:0"),
-    "FE_GAIN3_HI": (0x0B0, "RW", "camera front end: frontend.gain raw of position 3, bits 63:32"),
-    "FE_ACTIVE": (0x0B4, "RO", "camera front end: Bayer pattern and demosaic in use (FE_CONFIG layout)"),
+    **_rm.FRONTEND_REGISTERS,
 }
-
-
-@dataclass(frozen=True)
-class Field:
-    """A bit field of a register: bits ``lsb`` .. ``lsb + width - 1``."""
-
-    name: str
-    lsb: int
-    width: int
-    desc: str
-
-    @property
-    def mask(self) -> int:
-        """The field's bits in place."""
-        return ((1 << self.width) - 1) << self.lsb
 
 
 #: register -> its bit fields (the registers not named here are one 32-bit value). The RTL, the
@@ -90,49 +55,17 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("COMMIT_PENDING", 2, 1, "a COMMIT waits for the end of the frame"),
         Field("DEFAULTS", 3, 1, "the next frame uses the programmed defaults"),
     ),
-    "ERROR": (
-        Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
-        Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
-        Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
-        Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
-        # camera block only: errors of the Bayer input (the front end's stream checks) and the size check
-        Field("BAYER_SHORT_LINE", 4, 1, "camera: a Bayer line ended (tlast) before WIDTH samples"),
-        Field("BAYER_LONG_LINE", 5, 1, "camera: a Bayer line went past WIDTH samples without tlast"),
-        Field("BAYER_MISSING_SOF", 6, 1, "camera: Bayer samples without a frame start (tuser[0]); dropped"),
-        Field("BAYER_EARLY_SOF", 7, 1, "camera: SOF inside a Bayer frame (frame cut short)"),
-        Field("FE_SIZE", 8, 1, "camera: COMMIT refused, the frame size does not suit the demosaic (bin2: odd width "
-                               "or height, or under 4x2; bilinear: under 2x2; above MAX_WIDTH/MAX_H); the previous "
-                               "size, pattern and demosaic stay in use"),
-    ),
-    "ACTIVE_SIZE": (
-        Field("WIDTH", 0, 16, "frame width in use"),
-        Field("HEIGHT", 16, 16, "frame height in use"),
-    ),
-    "FE_CONFIG": (
-        Field("CFA", 0, 2, "Bayer pattern: the index in golden.cfa.BAYER_PATTERNS (RGGB 0, BGGR 1, GRBG 2, GBRG 3)"),
-        Field("DEMOSAIC", 4, 1, "demosaic: 0 bilinear (full size), 1 bin2 (half size)"),
-    ),
-    "FE_ACTIVE": (
-        Field("CFA", 0, 2, "Bayer pattern in use"),
-        Field("DEMOSAIC", 4, 1, "demosaic in use (0 bilinear, 1 bin2)"),
-    ),
+    "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS,
+    "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
+    **_rm.FRONTEND_FIELDS,
 }
 
 #: FE_CONFIG.DEMOSAIC codes
-DEMOSAIC_CODES: dict[str, int] = {"bilinear": 0, "bin2": 1}
+DEMOSAIC_CODES: dict[str, int] = _rm.DEMOSAIC_CODES
 
 
 def _check_fields() -> None:
-    for reg, fields in FIELDS.items():
-        if reg not in REGISTERS:
-            raise ValueError(f"FIELDS: {reg} is not a register")
-        used = 0
-        for f in fields:
-            if f.width < 1 or f.lsb < 0 or f.lsb + f.width > 32:
-                raise ValueError(f"FIELDS: {reg}.{f.name} does not fit in 32 bits")
-            if used & f.mask:
-                raise ValueError(f"FIELDS: {reg}.{f.name} overlaps another field")
-            used |= f.mask
+    _rm.check_fields(REGISTERS, FIELDS)
 
 
 _check_fields()
@@ -140,10 +73,7 @@ _check_fields()
 
 def field(reg: str, name: str) -> Field:
     """The field ``name`` of register ``reg``."""
-    for f in FIELDS.get(reg, ()):
-        if f.name == name:
-            return f
-    raise KeyError(f"register {reg} has no field {name!r} (fields: {[f.name for f in FIELDS.get(reg, ())]})")
+    return _rm.find_field(FIELDS, reg, name)
 
 
 def field_value(reg: str, *names: str) -> int:
@@ -159,29 +89,17 @@ def field_value(reg: str, *names: str) -> int:
 
 def pack_fields(reg: str, **values: int) -> int:
     """The register value from field values (``pack_fields("ACTIVE_SIZE", WIDTH=64, HEIGHT=48)``)."""
-    v = 0
-    for n, x in values.items():
-        f = field(reg, n)
-        if not 0 <= int(x) < (1 << f.width):
-            raise ValueError(f"{reg}.{n} = {x} does not fit in {f.width} bits")
-        v |= int(x) << f.lsb
-    return v
+    return _rm.pack(FIELDS, reg, **values)
 
 
 def unpack_fields(reg: str, value: int) -> dict[str, int]:
     """Field values of a register value read back."""
-    return {f.name: (int(value) >> f.lsb) & ((1 << f.width) - 1) for f in FIELDS[reg]}
+    return _rm.unpack(FIELDS, reg, value)
 
 
 def register_description(reg: str) -> str:
     """A register's description, with its fields (for the generated headers and the docs)."""
-    desc = REGISTERS[reg][2]
-    fs = FIELDS.get(reg, ())
-    if fs:
-        desc += "; " + "; ".join(
-            (f"bit{f.lsb} {f.name}" if f.width == 1 else f"bits {f.lsb + f.width - 1}:{f.lsb} {f.name}") + f": {f.desc}"
-            for f in fs)
-    return desc
+    return _rm.describe(REGISTERS, FIELDS, reg)
 
 
 #: Saturation counters (one per config entry of the pixel path and the frame sums), in order
@@ -352,11 +270,7 @@ def header_constants(cfg: QuantConfig) -> list[tuple[str, int, str]]:
                                      ("REGMAP_VERSION", REGMAP_VERSION, "register map version")]
     for name, (addr, acc, _) in REGISTERS.items():
         c.append((f"REG_{name}", addr, f"{name} ({acc}): {register_description(name)}"))
-    for reg, fields in FIELDS.items():  # bit fields: bit index, width and mask in place
-        for f in fields:
-            c.append((f"{reg}_{f.name}", f.lsb, f"{reg}.{f.name} lowest bit: {f.desc}"))
-            c.append((f"{reg}_{f.name}_W", f.width, f"{reg}.{f.name} width"))
-            c.append((f"{reg}_{f.name}_MASK", f.mask, f"{reg}.{f.name} in place"))
+    c += _rm.field_constants(FIELDS)  # bit fields: bit index, width and mask in place
     c.append(("SAT_BASE", SAT_BASE, "first saturation counter"))
     c.append(("NSAT", len(SAT_ENTRIES), "saturation counters"))
     for i, e in enumerate(SAT_ENTRIES):
@@ -422,27 +336,15 @@ def verilog_header(cfg: QuantConfig) -> str:
     """``taisp_regmap.vh``: addresses, the weight layout (``TAISP_WOFF_*`` offsets and
     ``TAISP_WLEN_*`` word counts per tensor), the counter indices and the architecture constants
     (``TAISP_N_REGIONS``, ...: :func:`arch_constants`) as defines."""
-    out = ["// Generated by fixedpoint/taisp/regmap.py: do not edit.", "`ifndef TAISP_REGMAP_VH", "`define TAISP_REGMAP_VH", ""]
-    for name, v, comment in header_constants(cfg):
-        d = _hex_digits(name)
-        value = (f"32'h{v:08x}" if name in _WORDS or name.endswith("_MASK") else f"'h{v:0{d}x}") if d else str(v)
-        out.append(f"`define TAISP_{name} {value}  // {comment}")
-    out += ["", "`endif", ""]
-    return "\n".join(out)
+    return _rm.verilog_defines("TAISP", "TAISP_REGMAP_VH", "fixedpoint/taisp/regmap.py", header_constants(cfg),
+                               _hex_digits, _WORDS)
 
 
 def cpp_header(cfg: QuantConfig) -> str:
     """``taisp_regmap.h``: the same addresses, weight layout and counter indices as C++ constants
     (namespace ``taisp``), for the HLS C++ block and its testbench."""
-    out = ["// Generated by fixedpoint/taisp/regmap.py: do not edit.", "#ifndef TAISP_REGMAP_H", "#define TAISP_REGMAP_H", "",
-           "namespace taisp {", ""]
-    for name, v, comment in header_constants(cfg):
-        d = _hex_digits(name)
-        uns = name in _WORDS or name.endswith("_MASK")
-        value = f"0x{v:0{d}x}u" if uns else (f"0x{v:0{d}x}" if d else str(v))
-        out.append(f"constexpr {'unsigned' if uns else 'int'} {'REGMAP_ID' if name == 'ID' else name} = {value};  // {comment}")
-    out += ["", "}  // namespace taisp", "", "#endif", ""]
-    return "\n".join(out)
+    return _rm.cpp_constants("taisp", "TAISP_REGMAP_H", "fixedpoint/taisp/regmap.py", header_constants(cfg),
+                             _hex_digits, _WORDS, {"ID": "REGMAP_ID"})
 
 
 def weights_readmemh(fw: FixedWeights, cfg: QuantConfig, comment: str = "") -> str:
