@@ -253,9 +253,9 @@ SOURCES = ("isp_delay", "isp_rq", "isp_table", "isp_ftable", "isp_stream_pipe", 
            "posisp_luma", *(f"posisp_{n}" for n in FILTERS))
 
 
-@pytest.mark.parametrize("name", FILTERS)
 @pytest.mark.parametrize("simulator", ["icarus", "verilator"])
-def test_posisp_filter(simulator, name):
+def test_posisp_filters(simulator):
+    """All eight filters' cocotb tests in one simulator run (one build, the model loaded once)."""
     from sim.runner import posisp_generated_dir, rtl_sources, run_cocotb, simulator_available
 
     if not simulator_available(simulator):
@@ -264,5 +264,4 @@ def test_posisp_filter(simulator, name):
     here = Path(__file__).parent
     run_cocotb(simulator, "posisp_filters_tb", "sim.tb.posisp.test_posisp_filters",
                sources=rtl_sources(*SOURCES) + [here / "posisp_filters_tb.v"],
-               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="posisp_filters", testcase=f"run_{name}",
-               verilator_opt="-O1")
+               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="posisp_filters", verilator_opt="-O1")
