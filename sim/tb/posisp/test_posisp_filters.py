@@ -172,13 +172,36 @@ class FilterTB(StreamTB):
         return unpack_ug934(np.array(rows, dtype=object), self.xw), sat
 
 
+def write_config(cfg, folder: Path) -> Path:
+    """A config (``cfg.raw``) as TOML in ``folder`` (``<name>.toml``): the build of a variant
+    config, which ``sim.runner.posisp_generated_dir`` and the cocotb process read by path."""
+    def dump(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {dump(x)}" for k, x in v.items()) + " }"
+        return f'"{v}"' if isinstance(v, str) else str(v)
+
+    lines = [f"{k} = {dump(v)}" for k, v in cfg.raw.items() if not isinstance(v, dict)]
+    for k, v in cfg.raw.items():
+        if isinstance(v, dict) and k not in ("tables", "frame_tables"):
+            lines += [f"[{k}]", *(f"{n} = {dump(x)}" for n, x in v.items())]
+    for sec in ("tables", "frame_tables"):
+        for t, spec in cfg.raw.get(sec, {}).items():
+            lines += [f"[{sec}.{t}]", *(f"{n} = {dump(x)}" for n, x in spec.items())]
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / f"{cfg.name}.toml"
+    text = "\n".join(lines) + "\n"
+    if not p.exists() or p.read_text() != text:
+        p.write_text(text)
+    return p
+
+
 async def check_filter(dut, name: str) -> None:
     from fixedpoint.common import RunContext
-    from fixedpoint.posisp.driver import default_output, drive, quantize_params
+    from fixedpoint.posisp.driver import drive, quantize_params
     from fixedpoint.posisp.filters import apply_filter
     from fixedpoint.posisp.schema import load_posisp_config
 
-    cfg = load_posisp_config()
+    cfg = load_posisp_config(os.environ.get("TAISP_TB_CONFIG") or None)
     tb = FilterTB(dut, cfg, name)
     await tb.reset()
     rng = np.random.default_rng(FILTERS.index(name) + 1000 * int(os.environ.get("TAISP_TB_SEED", "0")))
@@ -253,15 +276,28 @@ SOURCES = ("isp_delay", "isp_rq", "isp_table", "isp_ftable", "isp_stream_pipe", 
            "posisp_luma", *(f"posisp_{n}" for n in FILTERS))
 
 
-@pytest.mark.parametrize("simulator", ["icarus", "verilator"])
-def test_posisp_filters(simulator):
+#: (simulator, config) runs: the default config on both simulators, the every-mode variant
+#: (fixedpoint.posisp.variants.every_mode_config: every rounding and overflow mode, chain.x u28.20
+#: wrapping, other table layouts) on Icarus, and on Verilator too with TAISP_FULL_MATRIX=1.
+RUNS = [("icarus", "default"), ("verilator", "default"), ("icarus", "every_mode")] + (
+    [("verilator", "every_mode")] if FULL else [])
+
+
+@pytest.mark.parametrize("simulator,config", RUNS)
+def test_posisp_filters(simulator, config):
     """All eight filters' cocotb tests in one simulator run (one build, the model loaded once)."""
-    from sim.runner import posisp_generated_dir, rtl_sources, run_cocotb, simulator_available
+    from sim.runner import BUILD_DIR, posisp_generated_dir, rtl_sources, run_cocotb, simulator_available
 
     if not simulator_available(simulator):
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
-    gen = posisp_generated_dir()
+    cfg_path = None
+    if config == "every_mode":
+        from fixedpoint.posisp.variants import every_mode_config
+
+        cfg_path = write_config(every_mode_config(), BUILD_DIR / "posisp_configs")
+    gen = posisp_generated_dir(cfg_path)
     here = Path(__file__).parent
     run_cocotb(simulator, "posisp_filters_tb", "sim.tb.posisp.test_posisp_filters",
                sources=rtl_sources(*SOURCES) + [here / "posisp_filters_tb.v"],
-               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="posisp_filters", verilator_opt="-O1")
+               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name=f"posisp_filters_{config}", verilator_opt="-O1",
+               extra_env={"TAISP_TB_CONFIG": str(cfg_path) if cfg_path else ""})
