@@ -3,17 +3,24 @@
 // fixedpoint.arith.tables.FunctionTable.evaluate on entries that software writes each frame.
 //
 // Entries live in two banks of N entries. The pixel path reads bank tab_bank (the bank value
-// is taken with the input, in the first pipeline stage, so a bank swap at a frame boundary
-// never mixes banks inside one lookup); software reads and writes the other bank through the
-// tab_* port: tab_en && tab_we writes tab_wdata's low OUT_W bits into entry tab_addr,
-// tab_en && !tab_we reads entry tab_addr into tab_rdata one clock later (sign-extended when
-// OUT_S, zero-extended otherwise); addresses >= N are ignored (read as zero). The software
-// port works whether ce is high or low. Both banks start with the INIT_FILE contents (the
-// driver's output for the default parameters, tab_<name>_default.hex, generated).
+// is taken with the input, in the first pipeline stage, and travels with the lookup); software
+// reads and writes the other bank through the tab_* port: tab_en && tab_we writes tab_wdata's
+// low OUT_W bits into entry tab_addr, tab_en && !tab_we reads entry tab_addr into tab_rdata one
+// clock later (sign-extended when OUT_S, zero-extended otherwise; held until the next access).
+// Addresses >= N are ignored (read as 0). The software port works whether ce is high or low.
+// Both banks start with the INIT_FILE contents (the driver's output for the default parameters,
+// tab_<name>_default.hex, generated).
+//
+// Memory: per read-port copy, each bank is a two-port block RAM: port A reads entry idx for the
+// pixel path; port B reads entry idx + 1 for the pixel path while a lookup in flight (pipeline
+// stages 1-2) uses that bank, and serves software otherwise. So right after a bank swap, while
+// lookups of the old bank are still in those two stages (two ce cycles; longer only if the
+// pipeline stalls), a software access to the old bank is not taken (a write is dropped, a read
+// gives 0): swap between frames, on a drained or flowing pipeline, as the register file does.
 //
 // NRD read ports: in/out hold NRD inputs/outputs side by side (port k in bits
 // [k*IN_W +: IN_W] / [k*OUT_W +: OUT_W]); each port has its own copy of both banks, all
-// written together (a block RAM per copy and bank, one pixel read and one software port).
+// written together.
 //
 // Pipelined: LATENCY = `ISP_TABLE_LATENCY (isp_defs.vh) cycles, advancing when ce is high,
 // exactly as isp_table. Instantiate with the generated parameter list of a per-frame table:
@@ -125,62 +132,84 @@ end
 
 // ---------------------------------------------------------------- software port
 wire sw_hit = {{(32-AW){1'b0}}, tab_addr} < N;
-wire sw_wr = tab_en && tab_we && sw_hit;
 wire [IW-1:0] sw_a = tab_addr[IW-1:0];
+// the software read: copy 0's port B of both banks, the bank read and whether the access was taken
+wire [2*OUT_W-1:0] sw_yb;
+reg sw_bank, sw_ok;
 
-// the software read (written in g_port[0])
-reg [OUT_W-1:0] sw_q;
-reg sw_ok;
+// the bank of the lookups in stages 1 and 2 (the same in every copy)
+reg bank1, bank2;
+always @(posedge clk) begin
+    if (ce) begin
+        bank1 <= tab_bank;
+        bank2 <= bank1;
+    end
+end
+// per bank: a lookup in flight reads it (port B is the pixel path's), software's access taken
+wire [1:0] pix = {bank1 || bank2, !bank1 || !bank2};
+wire [1:0] sw_take = {!pix[1] && !tab_bank, !pix[0] && tab_bank} & {2{tab_en && sw_hit}};
 
-genvar k;
+genvar k, b;
 generate
     for (k = 0; k < NRD; k = k + 1) begin : g_port
-        // both banks of this port's copy
-        reg [OUT_W-1:0] mem0 [0:N-1];
-        reg [OUT_W-1:0] mem1 [0:N-1];
-        initial begin
-            $readmemh(INIT_FILE, mem0);
-            $readmemh(INIT_FILE, mem1);
-        end
-        always @(posedge clk) begin
-            if (sw_wr && tab_bank) begin
-                mem0[sw_a] <= tab_wdata[OUT_W-1:0];
-            end
-            if (sw_wr && !tab_bank) begin
-                mem1[sw_a] <= tab_wdata[OUT_W-1:0];
-            end
-        end
-
         // ------------------------------------------------------------ stage 1: segment map
         reg [IW-1:0] idx;
         reg [SW-1:0] s;
         reg [IN_W-1:0] r1;
-        reg zero1, bank1;
+        reg zero1;
         always @(posedge clk) begin
             if (ce) begin
                 {zero1, r1, s, idx} <= isp_table_map(in[k*IN_W +: IN_W]);
-                bank1 <= tab_bank;
             end
         end
 
         // ------------------------------------------------------------ stage 2: read y0, y1
-        reg [OUT_W-1:0] y0, y1;
+        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped so a LUT never reads past N - 1)
+        wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
         reg [SW-1:0] s2;
         reg [IN_W-1:0] r2;
         reg zero2;
-        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped so a LUT never reads past N - 1)
-        wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
         always @(posedge clk) begin
             if (ce) begin
-                y0 <= bank1 ? mem1[idx] : mem0[idx];
-                y1 <= !PWL ? {OUT_W{1'b0}} : bank1 ? mem1[idx_next] : mem0[idx_next];
                 s2 <= s;
                 r2 <= r1;
                 zero2 <= zero1;
             end
         end
+        wire [2*OUT_W-1:0] ya, yb;
+        for (b = 0; b < 2; b = b + 1) begin : g_bank
+            // one bank of this copy: a block RAM with two ports
+            reg [OUT_W-1:0] mem [0:N-1];
+            initial $readmemh(INIT_FILE, mem);
+            // port A: entry idx for the pixel path (both banks; stage 3 takes bank2's)
+            reg [OUT_W-1:0] qa;
+            always @(posedge clk) begin
+                if (ce) begin
+                    qa <= mem[idx];
+                end
+            end
+            // port B: entry idx + 1 while a lookup in stage 1 or 2 uses this bank, software otherwise
+            wire sw = sw_take[b];
+            wire [IW-1:0] addr_b = pix[b] ? idx_next : sw_a;
+            reg [OUT_W-1:0] qb;
+            always @(posedge clk) begin
+                if (sw && tab_we) begin
+                    mem[addr_b] <= tab_wdata[OUT_W-1:0];
+                end
+                if ((PWL != 0 && (b == 1 ? bank1 : !bank1) && ce) || sw) begin
+                    qb <= mem[addr_b];
+                end
+            end
+            assign ya[b*OUT_W +: OUT_W] = qa;
+            assign yb[b*OUT_W +: OUT_W] = qb;
+            if (k == 0) begin : g_sw
+                assign sw_yb[b*OUT_W +: OUT_W] = qb;
+            end
+        end
 
         // ------------------------------------------------------------ stage 3: interpolate
+        wire [OUT_W-1:0] y0 = ya[bank2*OUT_W +: OUT_W];
+        wire [OUT_W-1:0] y1 = PWL != 0 ? yb[bank2*OUT_W +: OUT_W] : {OUT_W{1'b0}};
         reg [OUT_W-1:0] o;
         always @(posedge clk) begin
             if (ce) begin
@@ -188,20 +217,18 @@ generate
             end
         end
         assign out[k*OUT_W +: OUT_W] = o;
-
-        if (k == 0) begin : g_sw_read
-            always @(posedge clk) begin
-                if (tab_en && !tab_we) begin
-                    sw_q <= tab_bank ? mem0[sw_a] : mem1[sw_a];
-                    sw_ok <= sw_hit;
-                end
-            end
-        end
     end
 endgenerate
 
-// software read of the other bank (from copy 0, in g_port[0]: all copies hold the same entries),
-// extended to 32 bits
+// the software read: the bank software saw, taken unless a lookup in flight held that bank (a
+// read of an address past the table, or one not taken, gives 0)
+always @(posedge clk) begin
+    if (tab_en && !tab_we) begin
+        sw_bank <= !tab_bank;
+        sw_ok <= |sw_take;
+    end
+end
+wire [OUT_W-1:0] sw_q = sw_yb[sw_bank*OUT_W +: OUT_W];
 /* verilator lint_off UNUSEDSIGNAL */
 wire [63:0] sw_ext = OUT_S ? {{(64-OUT_W){sw_q[OUT_W-1]}}, sw_q} : {{(64-OUT_W){1'b0}}, sw_q};
 /* verilator lint_on UNUSEDSIGNAL */
