@@ -11,12 +11,11 @@
 // Both banks start with the INIT_FILE contents (the driver's output for the default parameters,
 // tab_<name>_default.hex, generated).
 //
-// Memory: per read-port copy, each bank is a two-port block RAM: port A reads entry idx for the
-// pixel path; port B reads entry idx + 1 for the pixel path while a lookup in flight (pipeline
-// stages 1-2) uses that bank, and serves software otherwise. So right after a bank swap, while
-// lookups of the old bank are still in those two stages (two ce cycles; longer only if the
-// pipeline stalls), a software access to the old bank is not taken (a write is dropped, a read
-// gives 0): swap between frames, on a drained or flowing pipeline, as the register file does.
+// Memory: per read-port copy, two block RAMs holding both banks (the bank is the address's top
+// bit): y0's, read at entry idx, and (PWL) y1's, a second copy read at idx + 1. Port A of each
+// is the pixel path's, port B software's (writes go to both; reads come from y0's), so the two
+// never contend: software may access its bank at any time (a lookup of the old bank still in
+// stage 1 right after a swap reads what software writes there meanwhile: swap between frames).
 //
 // NRD read ports: in/out hold NRD inputs/outputs side by side (port k in bits
 // [k*IN_W +: IN_W] / [k*OUT_W +: OUT_W]); each port has its own copy of both banks, all
@@ -92,6 +91,8 @@ localparam LATENCY = `ISP_TABLE_LATENCY;
 localparam STAGES = 3;
 // width of the segment index (and of the pixel-side memory address): indexes 0 .. N-1
 localparam IW = N > 1 ? $clog2(N) : 1;
+// entries per bank in the memories (a power of two: the bank is the address's top bit)
+localparam NP = 1 << IW;
 // the last entry's index
 localparam integer LAST_I = N - 1;
 localparam [IW-1:0] LAST = LAST_I[IW-1:0];
@@ -132,24 +133,22 @@ end
 
 // ---------------------------------------------------------------- software port
 wire sw_hit = {{(32-AW){1'b0}}, tab_addr} < N;
-wire [IW-1:0] sw_a = tab_addr[IW-1:0];
-// the software read: copy 0's port B of both banks, the bank read and whether the access was taken
-wire [2*OUT_W-1:0] sw_yb;
-reg sw_bank, sw_ok;
+wire sw_en = tab_en && sw_hit;
+// software's entry in the memories: the other bank
+wire [IW:0] sw_a = {!tab_bank, tab_addr[IW-1:0]};
+// the software read: copy 0's port B
+wire [OUT_W-1:0] sw_q;
+reg sw_ok;
 
-// the bank of the lookups in stages 1 and 2 (the same in every copy)
-reg bank1, bank2;
+// the bank of the lookup in stage 1 (the same in every copy)
+reg bank1;
 always @(posedge clk) begin
     if (ce) begin
         bank1 <= tab_bank;
-        bank2 <= bank1;
     end
 end
-// per bank: a lookup in flight reads it (port B is the pixel path's), software's access taken
-wire [1:0] pix = {bank1 || bank2, !bank1 || !bank2};
-wire [1:0] sw_take = {!pix[1] && !tab_bank, !pix[0] && tab_bank} & {2{tab_en && sw_hit}};
 
-genvar k, b;
+genvar k;
 generate
     for (k = 0; k < NRD; k = k + 1) begin : g_port
         // ------------------------------------------------------------ stage 1: segment map
@@ -164,8 +163,10 @@ generate
         end
 
         // ------------------------------------------------------------ stage 2: read y0, y1
-        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped so a LUT never reads past N - 1)
+        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped at N - 1)
+        /* verilator lint_off UNUSEDSIGNAL */
         wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
+        /* verilator lint_on UNUSEDSIGNAL */
         reg [SW-1:0] s2;
         reg [IN_W-1:0] r2;
         reg zero2;
@@ -176,40 +177,63 @@ generate
                 zero2 <= zero1;
             end
         end
-        wire [2*OUT_W-1:0] ya, yb;
-        for (b = 0; b < 2; b = b + 1) begin : g_bank
-            // one bank of this copy: a block RAM with two ports
-            reg [OUT_W-1:0] mem [0:N-1];
-            initial $readmemh(INIT_FILE, mem);
-            // port A: entry idx for the pixel path (both banks; stage 3 takes bank2's)
-            reg [OUT_W-1:0] qa;
+        // y0: both banks of the table, bank in the address's top bit; port A the pixel path's,
+        // port B software's
+        reg [OUT_W-1:0] mem_lo [0:2*NP-1];
+        initial begin
+            $readmemh(INIT_FILE, mem_lo, 0, N - 1);
+            $readmemh(INIT_FILE, mem_lo, NP, NP + N - 1);
+        end
+        reg [OUT_W-1:0] y0;
+        always @(posedge clk) begin
+            if (ce) begin
+                y0 <= mem_lo[{bank1, idx}];
+            end
+        end
+        if (k == 0) begin : g_sw
+            // port B with software's read (copy 0)
+            reg [OUT_W-1:0] q;
+            always @(posedge clk) begin
+                if (sw_en) begin
+                    if (tab_we) begin
+                        mem_lo[sw_a] <= tab_wdata[OUT_W-1:0];
+                    end
+                    q <= mem_lo[sw_a];
+                end
+            end
+            assign sw_q = q;
+        end else begin : g_wr
+            always @(posedge clk) begin
+                if (sw_en && tab_we) begin
+                    mem_lo[sw_a] <= tab_wdata[OUT_W-1:0];
+                end
+            end
+        end
+        // y1 (PWL): a second copy of the same entries, read at idx + 1
+        wire [OUT_W-1:0] y1;
+        if (PWL != 0) begin : g_hi
+            reg [OUT_W-1:0] mem_hi [0:2*NP-1];
+            initial begin
+                $readmemh(INIT_FILE, mem_hi, 0, N - 1);
+                $readmemh(INIT_FILE, mem_hi, NP, NP + N - 1);
+            end
+            reg [OUT_W-1:0] q;
             always @(posedge clk) begin
                 if (ce) begin
-                    qa <= mem[idx];
+                    q <= mem_hi[{bank1, idx_next}];
                 end
             end
-            // port B: entry idx + 1 while a lookup in stage 1 or 2 uses this bank, software otherwise
-            wire sw = sw_take[b];
-            wire [IW-1:0] addr_b = pix[b] ? idx_next : sw_a;
-            reg [OUT_W-1:0] qb;
             always @(posedge clk) begin
-                if (sw && tab_we) begin
-                    mem[addr_b] <= tab_wdata[OUT_W-1:0];
-                end
-                if ((PWL != 0 && (b == 1 ? bank1 : !bank1) && ce) || sw) begin
-                    qb <= mem[addr_b];
+                if (sw_en && tab_we) begin
+                    mem_hi[sw_a] <= tab_wdata[OUT_W-1:0];
                 end
             end
-            assign ya[b*OUT_W +: OUT_W] = qa;
-            assign yb[b*OUT_W +: OUT_W] = qb;
-            if (k == 0) begin : g_sw
-                assign sw_yb[b*OUT_W +: OUT_W] = qb;
-            end
+            assign y1 = q;
+        end else begin : g_lut
+            assign y1 = {OUT_W{1'b0}};
         end
 
         // ------------------------------------------------------------ stage 3: interpolate
-        wire [OUT_W-1:0] y0 = ya[bank2*OUT_W +: OUT_W];
-        wire [OUT_W-1:0] y1 = PWL != 0 ? yb[bank2*OUT_W +: OUT_W] : {OUT_W{1'b0}};
         reg [OUT_W-1:0] o;
         always @(posedge clk) begin
             if (ce) begin
@@ -220,15 +244,12 @@ generate
     end
 endgenerate
 
-// the software read: the bank software saw, taken unless a lookup in flight held that bank (a
-// read of an address past the table, or one not taken, gives 0)
+// the software read (an address past the table gives 0), held until the next access
 always @(posedge clk) begin
     if (tab_en && !tab_we) begin
-        sw_bank <= !tab_bank;
-        sw_ok <= |sw_take;
+        sw_ok <= sw_hit;
     end
 end
-wire [OUT_W-1:0] sw_q = sw_yb[sw_bank*OUT_W +: OUT_W];
 /* verilator lint_off UNUSEDSIGNAL */
 wire [63:0] sw_ext = OUT_S ? {{(64-OUT_W){sw_q[OUT_W-1]}}, sw_q} : {{(64-OUT_W){1'b0}}, sw_q};
 /* verilator lint_on UNUSEDSIGNAL */
