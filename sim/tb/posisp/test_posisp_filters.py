@@ -59,7 +59,7 @@ def _table_latency() -> int:
 #: filter's pipeline depth (its LAT localparam; the table stages from isp_defs.vh). The bench
 #: measures it on every filter's first frame.
 LATENCY: dict[str, int] = {"exposure": 2, "gamma": _table_latency(), "ccm": 3, "tone": 3,
-                           "contrast": _table_latency() + 4, "saturation": 9, "wnb": 4, "wb": 2}
+                           "contrast": _table_latency() + 4, "saturation": 11, "wnb": 4, "wb": 2}
 
 
 def raw_files() -> list[str]:
