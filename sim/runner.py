@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 RTL_DIR = REPO / "hls" / "rtl"
 #: Shared streaming primitives (``isp_*``) and one folder per model, in include-path order.
 RTL_COMMON = RTL_DIR / "common"
-RTL_MODEL_DIRS = {"taisp": RTL_DIR / "taisp"}
+RTL_MODEL_DIRS = {"taisp": RTL_DIR / "taisp", "posisp": RTL_DIR / "posisp"}
 RTL_INCLUDE_DIRS = (RTL_COMMON, *RTL_MODEL_DIRS.values())
 BUILD_DIR = Path(os.environ.get("TAISP_SIM_BUILD", REPO / "build" / "sim"))
 SIMULATORS = ("icarus", "verilator")
@@ -97,6 +97,11 @@ def rtl_sources(*names: str) -> list[Path]:
 def model_rtl(model: str = "taisp") -> list[Path]:
     """Every RTL file a model's block is built from: the shared primitives and the model's own."""
     return sorted(RTL_COMMON.glob("*.v")) + sorted(RTL_MODEL_DIRS[model].glob("*.v"))
+
+
+def all_rtl() -> list[Path]:
+    """Every RTL file of the house: the shared primitives and each model's folder."""
+    return sorted(RTL_COMMON.glob("*.v")) + [f for d in RTL_MODEL_DIRS.values() for f in sorted(d.glob("*.v"))]
 
 
 def rtl_headers() -> list[Path]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import REPO, RTL_INCLUDE_DIRS, generated_dir, model_rtl, rtl_sources, simulator_available, tool_env
+from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, rtl_sources, simulator_available, tool_env
 
 TB_DIR = REPO / "sim" / "tb" / "common"
 TIMEOUT_S = 300
@@ -28,11 +28,11 @@ _MEM_DIR_RE = re.compile(r"\bparameter\b[^;]*?\bMEM_DIR\b")
 
 
 def _rtl_files() -> list[Path]:
-    return model_rtl("taisp")
+    return all_rtl()
 
 
 def _modules() -> dict[str, Path]:
-    """Module name -> file, for every module declared in hls/rtl/{common,taisp}/*.v (the file name when none
+    """Module name -> file, for every module declared in hls/rtl/{common,taisp,posisp}/*.v (the file name when none
     can be read, so that a broken file still gets a failing test)."""
     mods: dict[str, Path] = {}
     for f in _rtl_files():

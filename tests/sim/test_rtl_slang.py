@@ -20,7 +20,7 @@ import pyslang  # a dependency (pyproject.toml, scripts/setup.sh): missing is an
 import pytest
 from pyslang.driver import Driver
 
-from sim.runner import REPO, RTL_INCLUDE_DIRS, generated_dir, model_rtl, rtl_sources
+from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, model_rtl, rtl_sources
 
 PLAIN_TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
 TABLE_BANK = REPO / "sim" / "tb" / "common" / "isp_table_bank.v"
@@ -33,7 +33,7 @@ def _modules() -> dict[str, Path]:
     """Module name -> file, for every module declared in the RTL files of the block (the file
     name when none can be read, so that a broken file still gets a failing test)."""
     mods: dict[str, Path] = {}
-    for f in model_rtl("taisp"):
+    for f in all_rtl():
         names = _MODULE_RE.findall(_COMMENT_RE.sub("", f.read_text(errors="replace"))) or [f.stem]
         for n in names:
             mods.setdefault(n, f)
@@ -87,7 +87,7 @@ def gen_dir() -> Path:
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_slang_elaborates(module, gen_dir):
     params = {"MEM_DIR": f'"{gen_dir}"'} if _has_mem_dir(MODULES[module]) else None
-    _check(module, model_rtl("taisp"), [gen_dir, *RTL_INCLUDE_DIRS], params)
+    _check(module, all_rtl(), [gen_dir, *RTL_INCLUDE_DIRS], params)
 
 
 @pytest.mark.parametrize("config", ["default", "variant"])
