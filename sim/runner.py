@@ -8,7 +8,9 @@
   wheel; its ``bin/`` is put on PATH here).
 * Generated files (``taisp gen``: ``taisp_config.vh``, ``taisp_regmap.vh``, table and weight
   ``.hex``) are written once per (config, checkpoint) into ``build/sim/gen-<hash>`` and passed as
-  the include folder and as the ``MEM_DIR`` parameter of the top levels that read memories.
+  the include folder and as the ``MEM_DIR`` parameter of the top levels that read memories;
+  POS-ISP's (``posisp_config.vh``, ``posisp_regmap.vh``, ``tab_*.hex``) once per (config, order)
+  into ``build/sim/posgen-<hash>`` (:func:`posisp_generated_dir`).
 * Waveforms on request: ``TAISP_WAVES=1`` in the environment (or ``pytest --waves``): FST from
   both simulators (Icarus ``.fst`` through cocotb's dump module, Verilator ``--trace-fst``), in the
   test's build folder; the path is printed.
@@ -80,6 +82,38 @@ def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.
             else:
                 tmp.rename(out)
     return out
+
+
+def posisp_generated_dir(config: str | os.PathLike | None = None, order: Sequence[str] | None = None) -> Path:
+    """Folder with POS-ISP's generated files (``fixedpoint/posisp/codegen.py``: ``posisp_config.vh``,
+    ``posisp_regmap.vh``, ``tab_*.hex``) for this config and chain order (default: the shipped
+    checkpoint's order), made once in ``build/sim/posgen-<hash>``."""
+    from fixedpoint.posisp import DEFAULT_CONFIG as POSISP_CONFIG
+    from fixedpoint.posisp.codegen import default_order, write_all as posisp_write_all
+    from fixedpoint.posisp.schema import load_posisp_config
+
+    cfg_path = Path(config) if config is not None else POSISP_CONFIG
+    order = list(default_order() if order is None else order)
+    h = hashlib.sha256(repr(order).encode())
+    for p in (cfg_path, *sorted((REPO / "fixedpoint" / "posisp").glob("*.py")), REPO / "fixedpoint" / "codegen.py",
+              REPO / "fixedpoint" / "regmap.py"):
+        h.update(p.read_bytes())
+    out = BUILD_DIR / f"posgen-{h.hexdigest()[:12]}"
+    with build_lock(out):
+        if not (out / "posisp_regmap.vh").exists():
+            tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+            posisp_write_all(load_posisp_config(cfg_path), tmp, order)
+            if out.exists():
+                shutil.rmtree(tmp)
+            else:
+                tmp.rename(out)
+    return out
+
+
+def rtl_model(path: str | os.PathLike) -> str | None:
+    """The model whose folder holds an RTL file (``taisp``, ``posisp``), None for the shared primitives."""
+    parent = Path(path).resolve().parent
+    return next((m for m, d in RTL_MODEL_DIRS.items() if d.resolve() == parent), None)
 
 
 def rtl_sources(*names: str) -> list[Path]:

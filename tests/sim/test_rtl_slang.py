@@ -5,7 +5,8 @@ does the plain Verilog testbench ``sim/taisp/hdl/taisp_vectors_tb.v`` (on a smal
 with no error: slang enforces rules that Verilator and Icarus let pass and that vendor tools
 (AMD xvlog, Questa) enforce too, such as an identifier used before its declaration. Like the
 Verilator and Icarus lints (``test_rtl_lint.py``) each run sees every RTL file and the generated
-headers of the default config; a module with a ``MEM_DIR`` parameter gets the generated folder.
+headers of the default configs (TA-ISP's and POS-ISP's); a module with a ``MEM_DIR`` parameter gets
+its model's generated folder.
 The five tables are also elaborated as configured (``sim/tb/common/isp_table_bank.v``, default
 and variant configs). slang's warnings (signedness and width style) are reported with a failure
 but are not failures themselves.
@@ -20,7 +21,7 @@ import pyslang  # a dependency (pyproject.toml, scripts/setup.sh): missing is an
 import pytest
 from pyslang.driver import Driver
 
-from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, model_rtl, rtl_sources
+from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, model_rtl, posisp_generated_dir, rtl_model, rtl_sources
 
 PLAIN_TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
 TABLE_BANK = REPO / "sim" / "tb" / "common" / "isp_table_bank.v"
@@ -84,10 +85,16 @@ def gen_dir() -> Path:
     return generated_dir()
 
 
+@pytest.fixture(scope="module")
+def posisp_gen_dir() -> Path:
+    return posisp_generated_dir()
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
-def test_slang_elaborates(module, gen_dir):
-    params = {"MEM_DIR": f'"{gen_dir}"'} if _has_mem_dir(MODULES[module]) else None
-    _check(module, all_rtl(), [gen_dir, *RTL_INCLUDE_DIRS], params)
+def test_slang_elaborates(module, gen_dir, posisp_gen_dir):
+    mem = posisp_gen_dir if rtl_model(MODULES[module]) == "posisp" else gen_dir
+    params = {"MEM_DIR": f'"{mem}"'} if _has_mem_dir(MODULES[module]) else None
+    _check(module, all_rtl(), [gen_dir, posisp_gen_dir, *RTL_INCLUDE_DIRS], params)
 
 
 @pytest.mark.parametrize("config", ["default", "variant"])
