@@ -139,7 +139,11 @@ end
 reg [2*CW:0] cnt;
 reg [CW-1:0] crow, ccol;
 reg          started;
-wire [2*CW:0] lag = R * width + R;
+// R in the counter's width
+/* verilator lint_off WIDTHTRUNC */
+localparam [2*CW:0] RL = R;
+/* verilator lint_on WIDTHTRUNC */
+wire [2*CW:0] lag = RL * {{(CW+1){1'b0}}, width} + RL;
 reg          wpush, wsof;
 
 always @(posedge clk) begin
