@@ -1,0 +1,1 @@
+"""POS-ISP's simulation-side tools (hardware cost table: :mod:`sim.posisp.cost`)."""
