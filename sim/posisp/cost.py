@@ -30,7 +30,7 @@ from sim.yowasp import YosysError, YosysSandbox, check
 FILTERS = ("exposure", "gamma", "ccm", "sharpen", "denoise", "tone", "contrast", "saturation", "wnb", "wb")
 #: Latency of each window filter's block in clocks from a frame's first input beat to its first
 #: output beat with no stalls (W = frame width), measured by sim/tb/posisp/test_posisp_window_filters.py.
-WINDOW_LATENCY = {"sharpen": (1, 5), "denoise": (7, 49)}
+WINDOW_LATENCY = {"sharpen": (1, 5), "denoise": (7, 23)}
 
 
 def window_latency(name: str, width: int) -> int | None:

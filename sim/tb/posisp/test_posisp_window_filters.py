@@ -17,8 +17,11 @@ combination of source idle cycles and sink backpressure (crossed), with:
   the model's overflow count of the filter.
 
 Expected values are computed in the pytest process (the model) and handed to the bench in a JSON
-file. Default: a small matrix per simulator (denoise on Icarus is slow: 8x8 .. 12x9 frames);
-``TAISP_FULL_MATRIX=1`` adds larger frames (to 24x16) and more parameter draws.
+file. The first run (no stalls) also checks the latency of the cost table
+(:func:`sim.posisp.cost.window_latency`). Default: a small matrix (:data:`SIZES`; denoise on
+Icarus is slow: two 8x8/9x8 frames, no stalls and both stalls at once, the full crossing runs on
+Verilator); ``TAISP_FULL_MATRIX=1`` runs :data:`FULL_SIZES` (to 24x16, every RAW file) with every
+crossing on both simulators.
 """
 from __future__ import annotations
 
@@ -157,6 +160,9 @@ class TB:
         self.gaps = None
         self.stalls = None
         self.beats: list[tuple[int, int, int, int]] = []
+        self.cycle = 0
+        self.first_in: int | None = None   # cycle of the first input beat taken
+        self.first_out: int | None = None  # cycle of the first output beat taken
         cocotb.start_soon(Clock(dut.clk, 4, unit="ns").start())
         for s in ("s_axis_tvalid", "s_axis_tdata", "s_axis_tlast", "s_axis_tuser", "m_axis_tready"):
             getattr(dut, s).value = 0
@@ -177,9 +183,12 @@ class TB:
         while True:
             # tready for this cycle; the beat is taken at the next edge when tvalid is high too
             await RisingEdge(d.clk)
+            self.cycle += 1
             d.m_axis_tready.value = 0 if (self.stalls is not None and next(self.stalls)) else 1
             await ReadOnly()
             if int(d.m_axis_tvalid.value) and int(d.m_axis_tready.value):
+                if self.first_out is None:
+                    self.first_out = self.cycle
                 self.beats.append((int(d.m_axis_tdata.value), int(d.m_axis_tuser.value), int(d.m_axis_tlast.value),
                                    int(d.m_axis_sat.value)))
 
@@ -196,6 +205,8 @@ class TB:
         while True:  # taken at the edge after a cycle with tready high
             await ReadOnly()
             taken = int(d.s_axis_tready.value)
+            if taken and self.first_in is None:
+                self.first_in = self.cycle
             await RisingEdge(d.clk)
             if taken:
                 break
@@ -231,7 +242,7 @@ async def run_window_filter(dut):
     await tb.reset()
     xw = case["xw"]
     bank = 0  # the bank in use after reset; software's is the other one
-    for ci, (gaps, stalls) in enumerate([(False, False), (True, False), (False, True), (True, True)]):
+    for ci, (gaps, stalls) in enumerate(case["patterns"]):
         tb.gaps = random_pattern(100 + ci, 0.3) if gaps else None
         tb.stalls = random_pattern(200 + ci, 0.3) if stalls else None
         tb.beats.clear()
@@ -262,6 +273,13 @@ async def run_window_filter(dut):
         await ClockCycles(dut.clk, 50)
         label = f"{case['filter']} gaps={gaps} stalls={stalls}"
         assert len(tb.beats) == total, f"{label}: {len(tb.beats)} output beats, expected {total}"
+        if ci == 0:  # no stalls: the latency of the first frame, as the cost table states it
+            from sim.posisp.cost import window_latency
+
+            lat, w0 = tb.first_out - tb.first_in, case["frames"][0]["w"]
+            dut._log.info("latency %d clocks at width %d", lat, w0)
+            assert lat == window_latency(case["filter"], w0), \
+                f"{label}: latency {lat} clocks at width {w0}, the cost table says {window_latency(case['filter'], w0)}"
         for fi, fr in enumerate(case["frames"]):
             w, h, y = fr["w"], fr["h"], fr["y"]
             got = tb.beats[starts[fi]:starts[fi] + w * h]
@@ -278,13 +296,21 @@ async def run_window_filter(dut):
 
 
 # ------------------------------------------------------------------------------------ pytest
+#: Source idle gaps x sink backpressure, crossed.
+CROSSED = [(False, False), (True, False), (False, True), (True, True)]
+#: Default matrix per (filter, simulator): frame sizes (one stream) and stall patterns. Denoise on
+#: Icarus runs ~15 s of wall time per 8x8 frame: two frames, no stalls and both stalls at once
+#: (the crossing runs on Verilator).
 SIZES = {
-    "sharpen": [(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16)],
-    "denoise": [(8, 8), (9, 8), (8, 9), (12, 9)],
+    ("sharpen", "icarus"): ([(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16)], CROSSED),
+    ("sharpen", "verilator"): ([(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16)], CROSSED),
+    ("denoise", "icarus"): ([(8, 8), (9, 8)], [(False, False), (True, True)]),
+    ("denoise", "verilator"): ([(8, 8), (9, 8), (8, 9), (12, 9)], CROSSED),
 }
+#: TAISP_FULL_MATRIX=1: larger and more frames (every RAW file), every crossing on both simulators.
 FULL_SIZES = {
-    "sharpen": [(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16), (31, 5), (2, 9), (17, 11)],
-    "denoise": [(8, 8), (11, 8), (8, 13), (24, 16), (15, 10), (9, 9)],
+    "sharpen": [(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16), (31, 5), (2, 9), (17, 11), (6, 6)],
+    "denoise": [(8, 8), (11, 8), (8, 13), (24, 16), (15, 10), (9, 9), (8, 8), (10, 8), (16, 12), (9, 11)],
 }
 
 
@@ -293,8 +319,8 @@ def run_filter(simulator: str, filt: str, tmp_path: Path, seed: int = 1) -> None
 
     if not simulator_available(simulator):
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
-    sizes = (FULL_SIZES if FULL else SIZES)[filt]
-    case = build_case(filt, sizes, seed)
+    sizes, patterns = (FULL_SIZES[filt], CROSSED) if FULL else SIZES[(filt, simulator)]
+    case = {**build_case(filt, sizes, seed), "patterns": patterns}
     f = tmp_path / f"case_{filt}.json"
     f.write_text(json.dumps(case))
     gen = posisp_generated_dir()
@@ -304,8 +330,9 @@ def run_filter(simulator: str, filt: str, tmp_path: Path, seed: int = 1) -> None
     if filt == "denoise":
         params["MEM_DIR"] = f'"{gen}"'
         srcs += rtl_sources("isp_ftable", "isp_table", "isp_delay")
+    # Verilator: -O1 halves the build of the large denoise block at the same speed
     run_cocotb(simulator, top, "sim.tb.posisp.test_posisp_window_filters", sources=srcs, parameters=params, gen=gen,
-               testcase="run_window_filter", extra_env={"TAISP_TB_CASE": str(f)})
+               testcase="run_window_filter", extra_env={"TAISP_TB_CASE": str(f)}, verilator_opt="-O1")
 
 
 @pytest.mark.parametrize("filt", ["sharpen", "denoise"])
