@@ -91,43 +91,17 @@ end
 reg [OUT_W-1:0] mem [0:N-1];
 initial $readmemh(INIT_FILE, mem);
 
+// the segment map and the interpolation (isp_table_map, isp_table_interp), shared with isp_ftable
+`include "isp_table_fn.vh"
+
 // ---------------------------------------------------------------- stage 1: segment map
 reg [IW-1:0] idx;
 reg [SW-1:0] s;
-/* verilator lint_off UNUSEDSIGNAL */
-wire [IN_W-1:0] u = (IN_S && in[IN_W-1]) ? ~in : in;
-/* verilator lint_on UNUSEDSIGNAL */
-reg [SW-1:0] e;
-integer i;
-always @* begin
-    e = 0;
-    for (i = 0; i < IN_W; i = i + 1) begin
-        if (u[i]) e = i[SW-1:0];
-    end
-end
-
-wire [SW-1:0] s_pow2 = (e > PARAM) ? e - PARAM[SW-1:0] : {SW{1'b0}};
-wire [IN_W-1:0] u_sh = u >> s_pow2;
-wire [IN_W+IW-1:0] j_pow2 = ({{IW{1'b0}}, {{(IN_W-SW){1'b0}}, s_pow2}} << PARAM) + {{IW{1'b0}}, u_sh};
-wire [IN_W-1:0] q_off = IN_S ? {~in[IN_W-1], in[IN_W-2:0]} : in;
-// both index maps in IN_W+IW bits (IW can exceed IN_W: a uniform table of 2^IN_W segments);
-// the bits above IW are zero by construction
-wire [IN_W+IW-1:0] idx_uni = {{IW{1'b0}}, q_off} >> PARAM;
-wire [IN_W+IW-1:0] idx_pow2 = !IN_S ? j_pow2 :
-                              in[IN_W-1] ? NSIDE - 1 - j_pow2 : NSIDE + j_pow2;
-/* verilator lint_off UNUSEDSIGNAL */
-wire [IN_W+IW-1:0] idx_map = SEG == 0 ? idx_uni : idx_pow2;
-/* verilator lint_on UNUSEDSIGNAL */
-wire zero = ZCHK && (in == {IN_W{1'b0}} || (IN_S && in[IN_W-1]));
-
 reg [IN_W-1:0] r1;
 reg zero1;
 always @(posedge clk) begin
     if (ce) begin
-        idx <= idx_map[IW-1:0];
-        s <= SEG == 0 ? PARAM[SW-1:0] : s_pow2;
-        r1 <= in & ~({IN_W{1'b1}} << (SEG == 0 ? PARAM[SW-1:0] : s_pow2));
-        zero1 <= zero;
+        {zero1, r1, s, idx} <= isp_table_map(in);
     end
 end
 
@@ -149,33 +123,9 @@ always @(posedge clk) begin
 end
 
 // ---------------------------------------------------------------- stage 3: interpolate
-wire signed [OUT_W+1:0] y0e = OUT_S ? $signed({{2{y0[OUT_W-1]}}, y0}) : $signed({2'b00, y0});
-wire signed [OUT_W+1:0] y1e = OUT_S ? $signed({{2{y1[OUT_W-1]}}, y1}) : $signed({2'b00, y1});
-wire signed [OUT_W+1:0] dy = y1e - y0e;
-wire signed [PW-1:0] prod = $signed({{(PW-OUT_W-2){dy[OUT_W+1]}}, dy}) * $signed({1'b0, r2});
-wire signed [PW-1:0] fl = prod >>> s2;
-wire [PW-1:0] mask = ~({PW{1'b1}} << s2);
-wire [PW-1:0] rem = prod & mask;
-// s2 < IN_W < PW, so 1 << s2 fits
-wire [PW-1:0] half = ({{(PW-1){1'b0}}, 1'b1} << s2) >> 1;
-wire neg = prod[PW-1];
-wire nz = |rem;
-wire gt = rem > half;
-wire eq = rem == half;
-wire inc = isp_round_inc(RND, neg, nz, gt, eq, fl[0]);
-/* verilator lint_off UNUSEDSIGNAL */
-wire signed [PW-1:0] yi = {{(PW-OUT_W-2){y0e[OUT_W+1]}}, y0e} + fl + {{(PW-1){1'b0}}, inc};
-/* verilator lint_on UNUSEDSIGNAL */
-
 always @(posedge clk) begin
     if (ce) begin
-        if (zero2) begin
-            out <= ZVAL[OUT_W-1:0];
-        end else if (!PWL || s2 == 0) begin
-            out <= y0;
-        end else begin
-            out <= yi[OUT_W-1:0];
-        end
+        out <= isp_table_interp(y0, y1, s2, r2, zero2);
     end
 end
 
