@@ -42,6 +42,18 @@ def checkpoint_order(checkpoint: str | os.PathLike) -> list[str]:
     return load_posisp_checkpoint(checkpoint).sequence()
 
 
+def chain_order(checkpoint: str | os.PathLike | None = None, order: str | None = None) -> list[str]:
+    """The chain's order from a comma-separated list of filter names (``order``; empty: no
+    filter) or else a checkpoint (default: the shipped ``posisp_frozen.pth``)."""
+    if order is not None:
+        return check_order([o.strip() for o in order.split(",") if o.strip()])
+    if checkpoint is None:
+        from golden.posisp import DEFAULT_CHECKPOINT
+
+        checkpoint = DEFAULT_CHECKPOINT
+    return check_order(checkpoint_order(checkpoint))
+
+
 def check_order(order: Sequence[str]) -> list[str]:
     """The order as a list, each name a POS-ISP filter at most once (ValueError otherwise)."""
     order = list(order)
@@ -151,7 +163,9 @@ def chain_verilog(order: Sequence[str]) -> str:
         "    parameter INIT_WIDTH = 64,",
         "    parameter INIT_HEIGHT = 64,",
         "    // Folder of the generated tables tab_*.hex",
-        '    parameter MEM_DIR = ".",',
+        *(['    parameter MEM_DIR = ".",'] if any(o in MEM_FILTERS for o in order) else
+          ["    /* verilator lint_off UNUSEDPARAM */", '    parameter MEM_DIR = ".",  // (no filter of this chain reads one)',
+           "    /* verilator lint_on UNUSEDPARAM */"]),
         "    // AXI4-Lite address width (holds the thumbnail window)",
         "    parameter AXIL_ADDR_W = 18",
         ")",
@@ -205,7 +219,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "wire [11:0] tab_addr;",
         "wire [31:0] tab_wdata;",
         "wire [NSAT*4-1:0] sat_add;",
-        "wire thumb_rd_en, thumb_done;",
+        "wire thumb_rd_en, thumb_done, thumb_size_err;",
         "wire [11:0] thumb_rd_addr;",
         "wire [3*`POSISP_THUMB_SUM_W-1:0] thumb_rd_data;",
         "",
@@ -248,7 +262,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "    .mon_tdata(st_tdata), .mon_tvalid(st_tvalid), .mon_tready(st_tready), .mon_tlast(st_tlast),",
         "    .mon_tuser(st_tuser), .width(width), .height(height),",
         "    .rd_en(thumb_rd_en), .rd_addr(thumb_rd_addr), .rd_data(thumb_rd_data), .done(thumb_done),",
-        "    .size_err()",
+        "    .size_err(thumb_size_err)",
         ");",
         "",
     ]
@@ -296,8 +310,10 @@ def chain_verilog(order: Sequence[str]) -> str:
         ");",
         "",
     ]
-    unused = ["tab_bank", "tab_we", "(|tab_en)", "(|tab_addr)", "(|tab_wdata)", "(|param)"]
-    L += ["// register-file outputs no filter of this chain reads",
+    unused = ["tab_bank", "tab_we", "(|tab_en)", "(|tab_addr)", "(|tab_wdata)", "(|param)",
+              "thumb_size_err"]
+    L += ["// register-file outputs no filter of this chain reads; the thumbnail's size flag (below",
+          "// 64 x 64 the thumbnail window does not hold the model's sums)",
           "/* verilator lint_off UNUSEDSIGNAL */",
           f"wire unused_ok = {' | '.join(unused)};",
           "/* verilator lint_on UNUSEDSIGNAL */",
@@ -305,10 +321,13 @@ def chain_verilog(order: Sequence[str]) -> str:
     return "\n".join(L)
 
 
-def write_chain(cfg: QuantConfig, out_dir: str | os.PathLike, order: Sequence[str]) -> list[Path]:
+def write_chain(cfg: QuantConfig, out_dir: str | os.PathLike, order: Sequence[str], frontend: bool = False) -> list[Path]:
     """Write ``posisp_chain.v`` for ``order`` with every generated file it needs
-    (:func:`fixedpoint.posisp.codegen.write_all` with that order, ``posisp_params.vh``); returns the paths."""
+    (:func:`fixedpoint.posisp.codegen.write_all` with that order, ``posisp_params.vh``); returns the paths.
+    ``frontend``: the chain after the camera front end (not built yet: ValueError)."""
     order = check_order(order)
+    if frontend:
+        raise ValueError("posisp chain after the camera front end (--frontend): not built yet (see docs/issues/ISSUE21_NOTE.md)")
     out = Path(out_dir)
     paths = codegen.write_all(cfg, out, order)
     for fname, text in (("posisp_params.vh", params_header(cfg)), ("posisp_chain.v", chain_verilog(order))):
@@ -318,5 +337,5 @@ def write_chain(cfg: QuantConfig, out_dir: str | os.PathLike, order: Sequence[st
     return paths
 
 
-__all__ = ["FILTERS", "MEM_FILTERS", "WINDOW_FILTERS", "chain_verilog", "check_order", "checkpoint_order",
+__all__ = ["FILTERS", "MEM_FILTERS", "WINDOW_FILTERS", "chain_order", "chain_verilog", "check_order", "checkpoint_order",
            "param_layout", "params_header", "write_chain"]
