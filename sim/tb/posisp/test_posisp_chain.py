@@ -28,7 +28,7 @@ import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
 
 from fixedpoint.posisp import regmap
-from sim.posisp.model import agent_driver_output, chain_output, random_frames, thumb_sums
+from sim.posisp.model import chain_frame, chain_output, random_frames, thumb_sums
 from sim.posisp.testbench import INIT_HEIGHT, INIT_WIDTH, MAX_W, ChainTB, case, run_chain
 from sim.tblib import CROSSED_PATTERNS, compare_frames
 
@@ -43,7 +43,7 @@ async def _check_thumb(tb: ChainTB, x: np.ndarray, frames: int, label: str, full
         while not ((await tb.read("STATUS")) & ready and await tb.read("THUMB_FRAME") == frames):
             await ClockCycles(tb.dut.clk, 10)
     await tb.within(poll(), 20000, f"{label}: THUMB_READY with THUMB_FRAME {frames}", tb.state)
-    want = thumb_sums(x, G)
+    want = thumb_sums(x, tb.cfg)
     cells = None if full else sorted({(0, 0), (0, G - 1), (G - 1, 0), (G - 1, G - 1), *((k, k) for k in range(0, G, 9))})
     got = await tb.read_thumb(cells)
     mask = got >= 0
@@ -55,36 +55,59 @@ async def _check_thumb(tb: ChainTB, x: np.ndarray, frames: int, label: str, full
 
 @cocotb.test(timeout_time=1800, timeout_unit="sec")
 async def run_frames(dut):
+    from collections import Counter
+
+    from fixedpoint.posisp.driver import default_output, drive
+    from fixedpoint.posisp.model import FixedPOSISP
+
     c = case()
     tb = ChainTB(dut)
     cfg = tb.cfg
     order = c["order"]
     previous = c.get("previous", False)
-    isp = None
+    model = None
     if previous:
         from golden.posisp import load_posisp_checkpoint
 
-        isp = load_posisp_checkpoint(c["checkpoint"])
+        model = FixedPOSISP(load_posisp_checkpoint(c["checkpoint"]), cfg, order=order)
     await tb.reset()
     frames_done = 0
     for pi, (idle, bp) in enumerate(c.get("patterns", CROSSED_PATTERNS)):
         for w, h in c["sizes"]:
+            # each sequence from the programmed defaults (parameters and tables), counters cleared
             tb.set_patterns(False, False)
-            await tb.configure(w, h, restart=True)
+            await tb.write("WIDTH", w)
+            await tb.write("HEIGHT", h)
+            await tb.program(default_output(cfg))
+            await tb.wait_applied()
+            await tb.ctrl("CLEAR_COUNTERS")
+            if model is not None:
+                model.reset()
             tb.set_patterns(idle, bp, seed=pi)
             xs = random_frames(c["frames"], w, h, cfg, seed=100 * pi + w + h)
+            sat = Counter()
             for k, x in enumerate(xs):
                 label = f"{order} idle={idle} bp={bp} {w}x{h} frame {k}"
+                if model is not None:
+                    res = model.frame(x, "previous")
+                    want, ovf = res.out, res.overflows
+                else:
+                    want, ovf = chain_frame(x, order, cfg)
+                sat.update({n: v for n, v in ovf.items() if n in regmap.SAT_ENTRIES})
                 send = cocotb.start_soon(tb.send(x))
                 got = await tb.recv(w, h)
                 await send
-                compare_frames(got, chain_output(x, order, cfg), label)
+                compare_frames(got, want, label)
                 frames_done += 1
                 sums = await _check_thumb(tb, x, frames_done, label, full=previous or c.get("full_thumb", False))
-                if previous and k + 1 < len(xs):
-                    # previous mode: frame k's thumbnail -> agent -> driver -> registers -> COMMIT
-                    await tb.program(agent_driver_output(sums, h, w, isp, cfg))
+                if model is not None and k + 1 < len(xs):
+                    # previous mode: frame k's thumbnail read back -> float agent -> driver ->
+                    # registers and tables -> COMMIT; frame k + 1 runs with them
+                    await tb.program(drive(model.params_from_thumbnail(sums, h, w), cfg))
                     await tb.wait_applied()
+            for e in regmap.SAT_ENTRIES:
+                got_s = await tb.read(f"SAT:{e}")
+                assert got_s == sat.get(e, 0), f"{order} {w}x{h}: saturation counter {e} RTL {got_s}, model {sat.get(e, 0)}"
     assert await tb.read("FRAMES") == frames_done
     assert await tb.read("BAD_FRAMES") == 0 and await tb.read("ERROR") == 0
 
