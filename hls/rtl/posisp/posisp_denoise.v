@@ -235,34 +235,17 @@ always @* begin
     end
 end
 
-// column sums of the feed: C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2, o = (dy, dx) at index
-// (dy + RS) * KS + (dx + RS)
-reg [NO*CSW-1:0] csum;
-reg signed [YW:0] df;
-reg signed [QW-1:0] sq;
-integer o, u;
-always @* begin
-    for (o = 0; o < NO; o = o + 1) begin
-        csum[o*CSW +: CSW] = {CSW{1'b0}};
-        for (u = -RP; u <= RP; u = u + 1) begin
-            df = $signed({1'b0, sel[((R + u)*KS + RS)*YW +: YW]})
-               - $signed({1'b0, sel[((R + u + o / KS - RS)*KS + o % KS)*YW +: YW]});
-            sq = df * df;
-            csum[o*CSW +: CSW] = csum[o*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq};
-        end
-    end
-end
-
-// ------------------------------------------------------------------ stage F: column sums
-reg              vF, rsF, eF, sofF, eolF, yovfF;
-reg [NO*CSW-1:0] cF;
-reg [NO*3*XW-1:0] xF;
-integer i, j;
+// ------------------------------------------------------------------ stages F and D, per offset
+// side band of a feed (stage F) and of its box sums (stage D)
+reg  vF, rsF, eF, sofF, eolF, yovfF;
+reg  eD, sofD, eolD, yovfD;
 always @(posedge clk) begin
     if (rst) begin
         vF <= 1'b0;
+        eD <= 1'b0;
     end else if (ce) begin
         vF <= feed;
+        eD <= vF && eF;
     end
     if (ce) begin
         rsF <= f_rs;
@@ -270,53 +253,60 @@ always @(posedge clk) begin
         sofF <= f_sof;
         eolF <= w_eol;
         yovfF <= w_yovf;
-        cF <= csum;
-        // the search window of x around the centre (the window sits on the centre at every feed)
-        for (i = 0; i < KS; i = i + 1) begin
-            for (j = 0; j < KS; j = j + 1) begin
-                xF[(i*KS + j)*3*XW +: 3*XW] <= w_win[((RP + i)*K + RP + j)*EW + YW +: 3*XW];
-            end
-        end
-    end
-end
-
-// ------------------------------------------------------------------ stage D: running box sums
-reg [NO*DSW-1:0]      dD;
-reg [NO*KP*CSW-1:0]   hist;
-reg                   eD, sofD, eolD, yovfD;
-reg [NO*3*XW-1:0]     xD;
-integer n, h;
-always @(posedge clk) begin
-    if (rst) begin
-        eD <= 1'b0;
-    end else if (ce) begin
-        eD <= vF && eF;
-    end
-    if (ce) begin
         sofD <= sofF;
         eolD <= eolF;
         yovfD <= yovfF;
-        xD <= xF;
-        if (vF) begin
-            for (n = 0; n < NO; n = n + 1) begin
-                dD[n*DSW +: DSW] <= (rsF ? {DSW{1'b0}} : dD[n*DSW +: DSW]) + {{(DSW-CSW){1'b0}}, cF[n*CSW +: CSW]}
-                                  - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(n*KP + KP - 1)*CSW +: CSW]});
-                hist[n*KP*CSW +: CSW] <= cF[n*CSW +: CSW];
+    end
+end
+
+// offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS):
+//   stage F: the feed's column sum C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2 (registered), and
+//            x at the centre + o (the window sits on the centre at every feed);
+//   stage D: D_o += C_o - (the column sum 5 feeds back), restarted on a row's first feed
+wire [NO*DW_-1:0]  tin;
+wire [NO*3*XW-1:0] xD;
+genvar go, gu;
+generate
+for (go = 0; go < NO; go = go + 1) begin : g_off
+    localparam integer DY = go / KS - RS;
+    localparam integer DX = go % KS - RS;
+    wire [(KP+1)*CSW-1:0] ps;
+    assign ps[0 +: CSW] = {CSW{1'b0}};
+    for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
+        // rows u = gu - RP: sel row R + u = RS + gu, and R + u + dy
+        wire [YW-1:0] ya = sel[((RS + gu)*KS + RS)*YW +: YW];
+        wire [YW-1:0] yb = sel[((RS + gu + DY)*KS + DX + RS)*YW +: YW];
+        wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
+        wire signed [QW-1:0] sq = df * df;
+        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq};
+    end
+
+    reg [CSW-1:0]    cF;
+    reg [3*XW-1:0]   xF, xDr;
+    reg [DSW-1:0]    d;
+    reg [KP*CSW-1:0] hist;
+    integer h;
+    always @(posedge clk) begin
+        if (ce) begin
+            cF <= ps[KP*CSW +: CSW];
+            xF <= w_win[((R + DY)*K + R + DX)*EW + YW +: 3*XW];
+            xDr <= xF;
+            if (vF) begin
+                d <= (rsF ? {DSW{1'b0}} : d) + {{(DSW-CSW){1'b0}}, cF}
+                   - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]});
+                hist[0 +: CSW] <= cF;
                 for (h = 1; h < KP; h = h + 1) begin
-                    hist[(n*KP + h)*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(n*KP + h - 1)*CSW +: CSW];
+                    hist[h*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(h-1)*CSW +: CSW];
                 end
             end
         end
     end
+    assign tin[go*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, d};
+    assign xD[go*3*XW +: 3*XW] = xDr;
 end
+endgenerate
 
 // ------------------------------------------------------------------ weights (per-frame table)
-reg [NO*DW_-1:0] tin;
-always @* begin
-    for (n = 0; n < NO; n = n + 1) begin
-        tin[n*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, dD[n*DSW +: DSW]};
-    end
-end
 wire [NO*WW-1:0] wt;
 isp_ftable #(`POSISP_TAB_DENOISE_PARAMS, .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"}), .NRD(NO)) u_wtab (
     .clk(clk), .ce(ce), .in(tin), .out(wt),
@@ -339,20 +329,39 @@ end
 endgenerate
 
 // ------------------------------------------------------------------ stage N: num, den
-reg [3*NSW-1:0] nsum;
-reg [DNW-1:0]   dsum;
-integer m, c;
-always @* begin
-    nsum = {3*NSW{1'b0}};
-    dsum = {DNW{1'b0}};
-    for (m = 0; m < NO; m = m + 1) begin
-        dsum = dsum + {{(DNW-WW){1'b0}}, wt[m*WW +: WW]};
-        for (c = 0; c < 3; c = c + 1) begin
-            nsum[c*NSW +: NSW] = nsum[c*NSW +: NSW]
-                + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + c)*XW +: XW]}};
-        end
+// four balanced adder trees (heap order, NP leaves): den = sum w_o, num_k = sum w_o x_k(o)
+localparam NL = $clog2(NO);
+localparam NP = 1 << NL;
+wire [(2*NP-1)*NSW-1:0] tn0, tn1, tn2;
+wire [(2*NP-1)*DNW-1:0] td;
+genvar gt;
+generate
+for (gt = 0; gt < NP; gt = gt + 1) begin : g_leaf
+    if (gt < NO) begin : g_w
+        wire [WW-1:0] wv = wt[gt*WW +: WW];
+        wire [PW-1:0] p0 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 0)*XW +: XW]};
+        wire [PW-1:0] p1 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 1)*XW +: XW]};
+        wire [PW-1:0] p2 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 2)*XW +: XW]};
+        assign tn0[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p0};
+        assign tn1[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p1};
+        assign tn2[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p2};
+        assign td[(NP-1+gt)*DNW +: DNW] = {{(DNW-WW){1'b0}}, wv};
+    end else begin : g_z
+        assign tn0[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
+        assign tn1[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
+        assign tn2[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
+        assign td[(NP-1+gt)*DNW +: DNW] = {DNW{1'b0}};
     end
 end
+for (gt = 0; gt < NP - 1; gt = gt + 1) begin : g_node
+    assign tn0[gt*NSW +: NSW] = tn0[(2*gt+1)*NSW +: NSW] + tn0[(2*gt+2)*NSW +: NSW];
+    assign tn1[gt*NSW +: NSW] = tn1[(2*gt+1)*NSW +: NSW] + tn1[(2*gt+2)*NSW +: NSW];
+    assign tn2[gt*NSW +: NSW] = tn2[(2*gt+1)*NSW +: NSW] + tn2[(2*gt+2)*NSW +: NSW];
+    assign td[gt*DNW +: DNW] = td[(2*gt+1)*DNW +: DNW] + td[(2*gt+2)*DNW +: DNW];
+end
+endgenerate
+wire [3*NSW-1:0] nsum = {tn2[0 +: NSW], tn1[0 +: NSW], tn0[0 +: NSW]};
+wire [DNW-1:0]   dsum = td[0 +: DNW];
 
 reg              eN, sofN, eolN, yovfN;
 reg [3*NSW-1:0]  numN;
@@ -374,6 +383,7 @@ end
 wire [3*NW-1:0] nq;
 wire [2:0] nq_ovf;
 reg  [2:0] big;
+integer c;
 // num >= den 2^Fx, compared in BCW bits
 localparam BCW = (NSW > DNW + FX ? NSW : DNW + FX) + 1;
 reg  [BCW-1:0] cmp_n, cmp_d;
