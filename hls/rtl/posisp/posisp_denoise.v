@@ -329,39 +329,24 @@ end
 endgenerate
 
 // ------------------------------------------------------------------ stage N: num, den
-// four balanced adder trees (heap order, NP leaves): den = sum w_o, num_k = sum w_o x_k(o)
-localparam NL = $clog2(NO);
-localparam NP = 1 << NL;
-wire [(2*NP-1)*NSW-1:0] tn0, tn1, tn2;
-wire [(2*NP-1)*DNW-1:0] td;
-genvar gt;
-generate
-for (gt = 0; gt < NP; gt = gt + 1) begin : g_leaf
-    if (gt < NO) begin : g_w
-        wire [WW-1:0] wv = wt[gt*WW +: WW];
-        wire [PW-1:0] p0 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 0)*XW +: XW]};
-        wire [PW-1:0] p1 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 1)*XW +: XW]};
-        wire [PW-1:0] p2 = {{XW{1'b0}}, wv} * {{WW{1'b0}}, xT[(gt*3 + 2)*XW +: XW]};
-        assign tn0[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p0};
-        assign tn1[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p1};
-        assign tn2[(NP-1+gt)*NSW +: NSW] = {{(NSW-PW){1'b0}}, p2};
-        assign td[(NP-1+gt)*DNW +: DNW] = {{(DNW-WW){1'b0}}, wv};
-    end else begin : g_z
-        assign tn0[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
-        assign tn1[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
-        assign tn2[(NP-1+gt)*NSW +: NSW] = {NSW{1'b0}};
-        assign td[(NP-1+gt)*DNW +: DNW] = {DNW{1'b0}};
+// den = sum w_o, num_k = sum w_o x_k(o) (one accumulator per sum: no part-select writes, which
+// keeps Icarus and Yosys's process passes fast)
+reg [NSW-1:0] ns0, ns1, ns2;
+reg [DNW-1:0] dsum;
+integer m;
+always @* begin
+    ns0 = {NSW{1'b0}};
+    ns1 = {NSW{1'b0}};
+    ns2 = {NSW{1'b0}};
+    dsum = {DNW{1'b0}};
+    for (m = 0; m < NO; m = m + 1) begin
+        dsum = dsum + {{(DNW-WW){1'b0}}, wt[m*WW +: WW]};
+        ns0 = ns0 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 0)*XW +: XW]}};
+        ns1 = ns1 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 1)*XW +: XW]}};
+        ns2 = ns2 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 2)*XW +: XW]}};
     end
 end
-for (gt = 0; gt < NP - 1; gt = gt + 1) begin : g_node
-    assign tn0[gt*NSW +: NSW] = tn0[(2*gt+1)*NSW +: NSW] + tn0[(2*gt+2)*NSW +: NSW];
-    assign tn1[gt*NSW +: NSW] = tn1[(2*gt+1)*NSW +: NSW] + tn1[(2*gt+2)*NSW +: NSW];
-    assign tn2[gt*NSW +: NSW] = tn2[(2*gt+1)*NSW +: NSW] + tn2[(2*gt+2)*NSW +: NSW];
-    assign td[gt*DNW +: DNW] = td[(2*gt+1)*DNW +: DNW] + td[(2*gt+2)*DNW +: DNW];
-end
-endgenerate
-wire [3*NSW-1:0] nsum = {tn2[0 +: NSW], tn1[0 +: NSW], tn0[0 +: NSW]};
-wire [DNW-1:0]   dsum = td[0 +: DNW];
+wire [3*NSW-1:0] nsum = {ns2, ns1, ns0};
 
 reg              eN, sofN, eolN, yovfN;
 reg [3*NSW-1:0]  numN;
