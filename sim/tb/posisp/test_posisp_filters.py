@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import ClockCycles, FallingEdge
+from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamFrame
 
 from sim.tblib import CROSSED_PATTERNS, StreamTB
@@ -46,6 +46,20 @@ FRAME = (24, 12) if FULL else (16, 8)
 CLOCK_NS = 4
 #: Cycles a frame may take per beat before the bench calls it a hang.
 HANG_CYCLES_PER_BEAT = 40
+
+
+def _table_latency() -> int:
+    from sim.tb.common.test_isp_table import rtl_define
+
+    return rtl_define("ISP_TABLE_LATENCY")
+
+
+#: Clocks from the cycle an input beat is transferred to the cycle its output beat is on
+#: m_axis, with no stalls: each
+#: filter's pipeline depth (its LAT localparam; the table stages from isp_defs.vh). The bench
+#: measures it on every filter's first frame.
+LATENCY: dict[str, int] = {"exposure": 2, "gamma": _table_latency(), "ccm": 3, "tone": 3,
+                           "contrast": _table_latency() + 4, "saturation": 11, "wnb": 4, "wb": 2}
 
 
 def raw_files() -> list[str]:
@@ -144,6 +158,20 @@ class FilterTB(StreamTB):
         self.bank ^= 1
         self.dut.tab_bank.value = self.bank
 
+    async def latency(self) -> int:
+        """Clocks from the cycle of the first input transfer to the first cycle with m_axis_tvalid
+        (start before a frame, on an idle pipeline)."""
+        d = self.dut
+        n, t_in = 0, None
+        while True:
+            await RisingEdge(d.clk)
+            await ReadOnly()
+            n += 1
+            if t_in is not None and int(d.m_axis_tvalid.value):
+                return n - t_in
+            if t_in is None and int(d.s_axis_tvalid.value) and int(d.s_axis_tready.value):
+                t_in = n  # the cycle the beat is on s_axis (transferred at its closing edge)
+
     async def send_frame(self, x: np.ndarray) -> None:
         from sim.ug934 import pack_ug934
 
@@ -172,13 +200,36 @@ class FilterTB(StreamTB):
         return unpack_ug934(np.array(rows, dtype=object), self.xw), sat
 
 
+def write_config(cfg, folder: Path) -> Path:
+    """A config (``cfg.raw``) as TOML in ``folder`` (``<name>.toml``): the build of a variant
+    config, which ``sim.runner.posisp_generated_dir`` and the cocotb process read by path."""
+    def dump(v):
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {dump(x)}" for k, x in v.items()) + " }"
+        return f'"{v}"' if isinstance(v, str) else str(v)
+
+    lines = [f"{k} = {dump(v)}" for k, v in cfg.raw.items() if not isinstance(v, dict)]
+    for k, v in cfg.raw.items():
+        if isinstance(v, dict) and k not in ("tables", "frame_tables"):
+            lines += [f"[{k}]", *(f"{n} = {dump(x)}" for n, x in v.items())]
+    for sec in ("tables", "frame_tables"):
+        for t, spec in cfg.raw.get(sec, {}).items():
+            lines += [f"[{sec}.{t}]", *(f"{n} = {dump(x)}" for n, x in spec.items())]
+    folder.mkdir(parents=True, exist_ok=True)
+    p = folder / f"{cfg.name}.toml"
+    text = "\n".join(lines) + "\n"
+    if not p.exists() or p.read_text() != text:
+        p.write_text(text)
+    return p
+
+
 async def check_filter(dut, name: str) -> None:
     from fixedpoint.common import RunContext
-    from fixedpoint.posisp.driver import default_output, drive, quantize_params
+    from fixedpoint.posisp.driver import drive, quantize_params
     from fixedpoint.posisp.filters import apply_filter
     from fixedpoint.posisp.schema import load_posisp_config
 
-    cfg = load_posisp_config()
+    cfg = load_posisp_config(os.environ.get("TAISP_TB_CONFIG") or None)
     tb = FilterTB(dut, cfg, name)
     await tb.reset()
     rng = np.random.default_rng(FILTERS.index(name) + 1000 * int(os.environ.get("TAISP_TB_SEED", "0")))
@@ -212,12 +263,16 @@ async def check_filter(dut, name: str) -> None:
         run = RunContext()
         want = apply_filter(name, x, drv, cfg, run)
         want_sat = run.counts.get(name, 0)
+        lat = cocotb.start_soon(tb.latency()) if i == 0 else None
         send = cocotb.start_soon(tb.send_frame(x))
         if tb.tables and i + 1 < len(frames):  # the next frame's tables while this one streams
             await tb.write_tables(drvs[i + 1])
         got, sat = await tb.within(tb.recv_frame(w, h), HANG_CYCLES_PER_BEAT * w * h + 2000,
                                    f"{name}: frame {i} ({what}, idle {idle}, backpressure {bp})")
         await send
+        if lat is not None:
+            measured = await lat
+            assert measured == LATENCY[name], f"{name}: latency {measured} clocks, documented {LATENCY[name]}"
         bad = np.argwhere(got != want)
         msg = [f"{name} frame {i} ({what}; idle {idle}, backpressure {bp}): {len(bad)} of {want.size} values differ"]
         for c, r, q in bad[:8]:
@@ -253,15 +308,28 @@ SOURCES = ("isp_delay", "isp_rq", "isp_table", "isp_ftable", "isp_stream_pipe", 
            "posisp_luma", *(f"posisp_{n}" for n in FILTERS))
 
 
-@pytest.mark.parametrize("simulator", ["icarus", "verilator"])
-def test_posisp_filters(simulator):
+#: (simulator, config) runs: the default config on both simulators, the every-mode variant
+#: (fixedpoint.posisp.variants.every_mode_config: every rounding and overflow mode, chain.x u28.20
+#: wrapping, other table layouts) on Icarus, and on Verilator too with TAISP_FULL_MATRIX=1.
+RUNS = [("icarus", "default"), ("verilator", "default"), ("icarus", "every_mode")] + (
+    [("verilator", "every_mode")] if FULL else [])
+
+
+@pytest.mark.parametrize("simulator,config", RUNS)
+def test_posisp_filters(simulator, config):
     """All eight filters' cocotb tests in one simulator run (one build, the model loaded once)."""
-    from sim.runner import posisp_generated_dir, rtl_sources, run_cocotb, simulator_available
+    from sim.runner import BUILD_DIR, posisp_generated_dir, rtl_sources, run_cocotb, simulator_available
 
     if not simulator_available(simulator):
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
-    gen = posisp_generated_dir()
+    cfg_path = None
+    if config == "every_mode":
+        from fixedpoint.posisp.variants import every_mode_config
+
+        cfg_path = write_config(every_mode_config(), BUILD_DIR / "posisp_configs")
+    gen = posisp_generated_dir(cfg_path)
     here = Path(__file__).parent
     run_cocotb(simulator, "posisp_filters_tb", "sim.tb.posisp.test_posisp_filters",
                sources=rtl_sources(*SOURCES) + [here / "posisp_filters_tb.v"],
-               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="posisp_filters", verilator_opt="-O1")
+               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name=f"posisp_filters_{config}", verilator_opt="-O1",
+               extra_env={"TAISP_TB_CONFIG": str(cfg_path) if cfg_path else ""})
