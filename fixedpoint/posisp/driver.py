@@ -232,11 +232,13 @@ def quantize_params(p, cfg: QuantConfig) -> tuple[int, ...]:
 
 
 def table_boundaries(cfg: QuantConfig, name: str) -> np.ndarray:
-    """Raw inputs at which a table's entries are taken: each segment's first input, then the
-    end of the last segment (int64; the last may lie beyond the input format)."""
+    """Raw inputs at which a table's entries are taken: each segment's first input, then (PWL)
+    the end of the last segment (int64; it may lie beyond the input format). A LUT's entry is
+    the function at its segment's first input."""
     t = cfg.table(name)
     starts, shifts = t.segment_starts, t.segment_shifts
-    return np.append(starts, starts[-1] + (np.int64(1) << shifts[-1]))
+    b = np.append(starts, starts[-1] + (np.int64(1) << shifts[-1]))
+    return b[:t.entries.size]
 
 
 def drive(p_raw, cfg: QuantConfig) -> DriverOutput:
@@ -321,8 +323,11 @@ def drive(p_raw, cfg: QuantConfig) -> DriverOutput:
     fk = cfg["contrast.k"].fmt.frac
     one_k = 1 << fk
     G = cfg.table("contrast_g").entries
+    n_c = cfg.table("contrast").entries.size
+    if G.size < n_c:
+        raise ValueError(f"{cfg.source}: contrast_g has {G.size} entries, the contrast table {n_c}: give them one layout")
     tables["contrast"] = np.array([rq((one_k << df) + w * (int(gi) - one_k), df + fk, cfg["contrast.k"], "contrast.k", ovf)
-                                   for gi in G], dtype=np.int64)
+                                   for gi in G[:n_c]], dtype=np.int64)
     # saturation, wnb
     R("SAT_A", p[s["saturation"].start], fp)
     R("WNB_A", p[s["wnb"].start], fp)
