@@ -47,8 +47,11 @@ module isp_ftable #
     parameter RND = 2,
     // Positive-domain function: inputs <= 0 give ZVAL
     parameter ZCHK = 0,
-    // Output for inputs <= 0 when ZCHK (two's complement bit pattern)
+    // Output for inputs <= 0 when ZCHK (two's complement bit pattern; the generated lists give
+    // an unsized decimal, which may exceed 31 bits)
+    /* verilator lint_off WIDTHEXPAND */
     parameter [63:0] ZVAL = 0,
+    /* verilator lint_on WIDTHEXPAND */
     // Segments on each side of zero (pow2, signed inputs)
     parameter NSIDE = 0,
     // $readmemh file with the N reset entries of both banks
