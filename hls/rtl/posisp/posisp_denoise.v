@@ -25,6 +25,9 @@
 //   multipliers   120 x 5 squares 13x13 (the centre's D is 0: constant-folded) = 600 per clock,
 //                 363 multiplies 17x32 (num) + 121 adds (den), 3 multiplies 28x24 (y),
 //                 3 x 3 BT.601 17x21 (Y); adds: 120 x (4 + 2) for C and D, 3 adder trees of 121
+// The table bank (tab_bank) is taken with a frame's SOF beat and used from the frame's first
+// window on; until then software's bank (the other one) is still the old one: write the next
+// frame's table after this frame's first output beat.
 //   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, 121 copies:
 //                 one read port each), den_recip (isp_table, build-time, 641 x 24 bits)
 //   registers     121 x (5 + 1) x 27..29 bits of column-sum history and D; the 11x11 x search
@@ -167,6 +170,24 @@ isp_window #(.K(K), .DW(EW), .AW(1), .MAX_W(MAX_W), .CW(CW), .BORDER(1)) u_win (
     .out_win(w_win), .out_aux(w_yovf)
 );
 
+// the table bank of the frame: taken with its SOF beat, in use from its first window on (the
+// previous frame's last windows, still flushing, keep theirs); software's bank is the other one
+// of the bank in use
+reg bank_pend, bank_act;
+always @(posedge clk) begin
+    if (rst) begin
+        bank_pend <= 1'b0;
+        bank_act <= 1'b0;
+    end else begin
+        if (push_sof) begin
+            bank_pend <= tab_bank;
+        end
+        if (ce && w_push && w_sof) begin
+            bank_act <= bank_pend;
+        end
+    end
+end
+
 // ------------------------------------------------------------------ feed sequencer
 // seq: the next feed of a row's first centre (1 .. KP-1: column j = seq - RP), 0 when none
 reg [2:0] seq;
@@ -299,7 +320,7 @@ end
 wire [NO*WW-1:0] wt;
 isp_ftable #(`POSISP_TAB_DENOISE_PARAMS, .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"}), .NRD(NO)) u_wtab (
     .clk(clk), .ce(ce), .in(tin), .out(wt),
-    .tab_bank(tab_bank), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),
+    .tab_bank(bank_act), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),
     .tab_rdata(tab_rdata)
 );
 

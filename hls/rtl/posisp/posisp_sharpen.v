@@ -99,6 +99,21 @@ isp_window #(.K(3), .DW(3*XW), .AW(1), .MAX_W(MAX_W), .CW(CW), .BORDER(0)) u_win
 );
 /* verilator lint_on PINCONNECTEMPTY */
 
+// the registers of the frame: taken with its SOF beat, in use from its first window on (the
+// previous frame's last windows, still flushing, keep theirs)
+reg [AW_-1:0] a_pend, a_act;
+reg [CCW-1:0] c_pend, c_act;
+always @(posedge clk) begin
+    if (push_sof) begin
+        a_pend <= sharpen_a;
+        c_pend <= sharpen_c;
+    end
+    if (ce && w_push && w_sof) begin
+        a_act <= a_pend;
+        c_act <= c_pend;
+    end
+end
+
 // position of the window's centre: the border ring
 reg [CW-1:0] orow, ocol;
 wire [CW-1:0] row_now = w_sof ? {CW{1'b0}} : orow;
@@ -119,6 +134,8 @@ reg              v1, sof1, eol1, ring1;
 reg [3*XW-1:0]   x1;
 reg [3*PAW-1:0]  pa1;
 reg [3*PCW-1:0]  pc1;
+wire [AW_-1:0] a_now = w_sof ? a_pend : a_act;
+wire [CCW-1:0] c_now = w_sof ? c_pend : c_act;
 // S = 5 x + the 8 others per channel (element 4 is the centre)
 reg [3*SW-1:0]   s_all;
 integer k, e;
@@ -143,8 +160,8 @@ always @(posedge clk) begin
         ring1 <= ring;
         for (q = 0; q < 3; q = q + 1) begin
             x1[q*XW +: XW] <= w_win[(4*3 + q)*XW +: XW];
-            pa1[q*PAW +: PAW] <= ({{(PAW-AW_){1'b0}}, sharpen_a} * {{(PAW-XW){1'b0}}, w_win[(4*3 + q)*XW +: XW]}) << (FC - FA);
-            pc1[q*PCW +: PCW] <= $signed({{(PCW-CCW){sharpen_c[CCW-1]}}, sharpen_c}) * $signed({{(PCW-SW){1'b0}}, s_all[q*SW +: SW]});
+            pa1[q*PAW +: PAW] <= ({{(PAW-AW_){1'b0}}, a_now} * {{(PAW-XW){1'b0}}, w_win[(4*3 + q)*XW +: XW]}) << (FC - FA);
+            pc1[q*PCW +: PCW] <= $signed({{(PCW-CCW){c_now[CCW-1]}}, c_now}) * $signed({{(PCW-SW){1'b0}}, s_all[q*SW +: SW]});
         end
     end
 end
