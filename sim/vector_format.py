@@ -172,6 +172,43 @@ def write_frame_writes(d: Path, fwrites: Sequence[tuple[int, int, int]], then: s
                                                   + v.to_bytes(4, "little") for k, a, v in fwrites))
 
 
+def check_rgb_frames(xs: Sequence[np.ndarray], bits: int) -> None:
+    """Every frame an integer (3, H, W) array of the first frame's size with values in ``bits``
+    unsigned bits (raw ``frontend.x``); ValueError naming the frame."""
+    _, h, w = xs[0].shape
+    for k, x in enumerate(xs):
+        if x.shape != (3, h, w) or not np.issubdtype(x.dtype, np.integer):
+            raise ValueError(f"frame {k}: expected integer (3, {h}, {w}) raw frontend.x, got {x.dtype} {x.shape}")
+        if x.min() < 0 or x.max() >= 1 << bits:
+            raise ValueError(f"frame {k}: values outside the {bits}-bit frontend.x range")
+
+
+def write_set_folder(out_dir: str | os.PathLike, write) -> dict[str, Any]:
+    """Write a vector set into ``out_dir`` through ``write(tmp)`` (which fills the temporary
+    folder ``tmp``, with ``taps/`` made, and returns the manifest), replacing a vector set there
+    only once it is complete; a non-empty folder that holds no vector set is refused."""
+    import shutil
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise VectorSetError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise VectorSetError(f"{out}: folder is not empty and holds no vector set; refusing to write into it")
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "taps").mkdir(parents=True)
+    try:
+        manifest = write(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return manifest
+
+
 def tool_version() -> str:
     """The project version (the checkout's pyproject.toml, else the installed package)."""
     import importlib.metadata
@@ -221,4 +258,5 @@ def read_records(path: str | os.PathLike, nbytes: int) -> list[int]:
 
 
 __all__ = ["BayerFormat", "SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "bayer_stream_beats", "VectorSetError", "hex_lines", "read_hex", "read_records",
-           "records", "split_beat", "stream_beats", "stream_formats", "tool_version", "write_frame_writes", "write_stream"]
+           "records", "split_beat", "stream_beats", "stream_formats", "tool_version", "write_frame_writes", "write_stream",
+           "check_rgb_frames", "write_set_folder"]

@@ -340,7 +340,7 @@ def write_chain(cfg: QuantConfig, out_dir: str | os.PathLike, order: Sequence[st
     ``frontend``: the chain after the camera front end (not built yet: ValueError)."""
     order = check_order(order)
     if frontend:
-        raise ValueError("posisp chain after the camera front end (--frontend): not built yet (see docs/issues/ISSUE21_NOTE.md)")
+        raise ValueError("posisp chain after the camera front end (--frontend): not built yet (docs/issues/ISSUE21c_NOTE.md)")
     out = Path(out_dir)
     paths = codegen.write_all(cfg, out, order)
     for fname, text in (("posisp_params.vh", params_header(cfg)), ("posisp_chain.v", chain_verilog(order))):

@@ -18,11 +18,10 @@ import os
 import re
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, model_rtl, tool_env
-from ..taisp.vector_replay import ReplayResult, _gcc
+from ..taisp.vector_replay import ReplayResult, _gcc, run_replay
 
 TB = REPO / "sim" / "posisp" / "hdl" / "posisp_vectors_tb.v"
 TOP = "posisp_vectors_tb"
@@ -116,16 +115,7 @@ def run_posisp_plain_tb(vector_dir: str | Path, *, frames: int | None = None, se
         cmd.append(f"+frames={frames}")
     if thumb:
         cmd.append("+thumb")
-    t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=exe.parent, capture_output=True, text=True, timeout=timeout_s, check=False)
-    secs = time.perf_counter() - t0
-    log = p.stdout + p.stderr
-    log_path = exe.parent / "sim.log"
-    log_path.write_text(log)
-    m = RESULT_RE.search(log)
-    first = FIRST_RE.search(log)
-    line = m.group(0) if m else f"no POSISP_VECTORS RESULT line (exit {p.returncode}); log {log_path}"
-    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
+    return run_replay(cmd, exe.parent, RESULT_RE, FIRST_RE, timeout_s, "POSISP_VECTORS RESULT")
 
 
 __all__ = ["MAX_H", "MAX_W", "build_posisp_plain_tb", "iverilog_command", "run_posisp_plain_tb", "verilator_command"]

@@ -42,7 +42,8 @@ from fixedpoint.posisp.chaingen import check_order, write_chain
 from fixedpoint.posisp.driver import drive
 from fixedpoint.posisp.model import FixedPOSISP
 
-from ..vector_format import StreamFormat, VectorSetError, hex_lines, tool_version, write_frame_writes, write_stream
+from ..vector_format import (StreamFormat, VectorSetError, check_rgb_frames, hex_lines, tool_version, write_frame_writes,
+                             write_set_folder, write_stream)
 from ..vector_inputs import InputFrame, file_sha256
 
 SCHEMA_NAME = "posisp-vectors"
@@ -95,30 +96,8 @@ def write_posisp_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFr
     if w < MIN_SIZE or h < MIN_SIZE:
         raise ValueError(f"vector set: frame size {w}x{h} is smaller than the chain's {MIN_SIZE}x{MIN_SIZE} (the "
                          "thumbnail); use a larger --crop")
-    xw = cfg["frontend.x"].fmt.width
-    for k, x in enumerate(xs):
-        if x.shape != (3, h, w) or not np.issubdtype(x.dtype, np.integer):
-            raise ValueError(f"frame {k}: expected integer (3, {h}, {w}) raw frontend.x, got {x.dtype} {x.shape}")
-        if x.min() < 0 or x.max() >= 1 << xw:
-            raise ValueError(f"frame {k}: values outside the {xw}-bit frontend.x range")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise VectorSetError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise VectorSetError(f"{out}: folder is not empty and holds no vector set; refusing to write into it")
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    (tmp / "taps").mkdir(parents=True)
-    try:
-        manifest = _write(tmp, frames, xs, isp, cfg, order, checkpoint, description)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    return manifest
+    check_rgb_frames(xs, cfg["frontend.x"].fmt.width)
+    return write_set_folder(out_dir, lambda tmp: _write(tmp, frames, xs, isp, cfg, order, checkpoint, description))
 
 
 def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp, cfg: QuantConfig,

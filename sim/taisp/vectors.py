@@ -74,8 +74,10 @@ from ..vector_format import (
     split_beat,
     stream_beats,
     stream_formats,
+    check_rgb_frames,
     tool_version,
     write_frame_writes,
+    write_set_folder,
     write_stream,
 )
 from ..vector_inputs import BayerFrame, InputFrame, check_bayer_size, check_size, file_sha256
@@ -209,30 +211,8 @@ def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], i
     xs = [np.asarray(f.x) for f in frames]
     _, h, w = xs[0].shape
     check_size(w, h)
-    xw = cfg["frontend.x"].fmt.width
-    for k, x in enumerate(xs):
-        if x.shape != (3, h, w) or not np.issubdtype(x.dtype, np.integer):
-            raise ValueError(f"frame {k}: expected integer (3, {h}, {w}) raw frontend.x, got {x.dtype} {x.shape}")
-        if x.min() < 0 or x.max() >= 1 << xw:
-            raise ValueError(f"frame {k}: values outside the {xw}-bit frontend.x range")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise VectorSetError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise VectorSetError(f"{out}: folder is not empty and holds no vector set; refusing to write into it")
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    (tmp / "taps").mkdir(parents=True)
-    try:
-        manifest = _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    return manifest
+    check_rgb_frames(xs, cfg["frontend.x"].fmt.width)
+    return write_set_folder(out_dir, lambda tmp: _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera))
 
 
 def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFrame], isp: TAISP, cfg: QuantConfig, *,
