@@ -17,22 +17,21 @@
 // needs five (j = -2 .. +2, the window held by posisp_wstream's 4 hold slots): W + 4 clocks per
 // line, one pixel per clock inside a line (99.8 % of the pixel rate at W = 1920).
 //
-// What it costs (default config: chain.x 32 bits, denoise.y 13 bits):
-//   line buffers  14 rows x (3 x 32 + 13 + 1) bits = 14 x 110 x MAX_W (one 15x15 window carries
-//                 x and Y; 12 rows of x would do with a separate 11x11 x window behind a
-//                 2-line delay: the x rows r-5 .. r+7 are live when row r's centre is out)
-//   window        225 x 110-bit registers + the mirror muxes (constant candidates per row/column)
-//   multipliers   120 x 5 squares 13x13 (the centre's D is 0: constant-folded) = 600 per clock,
-//                 363 multiplies 17x32 (num) + 121 adds (den), 3 multiplies 28x24 (y),
-//                 3 x 3 BT.601 17x21 (Y); adds: 120 x (4 + 2) for C and D, 3 adder trees of 121
-// The table bank (tab_bank) is taken with a frame's SOF beat and used from the frame's first
-// window on; until then software's bank (the other one) is still the old one: write the next
-// frame's table after this frame's first output beat.
-//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, 121 copies:
-//                 one read port each), den_recip (isp_table, build-time, 641 x 24 bits)
-//   registers     121 x (5 + 1) x 27..29 bits of column-sum history and D; the 11x11 x search
-//                 window (121 x 96 bits) held through the 4-stage D/table pipeline
-// Latency: 7 W + 7 pushes (the window lag) + 4 hold slots per line + 11 clocks.
+// What it costs (widths of the default config: chain.x 32 bits, denoise.y u21.20, denoise.w 17 bits):
+//   line buffers  14 lines x (3 x 32 + 21 + 1) bits = 14 x 118 x MAX_W (one 15x15 window carries
+//                 x, Y and Y's overflow bit; 12 lines of x would do with a separate 11x11 x
+//                 window behind a 2-line delay: x rows r-5 .. r+6 are live when row r's centre is
+//                 out)
+//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column)
+//   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
+//                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
+//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (5 + 2) for C and D
+//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
+//                 read port), den_recip (isp_table, build time, 641 x 24 bits)
+//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); the 11x11 x
+//                 search window (121 x 96 bits) held 5 clocks until the weights come
+// Latency: 7 W + 23 clocks from a frame's first beat to its first output beat (no stalls):
+// the window lag 7 W + 7, a line's 4 hold slots and the pipeline.
 // AXI4-Stream at one pixel per clock inside a line, full backpressure; frames of at least 8x8.
 
 `resetall
@@ -108,10 +107,12 @@ localparam KP = 2 * RP + 1;
 localparam NO = KS * KS;
 // window element: {x_2, x_1, x_0, Y}
 localparam EW = 3 * XW + YW;
-// a square, a column sum (KP squares), D (KP column sums)
-localparam QW = 2 * YW;
-localparam CSW = QW + $clog2(KP);
-localparam DSW = QW + $clog2(KP * KP);
+// a square, a column sum (KP squares), D (KP column sums): Y <= 1.0 (the inputs are clamped),
+// so a difference is at most 2^FY and a square at most 2^(2 FY)
+localparam FY = `POSISP_DENOISE_Y_F;
+localparam QW = 2 * FY + 1;
+localparam CSW = 2 * FY + $clog2(KP + 1);
+localparam DSW = 2 * FY + $clog2(KP * KP + 1);
 // the luma sum, num (sum of NO products), y product
 localparam LSW = BW + XW + 2;
 localparam PW = WW + XW;
@@ -277,8 +278,11 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
         wire [YW-1:0] ya = sel[((RS + gu)*KS + RS)*YW +: YW];
         wire [YW-1:0] yb = sel[((RS + gu + DY)*KS + DX + RS)*YW +: YW];
         wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
-        wire signed [QW-1:0] sq = df * df;
-        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq};
+        // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire signed [2*YW+1:0] sq = df * df;
+        /* verilator lint_on UNUSEDSIGNAL */
+        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
     end
 
     reg [CSW-1:0]    cF;
