@@ -145,6 +145,85 @@ def split_beat(v: int, fmt: StreamFormat) -> tuple[int, int, int, tuple[int, int
         ((tdata >> 2 * fmt.comp_bits) & m, tdata & m, (tdata >> fmt.comp_bits) & m)
 
 
+def write_stream(d: Path, name: str, imgs: Sequence[np.ndarray], fmt: StreamFormat, what: str, entry: str,
+                 block: str = "taisp_core") -> None:
+    """``<name>.hex`` and ``<name>.bin`` in folder ``d``: a stream of (3, H, W) frames of
+    ``block`` (its ``what``: "input stream", ...) with components of config entry ``entry``."""
+    n, (_, h, w) = len(imgs), imgs[0].shape
+    beats = stream_beats(imgs, fmt)
+    c = fmt.comp_bits
+    comment = [(f"{block} {what}: {n} frame(s) x {h} lines x {w} pixels, raster order; one beat per line: "
+               f"{{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
+               (f"tdata UG934: G [{c - 1}:0], B [{2 * c - 1}:{c}], R [{3 * c - 1}:{2 * c}] ({entry}); "
+               f"sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}")]
+    (d / f"{name}.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
+    (d / f"{name}.bin").write_bytes(records(beats, fmt.record_bytes))
+
+
+def write_frame_writes(d: Path, fwrites: Sequence[tuple[int, int, int]], then: str) -> None:
+    """``frame_writes.hex``/``.bin`` in folder ``d``: AXI4-Lite writes ``(frame, address, data)``
+    applied before frame ``frame`` (``then``: what the testbench does after them)."""
+    vals = [(k << 64) | (a << 32) | v for k, a, v in fwrites]
+    (d / "frame_writes.hex").write_text(hex_lines(vals or [0], 96, [
+        (f"AXI4-Lite writes between frames ({len(fwrites)}, in order): {{frame[31:0], address[31:0], data[31:0]}} "
+         f"per line: applied before frame `frame` (after the previous frame's output), then {then}"
+         + ("" if fwrites else "; none (one placeholder line)"))]))
+    (d / "frame_writes.bin").write_bytes(b"".join(k.to_bytes(4, "little") + a.to_bytes(4, "little")
+                                                  + v.to_bytes(4, "little") for k, a, v in fwrites))
+
+
+def check_rgb_frames(xs: Sequence[np.ndarray], bits: int) -> None:
+    """Every frame an integer (3, H, W) array of the first frame's size with values in ``bits``
+    unsigned bits (raw ``frontend.x``); ValueError naming the frame."""
+    _, h, w = xs[0].shape
+    for k, x in enumerate(xs):
+        if x.shape != (3, h, w) or not np.issubdtype(x.dtype, np.integer):
+            raise ValueError(f"frame {k}: expected integer (3, {h}, {w}) raw frontend.x, got {x.dtype} {x.shape}")
+        if x.min() < 0 or x.max() >= 1 << bits:
+            raise ValueError(f"frame {k}: values outside the {bits}-bit frontend.x range")
+
+
+def write_set_folder(out_dir: str | os.PathLike, write) -> dict[str, Any]:
+    """Write a vector set into ``out_dir`` through ``write(tmp)`` (which fills the temporary
+    folder ``tmp``, with ``taps/`` made, and returns the manifest), replacing a vector set there
+    only once it is complete; a non-empty folder that holds no vector set is refused."""
+    import shutil
+
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise VectorSetError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
+        raise VectorSetError(f"{out}: folder is not empty and holds no vector set; refusing to write into it")
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    (tmp / "taps").mkdir(parents=True)
+    try:
+        manifest = write(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if out.exists():
+        shutil.rmtree(out)
+    tmp.rename(out)
+    return manifest
+
+
+def tool_version() -> str:
+    """The project version (the checkout's pyproject.toml, else the installed package)."""
+    import importlib.metadata
+    import tomllib
+
+    repo = Path(__file__).resolve().parents[1]
+    try:
+        return str(tomllib.loads((repo / "pyproject.toml").read_text())["project"]["version"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        try:
+            return importlib.metadata.version("taisp-hw")
+        except importlib.metadata.PackageNotFoundError:
+            return "unknown"
+
+
 def hex_lines(values: Sequence[int] | np.ndarray, bits: int, comment: Sequence[str] = ()) -> str:
     """``$readmemh`` text: ``//`` comment lines, then one ``bits``-bit value per line (two's
     complement for negative values), zero-padded hex."""
@@ -179,4 +258,5 @@ def read_records(path: str | os.PathLike, nbytes: int) -> list[int]:
 
 
 __all__ = ["BayerFormat", "SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "bayer_stream_beats", "VectorSetError", "hex_lines", "read_hex", "read_records",
-           "records", "split_beat", "stream_beats", "stream_formats"]
+           "records", "split_beat", "stream_beats", "stream_formats", "tool_version", "write_frame_writes", "write_stream",
+           "check_rgb_frames", "write_set_folder"]

@@ -7,6 +7,7 @@
     taisp evaluate [CKPT ...]     the task metric per mask mode, and the plain front-end baseline (TA-ISP and POS-ISP)
     taisp report [RAW ...]        quantization-error report: fixed point against the golden model
     taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
+                                  (--model posisp --checkpoint C: also the chain top posisp_chain.v in C's filter order)
     taisp vectors [RAW ...]       test vector set for FPGA bring-up (--check DIR verifies one, --replay DIR simulates it)
 """
 from __future__ import annotations
@@ -167,7 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     g = sub.add_parser("gen", help="generate the Verilog header, C++ header and table memories from the quantization config")
     g.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     g.add_argument("--out", default="build/gen", help="output folder (default build/gen)")
-    g.add_argument("--checkpoint", help="weights baked into weights.hex (default: the shipped taisp_w1-4.pth)")
+    g.add_argument("--checkpoint", help="weights baked into weights.hex (default: the shipped taisp_w1-4.pth); "
+                   "posisp: the checkpoint whose filter order the chain follows (default posisp_frozen.pth)")
+    g.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: also writes posisp_chain.v, the filters in the checkpoint's order")
+    g.add_argument("--order", help="posisp: the chain's filters, comma-separated (instead of a checkpoint's order)")
+    g.add_argument("--frontend", action="store_true", help="posisp: the chain after the camera front end (isp_frontend)")
 
     from .vectors import add_parser as add_vectors
 
@@ -225,6 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             data = run_report(raws, [load_checkpoint(c) for c in cks], load_config(args.config), args.out, args.demosaic)
             print(f"[taisp report] lowest share within +-1 LSB {100 * data['min_within_1lsb_8bit']:.4f}%, lowest region "
                   f"agreement {100 * data['min_region_agreement']:.4f}%; wrote report.md, report.json and PNGs to {args.out}/")
+        elif args.cmd == "gen" and args.model == "posisp":
+            from fixedpoint.posisp.chaingen import chain_order, write_chain
+            from fixedpoint.posisp.schema import load_posisp_config
+
+            order = chain_order(args.checkpoint, args.order)
+            paths = write_chain(load_posisp_config(args.config), args.out, order, frontend=args.frontend)
+            print(f"[taisp gen] chain {' -> '.join(order) or '(no filter)'}; wrote {', '.join(p.name for p in paths)} "
+                  f"to {args.out}/")
         elif args.cmd == "gen":
             from fixedpoint.taisp.codegen import write_all
             from fixedpoint.config import load_config

@@ -4,6 +4,7 @@
     taisp vectors RAW --top core ...      # RAW input: --top camera (Bayer samples in) is the default
     taisp vectors --check out/vectors                                      # hashes and schema
     taisp vectors --replay out/vectors --stall 20                          # plain Verilog testbench, Icarus
+    taisp vectors --model posisp [RAW ...] --crop 128x96 --out out/vec_posisp  # a generated POS-ISP chain
 
 Inputs: each RAW file gives ``--frames`` frames (the still repeated); with no RAW file the
 built-in scene gives ``--frames`` frames at cycling exposures. The inputs are concatenated into
@@ -39,8 +40,15 @@ def add_parser(sub, add_headerless, size_type) -> None:
                    help="the block the set drives: camera (taisp_camera: Bayer samples in, front-end registers; "
                         "the default for RAW input) or core (taisp_core: frontend.x RGB in; the default for the "
                         "built-in scene, whose --top camera set is its synthetic Bayer mosaic at the crop size)")
-    v.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
-    v.add_argument("--checkpoint", help="TA-ISP checkpoint (default: the shipped taisp_w1-4.pth)")
+    v.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: a chain generated in the checkpoint's order, frontend.x RGB "
+                        "in, previous mode (frame k's parameters from frame k-1's thumbnail)")
+    v.add_argument("--order", help="posisp: the chain's filters, comma-separated (instead of the checkpoint's order)")
+    v.add_argument("--thumb", action="store_true", help="posisp --replay: read the thumbnail window back after each frame")
+    v.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml; "
+                                    "posisp: fixedpoint/posisp/configs/default.toml)")
+    v.add_argument("--checkpoint", help="TA-ISP checkpoint (default: the shipped taisp_w1-4.pth); posisp: "
+                                        "golden/posisp/checkpoints/posisp_frozen.pth")
     v.add_argument("--weight-range", type=float, nargs=2, metavar=("W_MIN", "W_MAX"))
     v.add_argument("--scene-size", type=size_type, help="built-in scene render size WxH (default: the crop)")
     v.add_argument("--scene-cfa", choices=BAYER_PATTERNS, type=str.upper, default="RGGB")
@@ -56,6 +64,12 @@ def main_vectors(args: argparse.Namespace, headerless: dict) -> int:
     """Run ``taisp vectors``; errors print one line and return 2."""
     from sim.taisp.vectors import VectorSetError, check_vector_set
 
+    if getattr(args, "model", "taisp") == "posisp":
+        try:
+            return _main_posisp(args, headerless)
+        except VectorSetError as exc:
+            print(f"taisp vectors: error: {exc}", file=sys.stderr)
+            return 2
     try:
         if args.check:
             m = check_vector_set(args.check)
@@ -131,4 +145,48 @@ def _write(args: argparse.Namespace, headerless: dict) -> int:
     bayer = f" (Bayer {f['bayer']['width']}x{f['bayer']['height']} in)" if "bayer" in f else ""
     print(f"[taisp vectors] wrote a {top} set: {f['count']} frame(s) of {f['width']}x{f['height']}{bayer} from {what} "
           f"({len(m['files'])} files and manifest.json) to {args.out}/; check with: taisp vectors --check {args.out}")
+    return 0
+
+
+def _main_posisp(args: argparse.Namespace, headerless: dict) -> int:
+    """``taisp vectors --model posisp``: write, check or replay a POS-ISP chain set."""
+    from sim.posisp.vectors import check_posisp_vector_set
+
+    if args.check or args.replay:
+        d = args.check or args.replay
+        m = check_posisp_vector_set(d)
+        f = m["frames"]
+        print(f"[taisp vectors] {d}: OK: POS-ISP set, chain {' -> '.join(m['order']) or '(no filter)'}, {f['count']} "
+              f"frame(s) of {f['width']}x{f['height']}, {len(m['files'])} files verified (SHA-256)")
+        if args.check:
+            return 0
+        from sim.posisp.vector_replay import run_posisp_plain_tb
+
+        res = run_posisp_plain_tb(d, stall_in=args.stall, stall_out=args.stall, thumb=args.thumb, simulator=args.simulator)
+        print(res.log if not res.passed else res.result_line)
+        print(f"[taisp vectors] log: {res.log_path} ({res.seconds:.1f} s)")
+        return 0 if res.passed else 1
+    from fixedpoint.posisp.chaingen import chain_order
+    from fixedpoint.posisp.schema import load_posisp_config
+    from golden.posisp import DEFAULT_CHECKPOINT, load_posisp_checkpoint
+    from sim.posisp.vectors import write_posisp_vector_set
+    from sim.vector_inputs import raw_frames, scene_frames
+
+    if args.frames < 1:
+        raise ValueError(f"--frames must be at least 1, got {args.frames}")
+    cfg = load_posisp_config(args.config)
+    ck = Path(args.checkpoint) if args.checkpoint else DEFAULT_CHECKPOINT
+    isp = load_posisp_checkpoint(ck)
+    order = chain_order(ck, args.order)
+    what = ", ".join(Path(p).name for p in args.raw) if args.raw else "the built-in scene"
+    if args.raw:
+        frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+    else:
+        frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
+    m = write_posisp_vector_set(args.out, frames, isp, cfg, order=order, checkpoint=ck,
+                                description=f"{what}, {args.frames} frame(s) each")
+    f = m["frames"]
+    print(f"[taisp vectors] wrote a POS-ISP set: chain {' -> '.join(order) or '(no filter)'}, {f['count']} frame(s) of "
+          f"{f['width']}x{f['height']} from {what} ({len(m['files'])} files and manifest.json) to {args.out}/; "
+          f"replay with: taisp vectors --model posisp --replay {args.out}")
     return 0

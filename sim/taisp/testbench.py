@@ -22,7 +22,6 @@ from fixedpoint.taisp.model import FixedTAISP
 from fixedpoint.taisp.params import quantize_weights
 
 from ..tblib import StreamTB, compare_frames
-from ..ug934 import pack_ug934, unpack_ug934
 
 #: Clock period of the core benches (ns); the cycle counts do not depend on it.
 CLOCK_NS = 4
@@ -89,14 +88,10 @@ class CoreTB(StreamTB):
 
     def beats(self, x: np.ndarray) -> list[AxiStreamFrame]:
         """One AXI4-Stream packet per line (tlast on its last pixel), SOF on the first pixel."""
-        b = pack_ug934(x, self.xw)
-        h, w = b.shape
-        return [AxiStreamFrame(tdata=[int(v) for v in b[r]], tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)])
-                for r in range(h)]
+        return self.frame_beats(x, self.xw)
 
     async def send(self, x: np.ndarray) -> None:
-        for f in self.beats(x):
-            await self.source.send(f)
+        await self.send_frame(x, self.xw)
 
     def state(self) -> str:
         """The block's handshakes and frame state machine (the stream control ``u_stream`` of
@@ -117,16 +112,7 @@ class CoreTB(StreamTB):
                                  self.state)
 
     async def _recv(self, width: int, height: int) -> np.ndarray:
-        rows = []
-        for r in range(height):
-            f = await self.sink.recv()
-            data = list(f.tdata)
-            user = f.tuser if isinstance(f.tuser, list) else [f.tuser] * len(data)
-            assert len(data) == width, f"output line {r} has {len(data)} beats, expected {width}"
-            want_user = [1 if (r == 0 and c == 0) else 0 for c in range(width)]
-            assert [int(u or 0) for u in user] == want_user, f"output line {r}: tuser {user}"
-            rows.append(data)
-        return unpack_ug934(np.array(rows, dtype=object), self.ow)
+        return await self.recv_frame(width, height, self.ow)
 
     async def check_params(self, model: FixedTAISP, label: str) -> None:
         """Every word of the parameter read-back equals what the model computed for the next frame."""

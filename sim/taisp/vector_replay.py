@@ -175,17 +175,25 @@ def run_plain_tb(vector_dir: str | Path, *, frames: int | None = None, seed: int
     vvp = build_plain_tb(v, probes, build_dir, simulator)
     cmd = vvp_command(vvp, v, frames=frames, seed=seed, stall_in=stall_in, stall_out=stall_out,
                       program_weights=program_weights, check_params=check_params, max_errors=max_errors)
+    return run_replay(cmd, vvp.parent, RESULT_RE, FIRST_RE, timeout_s, "TAISP_VECTORS RESULT")
+
+
+def run_replay(cmd: list[str], cwd: Path, result_re: re.Pattern, first_re: re.Pattern, timeout_s: float,
+               what: str) -> ReplayResult:
+    """Run a built plain testbench (``cmd`` in ``cwd``), keep its log as ``sim.log`` there and
+    read the result line (``result_re``, group 1 PASS or FAIL; ``what`` names it when missing)
+    and the first mismatch line (``first_re``)."""
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, cwd=vvp.parent, capture_output=True, text=True, timeout=timeout_s, check=False)
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout_s, check=False)
     secs = time.perf_counter() - t0
     log = p.stdout + p.stderr
-    log_path = vvp.parent / "sim.log"
+    log_path = cwd / "sim.log"
     log_path.write_text(log)
-    m = RESULT_RE.search(log)
-    first = FIRST_RE.search(log)
-    line = m.group(0) if m else f"no TAISP_VECTORS RESULT line (vvp exit {p.returncode}); log {log_path}"
+    m = result_re.search(log)
+    first = first_re.search(log)
+    line = m.group(0) if m else f"no {what} line (exit {p.returncode}); log {log_path}"
     return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
 
 
-__all__ = ["ReplayResult", "block_max_w", "build_plain_tb", "iverilog_command", "replay_max_w", "run_plain_tb", "set_width",
+__all__ = ["ReplayResult", "block_max_w", "build_plain_tb", "iverilog_command", "replay_max_w", "run_plain_tb", "run_replay", "set_width",
            "verilator_command", "vvp_command"]

@@ -42,12 +42,10 @@ Files (relative to the set; N frames of W x H, P = N*W*H beats):
 """
 from __future__ import annotations
 
-import importlib.metadata
 import json
 import os
 import platform
 import shutil
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +74,11 @@ from ..vector_format import (
     split_beat,
     stream_beats,
     stream_formats,
+    check_rgb_frames,
+    tool_version,
+    write_frame_writes,
+    write_set_folder,
+    write_stream,
 )
 from ..vector_inputs import BayerFrame, InputFrame, check_bayer_size, check_size, file_sha256
 
@@ -92,17 +95,6 @@ CAMERA_DN_W = 16
 #: The tops a vector set drives.
 TOPS = ("core", "camera")
 STATUS_READY = regmap.field_value("STATUS", "READY")
-
-
-def tool_version() -> str:
-    """The project version (the checkout's pyproject.toml, else the installed package)."""
-    try:
-        return str(tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        try:
-            return importlib.metadata.version("taisp-hw")
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
 
 
 def _entry_formats(cfg: QuantConfig) -> dict[str, Any]:
@@ -219,30 +211,8 @@ def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], i
     xs = [np.asarray(f.x) for f in frames]
     _, h, w = xs[0].shape
     check_size(w, h)
-    xw = cfg["frontend.x"].fmt.width
-    for k, x in enumerate(xs):
-        if x.shape != (3, h, w) or not np.issubdtype(x.dtype, np.integer):
-            raise ValueError(f"frame {k}: expected integer (3, {h}, {w}) raw frontend.x, got {x.dtype} {x.shape}")
-        if x.min() < 0 or x.max() >= 1 << xw:
-            raise ValueError(f"frame {k}: values outside the {xw}-bit frontend.x range")
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise VectorSetError(f"{out}: exists and is not a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / "manifest.json").is_file():
-        raise VectorSetError(f"{out}: folder is not empty and holds no vector set; refusing to write into it")
-    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    (tmp / "taps").mkdir(parents=True)
-    try:
-        manifest = _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if out.exists():
-        shutil.rmtree(out)
-    tmp.rename(out)
-    return manifest
+    check_rgb_frames(xs, cfg["frontend.x"].fmt.width)
+    return write_set_folder(out_dir, lambda tmp: _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera))
 
 
 def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFrame], isp: TAISP, cfg: QuantConfig, *,
@@ -309,15 +279,7 @@ def _write_generated(d: Path, fw, cfg: QuantConfig, checkpoint: str | os.PathLik
 
 def _write_stream(d: Path, name: str, imgs: Sequence[np.ndarray], fmt: StreamFormat, what: str, entry: str) -> None:
     """<name>.hex and <name>.bin of a stream of (3, H, W) frames."""
-    n, (_, h, w) = len(imgs), imgs[0].shape
-    beats = stream_beats(imgs, fmt)
-    c = fmt.comp_bits
-    comment = [(f"taisp_core {what}: {n} frame(s) x {h} lines x {w} pixels, raster order; one beat per line: "
-               f"{{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
-               (f"tdata UG934: G [{c - 1}:0], B [{2 * c - 1}:{c}], R [{3 * c - 1}:{2 * c}] ({entry}); "
-               f"sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}")]
-    (d / f"{name}.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
-    (d / f"{name}.bin").write_bytes(records(beats, fmt.record_bytes))
+    write_stream(d, name, imgs, fmt, what, entry)
 
 
 def _write_taps(d: Path, taps: dict[str, list[np.ndarray]], cfg: QuantConfig) -> dict[str, Any]:
@@ -377,13 +339,7 @@ def _write_bayer_stream(d: Path, cam: dict[str, Any]) -> None:
 
 
 def _write_frame_writes(d: Path, fwrites: list[tuple[int, int, int]]) -> None:
-    vals = [(k << 64) | (a << 32) | v for k, a, v in fwrites]
-    (d / "frame_writes.hex").write_text(hex_lines(vals or [0], 96, [
-        (f"AXI4-Lite writes between frames ({len(fwrites)}, in order): {{frame[31:0], address[31:0], data[31:0]}} "
-         "per line: applied before frame `frame` (after the previous frame's output), then poll STATUS until READY"
-         + ("" if fwrites else "; none (one placeholder line)"))]))
-    (d / "frame_writes.bin").write_bytes(b"".join(k.to_bytes(4, "little") + a.to_bytes(4, "little")
-                                                  + v.to_bytes(4, "little") for k, a, v in fwrites))
+    write_frame_writes(d, fwrites, "poll STATUS until READY")
 
 
 def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig,

@@ -71,6 +71,42 @@ class StreamTB(ClockedTB):
     async def write_reg(self, addr: int, value: int) -> None:
         await self.axil.write_dword(addr, value & 0xFFFFFFFF)
 
+    @staticmethod
+    def frame_beats(x, comp_bits: int) -> list:
+        """(3, H, W) RGB raw components -> one AXI4-Stream packet per line (UG934 beats, tlast on
+        the line's last pixel), SOF (tuser) on the frame's first pixel."""
+        from cocotbext.axi import AxiStreamFrame
+
+        from ..ug934 import pack_ug934
+
+        b = pack_ug934(x, comp_bits)
+        h, w = b.shape
+        return [AxiStreamFrame(tdata=[int(v) for v in b[r]], tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)])
+                for r in range(h)]
+
+    async def send_frame(self, x, comp_bits: int) -> None:
+        """Queue a (3, H, W) frame on the source (:meth:`frame_beats`)."""
+        for f in self.frame_beats(x, comp_bits):
+            await self.source.send(f)
+
+    async def recv_frame(self, width: int, height: int, comp_bits: int):
+        """One ``width`` x ``height`` frame from the sink as (3, H, W) int64, each line checked
+        for its length and SOF only on the first pixel."""
+        import numpy as np
+
+        from ..ug934 import unpack_ug934
+
+        rows = []
+        for r in range(height):
+            f = await self.sink.recv()
+            data = list(f.tdata)
+            user = f.tuser if isinstance(f.tuser, list) else [f.tuser] * len(data)
+            assert len(data) == width, f"output line {r} has {len(data)} beats, expected {width}"
+            want_user = [1 if (r == 0 and c == 0) else 0 for c in range(width)]
+            assert [int(u or 0) for u in user] == want_user, f"output line {r}: tuser {user}"
+            rows.append(data)
+        return unpack_ug934(np.array(rows, dtype=object), comp_bits)
+
     def handshakes(self) -> dict[str, object]:
         """The stream handshake signals now (for hang reports)."""
         d = self.dut

@@ -1,11 +1,16 @@
-// TA-ISP: line buffers and a K x K window generator with zero padding.
+// Line buffers and a K x K window generator with zero or mirror padding (TA-ISP, POS-ISP).
 //
 // Pixels arrive as pushes in raster order (in_push with ce); in_sof marks a frame's first
 // push. After LAG = R*W + R pushes (R = (K-1)/2) every push emits one window, centred on
 // the raster position LAG pushes back; the frame's own W*H pixels are followed by virtual
 // pushes (the caller flushes), whose windows have centres in rows >= H (out_inframe low).
-// Window elements outside the frame are zero (the float model's zero padding), whatever the
-// line buffers hold (stale lines of the previous frame are never cleared, only masked).
+// BORDER 0 (zero): window elements outside the frame are zero (TA-ISP's zero padding), whatever
+// the line buffers hold (stale lines of the previous frame are never cleared, only masked).
+// BORDER 1 (mirror): an element outside the frame is the pixel at the mirrored index
+// m(i) = -i (i < 0), 2 (N - 1) - i (i >= N), reflection without repeating the edge (POS-ISP's
+// denoise, fixedpoint/README.md); it needs width, height >= R + 1 (every index reflects once),
+// and the mirrored pixel always lies inside the current window (a mux per row and per column
+// of the window, no extra storage).
 // An auxiliary channel (AW bits per pixel) is delayed to the window centre.
 // Output registers update one ce cycle after the push.
 
@@ -24,7 +29,9 @@ module isp_window #
     // Largest frame width (line buffer depth)
     parameter MAX_W = 2048,
     // Width of the frame width/height and position counters
-    parameter CW = 12
+    parameter CW = 12,
+    // Border: 0 zero padding, 1 mirror (frames of at least R + 1 rows and columns)
+    parameter BORDER = 0
 )
 (
     input  wire                 clk,
@@ -62,6 +69,10 @@ localparam LAW = $clog2(MAX_W);
 initial begin
     if (K < 3 || K % 2 != 1) begin
         $error("isp_window: K = %0d must be odd and >= 3", K);
+        $finish;
+    end
+    if (BORDER != 0 && BORDER != 1) begin
+        $error("isp_window: BORDER = %0d must be 0 (zero) or 1 (mirror)", BORDER);
         $finish;
     end
     if (MAX_W < 2 || MAX_W >= (1 << CW)) begin
@@ -128,7 +139,11 @@ end
 reg [2*CW:0] cnt;
 reg [CW-1:0] crow, ccol;
 reg          started;
-wire [2*CW:0] lag = R * width + R;
+// R in the counter's width
+/* verilator lint_off WIDTHTRUNC */
+localparam [2*CW:0] RL = R;
+/* verilator lint_on WIDTHTRUNC */
+wire [2*CW:0] lag = RL * {{(CW+1){1'b0}}, width} + RL;
 reg          wpush, wsof;
 
 always @(posedge clk) begin
@@ -170,18 +185,7 @@ always @(posedge clk) begin
     end
 end
 
-// ------------------------------------------------------------------ masked output
-// element offset d - R from the centre: inside the frame when 0 <= pos + d - R < size
-reg [K-1:0] row_ok, col_ok;
-integer d;
-always @* begin
-    for (d = 0; d < K; d = d + 1) begin
-        row_ok[d] = ({1'b0, crow} + d[CW:0] >= R[CW:0]) && ({1'b0, crow} + d[CW:0] < {1'b0, height} + R[CW:0]);
-        col_ok[d] = ({1'b0, ccol} + d[CW:0] >= R[CW:0]) && ({1'b0, ccol} + d[CW:0] < {1'b0, width} + R[CW:0]);
-    end
-end
-
-integer a, b;
+// ------------------------------------------------------------------ bordered output
 always @(posedge clk) begin
     if (rst) begin
         out_push <= 1'b0;
@@ -194,14 +198,81 @@ always @(posedge clk) begin
         out_eol <= ccol == width - 1'b1;
         out_last <= (crow == height - 1'b1) && (ccol == width - 1'b1);
         out_aux <= awin[R*AW +: AW];
-        // element (a, b) = pixel (crow + a - R, ccol + b - R) = level K-1-a, slot b
-        for (a = 0; a < K; a = a + 1) begin
-            for (b = 0; b < K; b = b + 1) begin
-                out_win[(a*K + b)*DW +: DW] <= (row_ok[a] && col_ok[b]) ? win[((K-1-a)*K + b)*DW +: DW] : {DW{1'b0}};
+    end
+end
+
+generate
+if (BORDER == 0) begin : g_zero
+    // element offset d - R from the centre: inside the frame when 0 <= pos + d - R < size
+    reg [K-1:0] row_ok, col_ok;
+    integer d;
+    always @* begin
+        for (d = 0; d < K; d = d + 1) begin
+            row_ok[d] = ({1'b0, crow} + d[CW:0] >= R[CW:0]) && ({1'b0, crow} + d[CW:0] < {1'b0, height} + R[CW:0]);
+            col_ok[d] = ({1'b0, ccol} + d[CW:0] >= R[CW:0]) && ({1'b0, ccol} + d[CW:0] < {1'b0, width} + R[CW:0]);
+        end
+    end
+
+    integer a, b;
+    always @(posedge clk) begin
+        if (ce) begin
+            // element (a, b) = pixel (crow + a - R, ccol + b - R) = level K-1-a, slot b
+            for (a = 0; a < K; a = a + 1) begin
+                for (b = 0; b < K; b = b + 1) begin
+                    out_win[(a*K + b)*DW +: DW] <= (row_ok[a] && col_ok[b]) ? win[((K-1-a)*K + b)*DW +: DW] : {DW{1'b0}};
+                end
             end
         end
     end
+end else begin : g_mirror
+    // distance of the centre from the last row / column (frames of >= R + 1 lines: no wrap)
+    wire [CW-1:0] rlast = height - 1'b1 - crow;
+    wire [CW-1:0] clast = width - 1'b1 - ccol;
+    // rows (a*K*DW +: K*DW): the K slots of window row a after the row reflection (element row a' of the
+    // window for a row index that reflects: a' = 2R - a - 2 crow at the top (crow < R - a),
+    // 2R - a + 2 t at the bottom (t = H - 1 - crow < a - R)); the candidates are constants
+    reg [K*K*DW-1:0] rows;
+    integer ra, rt;
+    always @* begin
+        for (ra = 0; ra < K; ra = ra + 1) begin
+            rows[ra*K*DW +: K*DW] = win[(K-1-ra)*K*DW +: K*DW];
+            for (rt = 0; rt < R; rt = rt + 1) begin
+                if (ra < R && rt < R - ra && crow == rt[CW-1:0]) begin
+                    rows[ra*K*DW +: K*DW] = win[(K-1-(2*R - ra - 2*rt))*K*DW +: K*DW];
+                end
+                if (ra > R && rt < ra - R && rlast == rt[CW-1:0]) begin
+                    rows[ra*K*DW +: K*DW] = win[(K-1-(2*R - ra + 2*rt))*K*DW +: K*DW];
+                end
+            end
+        end
+    end
+
+    // the same reflection of the columns, element (a, b) from slot b' of row a of rows
+    reg [K*K*DW-1:0] mwin;
+    integer a, b, t;
+    always @* begin
+        for (a = 0; a < K; a = a + 1) begin
+            for (b = 0; b < K; b = b + 1) begin
+                mwin[(a*K + b)*DW +: DW] = rows[(a*K + b)*DW +: DW];
+                for (t = 0; t < R; t = t + 1) begin
+                    if (b < R && t < R - b && ccol == t[CW-1:0]) begin
+                        mwin[(a*K + b)*DW +: DW] = rows[(a*K + 2*R - b - 2*t)*DW +: DW];
+                    end
+                    if (b > R && t < b - R && clast == t[CW-1:0]) begin
+                        mwin[(a*K + b)*DW +: DW] = rows[(a*K + 2*R - b + 2*t)*DW +: DW];
+                    end
+                end
+            end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (ce) begin
+            out_win <= mwin;
+        end
+    end
 end
+endgenerate
 
 endmodule
 

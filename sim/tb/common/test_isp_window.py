@@ -1,5 +1,5 @@
-"""isp_window (line buffers + K x K window generator with zero padding) against a plain Python
-reference: every window of frame sequences of several sizes (down to 2x1), with random push
+"""isp_window (line buffers + K x K window generator, zero or mirror border) against a plain
+Python reference: every window of frame sequences of several sizes (down to 2x1), with random push
 gaps and clock-enable stalls crossed, consecutive frames of different sizes (stale line-buffer
 contents must be masked), junk in the flush pushes, and flush pushes beyond the lag (centres
 below the frame: ``out_inframe`` low).
@@ -88,9 +88,16 @@ class TB:
         await ClockCycles(self.dut.clk, n)
 
 
-def expected_windows(k: int, w: int, h: int, frame: list[list[int]], aux: list[list[int]]) -> list[dict]:
+def mirror(i: int, n: int) -> int:
+    """The mirror index (reflection without repeating the edge): -i below 0, 2 (n - 1) - i above n - 1."""
+    return -i if i < 0 else (2 * (n - 1) - i if i >= n else i)
+
+
+def expected_windows(k: int, w: int, h: int, frame: list[list[int]], aux: list[list[int]],
+                     border: int = 0) -> list[dict]:
     """The W*H windows of a frame in raster order: element (i, j) is pixel (y + i - R, x + j - R),
-    zero outside the frame; packed as the RTL packs it (element (i, j) at bits (i*K + j)*DW)."""
+    outside the frame zero (border 0) or the mirrored pixel (border 1); packed as the RTL packs it
+    (element (i, j) at bits (i*K + j)*DW)."""
     r = (k - 1) // 2
     out = []
     for y in range(h):
@@ -99,6 +106,8 @@ def expected_windows(k: int, w: int, h: int, frame: list[list[int]], aux: list[l
             for i in range(k):
                 for j in range(k):
                     yy, xx = y + i - r, x + j - r
+                    if border == 1:
+                        yy, xx = mirror(yy, h), mirror(xx, w)
                     if 0 <= yy < h and 0 <= xx < w:
                         v |= frame[yy][xx] << ((i * k + j) * DW)
             out.append({"sof": int(y == 0 and x == 0), "inframe": 1, "eol": int(x == w - 1),
@@ -110,6 +119,7 @@ def expected_windows(k: int, w: int, h: int, frame: list[list[int]], aux: list[l
 async def run_window(dut):
     case = json.loads(os.environ["TAISP_TB_CASE"])
     k = case["K"]
+    border = case.get("border", 0)
     tb = TB(dut, k)
     await tb.reset()
     rng = random.Random(k)
@@ -130,8 +140,8 @@ async def run_window(dut):
             for _ in range(lag + extra):  # flush: junk data, which must never show
                 await tb.push(rng.randrange(1 << DW), rng.randrange(1 << AW), sof=False)
             await tb.idle(3)
-            label = f"K={k} {w}x{h} gaps={gaps} stalls={stalls}"
-            want = expected_windows(k, w, h, frame, aux)
+            label = f"K={k} border={border} {w}x{h} gaps={gaps} stalls={stalls}"
+            want = expected_windows(k, w, h, frame, aux, border)
             got = tb.windows
             assert len(got) == len(want) + extra, f"{label}: {len(got)} windows, expected {len(want) + extra}"
             for n, (g, e) in enumerate(zip(got, want)):
@@ -140,15 +150,19 @@ async def run_window(dut):
 
 
 SIZES = [[5, 4], [2, 1], [7, 3], [3, 6], [9, 2], [2, 5]]
+# mirror border: frames of at least R + 1 lines and columns, the smallest of them included
+MIRROR_SIZES = {3: [[2, 2], [5, 4], [3, 7], [2, 3], [6, 2]], 5: [[3, 3], [7, 4], [3, 6], [9, 3], [4, 5]]}
 
 
-@pytest.mark.parametrize("k", [3, 5])
+@pytest.mark.parametrize("k,border", [(3, 0), (5, 0), (3, 1), (5, 1)])
 @pytest.mark.parametrize("simulator", ["icarus", "verilator"])
-def test_isp_window(simulator, k):
+def test_isp_window(simulator, k, border):
     from sim.runner import rtl_sources, run_cocotb, simulator_available
 
     if not simulator_available(simulator):
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
+    sizes = MIRROR_SIZES[k] if border else SIZES
     run_cocotb(simulator, "isp_window", "sim.tb.common.test_isp_window", sources=rtl_sources("isp_window"),
-               parameters={"K": k, "DW": DW, "AW": AW, "MAX_W": MAX_W, "CW": CW}, build_name=f"isp_window_k{k}",
-               testcase="run_window", extra_env={"TAISP_TB_CASE": json.dumps({"K": k, "sizes": SIZES})})
+               parameters={"K": k, "DW": DW, "AW": AW, "MAX_W": MAX_W, "CW": CW, "BORDER": border},
+               build_name=f"isp_window_k{k}_b{border}", testcase="run_window",
+               extra_env={"TAISP_TB_CASE": json.dumps({"K": k, "border": border, "sizes": sizes})})

@@ -1,0 +1,456 @@
+// POS-ISP filter 5: denoise, non-local means with an 11x11 search and a 5x5 patch on the
+// mirror-padded frame (fixedpoint/README.md section "POS-ISP"), the Verilog twin of
+// fixedpoint/posisp's denoise (nlm_offset / nlm_final).
+//
+//   Y = rq(sum_k BT601_k min(x_k, ONE_x), Fx + Fb, denoise.y) of every input pixel;
+//   for the 121 offsets o = (dy, dx): D_o = 5x5 box sum of e_o(q) = (Y(q) - Y(q + o))^2 on the
+//   mirror-padded luma (exact), w_o = denoise_table(D_o) (per-frame table, isp_ftable),
+//   den = sum w_o, num_k = sum w_o x_k(p + o) (mirror-padded x, exact);
+//   y_k = ONE_x if num_k >= den 2^Fx, else min(rq(rq(num_k, Fw + Fx, denoise.num) * den_recip(den),
+//   Fnum + Finv, chain.x), ONE_x).
+//
+// Schedule (the incremental box sums of the spec): a 15x15 mirror window (isp_window, BORDER 1;
+// patch +-2 around search +-5) of {x, Y}; each clock one "feed" computes, for all 121 offsets,
+// the column sum C_o(j) = sum_{u=-2..2} e_o(r + u, c + j) of one window column j, and the
+// running sums D_o += C_o(j) - C_o(j - 5) (a 5-deep history per offset). A centre inside a
+// row needs one feed (j = +2: the column entering the patch); the first centre of each row
+// needs five (j = -2 .. +2, the window held by posisp_wstream's 4 hold slots): W + 4 clocks per
+// line, one pixel per clock inside a line (99.8 % of the pixel rate at W = 1920).
+//
+// What it costs (widths of the default config: chain.x 32 bits, denoise.y u21.20, denoise.w 17 bits):
+//   line buffers  14 lines x (3 x 32 + 21 + 1) bits = 14 x 118 x MAX_W (one 15x15 window carries
+//                 x, Y and Y's overflow bit; 12 lines of x would do with a separate 11x11 x
+//                 window behind a 2-line delay: x rows r-5 .. r+6 are live when row r's centre is
+//                 out)
+//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column)
+//   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
+//                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
+//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (5 + 2) for C and D
+//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
+//                 read port), den_recip (isp_table, build time, 641 x 24 bits)
+//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); the 11x11 x
+//                 search window (121 x 96 bits) held 5 clocks until the weights come
+// Latency: 7 W + 23 clocks from a frame's first beat to its first output beat (no stalls):
+// the window lag 7 W + 7, a line's 4 hold slots and the pipeline.
+// AXI4-Stream at one pixel per clock inside a line, full backpressure; frames of at least 8x8.
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+`include "isp_defs.vh"
+`include "posisp_config.vh"
+
+module posisp_denoise #
+(
+    // Width of the frame size
+    parameter CW = 12,
+    // Largest frame width: the line buffers' length
+    parameter MAX_W = 1920,
+    // Folder of the generated tables (tab_den_recip.hex, tab_denoise_default.hex)
+    parameter MEM_DIR = "."
+)
+(
+    input  wire                                      clk,
+    input  wire                                      rst,
+
+    input  wire [CW-1:0]                             width,
+    input  wire [CW-1:0]                             height,
+
+    // the per-frame weight table (isp_ftable's software port)
+    input  wire                                      tab_bank,
+    input  wire                                      tab_en,
+    input  wire                                      tab_we,
+    input  wire [$clog2(`POSISP_TAB_DENOISE_N)-1:0]  tab_addr,
+    input  wire [31:0]                               tab_wdata,
+    output wire [31:0]                               tab_rdata,
+
+    input  wire [3*`POSISP_CHAIN_X_W-1:0]            s_axis_tdata,
+    input  wire                                      s_axis_tvalid,
+    output wire                                      s_axis_tready,
+    input  wire                                      s_axis_tlast,
+    input  wire                                      s_axis_tuser,
+
+    output reg  [3*`POSISP_CHAIN_X_W-1:0]            m_axis_tdata,
+    output reg                                       m_axis_tvalid,
+    input  wire                                      m_axis_tready,
+    output reg                                       m_axis_tlast,
+    output reg                                       m_axis_tuser,
+    output reg  [3:0]                                m_axis_sat
+);
+
+// chain.x
+localparam XW = `POSISP_CHAIN_X_W;
+localparam FX = `POSISP_CHAIN_X_F;
+localparam [XW-1:0] ONE_X = `POSISP_CHAIN_X_ONE;
+// denoise.y and the BT.601 weights
+localparam YW = `POSISP_DENOISE_Y_W;
+localparam FB = `POSISP_CONST_BT601_F;
+localparam BW = `POSISP_CONST_BT601_W;
+// weights, den, num, inv
+localparam WW = `POSISP_DENOISE_W_W;
+localparam FW = `POSISP_DENOISE_W_F;
+localparam DNW = `POSISP_DENOISE_DEN_W;
+localparam NW = `POSISP_DENOISE_NUM_W;
+localparam FN = `POSISP_DENOISE_NUM_F;
+localparam IW = `POSISP_DENOISE_INV_W;
+localparam FI = `POSISP_DENOISE_INV_F;
+// table input (denoise.d)
+localparam DW_ = `POSISP_DENOISE_D_W;
+// search and patch radius, window radius and size
+localparam RS = `POSISP_DENOISE_SEARCH;
+localparam RP = `POSISP_DENOISE_PATCH;
+localparam R = RS + RP;
+localparam K = 2 * R + 1;
+localparam KS = 2 * RS + 1;
+localparam KP = 2 * RP + 1;
+localparam NO = KS * KS;
+// window element: {x_2, x_1, x_0, Y}
+localparam EW = 3 * XW + YW;
+// a square, a column sum (KP squares), D (KP column sums): Y <= 1.0 (the inputs are clamped),
+// so a difference is at most 2^FY and a square at most 2^(2 FY)
+localparam FY = `POSISP_DENOISE_Y_F;
+localparam QW = 2 * FY + 1;
+localparam CSW = 2 * FY + $clog2(KP + 1);
+localparam DSW = 2 * FY + $clog2(KP * KP + 1);
+// the luma sum, num (sum of NO products), y product
+localparam LSW = BW + XW + 2;
+localparam PW = WW + XW;
+localparam NSW = PW + $clog2(NO + 1);
+localparam YPW = NW + IW;
+localparam TL = `ISP_TABLE_LATENCY;
+
+initial begin
+    if (DSW > DW_) begin
+        $error("posisp_denoise: D needs %0d bits, denoise.d has %0d", DSW, DW_);
+        $finish;
+    end
+    if (`POSISP_CHAIN_X_S != 0 || `POSISP_DENOISE_Y_S != 0 || `POSISP_DENOISE_W_S != 0) begin
+        $error("posisp_denoise: expects unsigned chain.x, denoise.y and denoise.w");
+        $finish;
+    end
+end
+
+wire ce = !m_axis_tvalid || m_axis_tready;
+genvar g;
+
+// ------------------------------------------------------------------ intake, luma, window
+wire push, push_sof;
+wire [CW-1:0] fw, fh;
+posisp_wstream #(.CW(CW), .R(R), .HOLD_COL(R), .HOLD_N(KP - 1)) u_in (
+    .clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
+    .s_axis_tvalid(s_axis_tvalid), .s_axis_tuser(s_axis_tuser), .s_axis_tready(s_axis_tready),
+    .push(push), .push_sof(push_sof), .fw(fw), .fh(fh)
+);
+
+// Y of the incoming pixel (flush pushes carry junk, never read: the border mirrors them away)
+reg [3*XW-1:0] xc;
+integer k;
+always @* begin
+    for (k = 0; k < 3; k = k + 1) begin
+        xc[k*XW +: XW] = s_axis_tdata[k*XW +: XW] > ONE_X ? ONE_X : s_axis_tdata[k*XW +: XW];
+    end
+end
+// UG934 packing: G low, then B, then R
+wire [LSW-3:0] lum_g = `POSISP_BT601_G * xc[0*XW +: XW];
+wire [LSW-3:0] lum_b = `POSISP_BT601_B * xc[1*XW +: XW];
+wire [LSW-3:0] lum_r = `POSISP_BT601_R * xc[2*XW +: XW];
+wire [LSW-1:0] lsum = {2'b0, lum_g} + {2'b0, lum_b} + {2'b0, lum_r};
+wire [YW-1:0] y_in;
+wire y_ovf;
+isp_rq #(.IN_W(LSW + 1), .IN_F(FX + FB), `POSISP_RQ_DENOISE_Y_PARAMS) u_rq_y (
+    .in({1'b0, lsum}), .out(y_in), .ovf(y_ovf)
+);
+
+wire w_push, w_sof, w_inframe, w_eol, w_last, w_yovf;
+wire [K*K*EW-1:0] w_win;
+isp_window #(.K(K), .DW(EW), .AW(1), .MAX_W(MAX_W), .CW(CW), .BORDER(1)) u_win (
+    .clk(clk), .rst(rst), .ce(ce), .width(fw), .height(fh),
+    .in_push(push), .in_sof(push_sof), .in_data({s_axis_tdata, y_in}), .in_aux(y_ovf),
+    .out_push(w_push), .out_sof(w_sof), .out_inframe(w_inframe), .out_eol(w_eol), .out_last(w_last),
+    .out_win(w_win), .out_aux(w_yovf)
+);
+
+// the table bank of the frame: taken with its SOF beat, in use from its first window on (the
+// previous frame's last windows, still flushing, keep theirs); software's bank is the other one
+// of the bank in use
+reg bank_pend, bank_act;
+always @(posedge clk) begin
+    if (rst) begin
+        bank_pend <= 1'b0;
+        bank_act <= 1'b0;
+    end else begin
+        if (push_sof) begin
+            bank_pend <= tab_bank;
+        end
+        if (ce && w_push && w_sof) begin
+            bank_act <= bank_pend;
+        end
+    end
+end
+
+// ------------------------------------------------------------------ feed sequencer
+// seq: the next feed of a row's first centre (1 .. KP-1: column j = seq - RP), 0 when none
+reg [2:0] seq;
+reg       prev_eol;
+reg       rsof;
+wire col0 = w_push && (w_sof || prev_eol);
+// the window's SOF shows on the push only: kept for the row's last feed
+wire f_sof = col0 ? w_sof : (seq != 3'd0 && rsof);
+wire feed = w_push || seq != 3'd0;
+// column of this feed, as j + RP in 0 .. KP-1
+wire [2:0] fj = col0 ? 3'd0 : (seq != 3'd0 ? seq : KP[2:0] - 1'b1);
+wire f_rs = col0;
+wire f_emit = feed && fj == KP[2:0] - 1'b1;
+always @(posedge clk) begin
+    if (rst) begin
+        seq <= 3'd0;
+        prev_eol <= 1'b0;
+        rsof <= 1'b0;
+    end else if (ce) begin
+        if (w_push) begin
+            prev_eol <= w_eol;
+        end
+        if (col0) begin
+            seq <= 3'd1;
+            rsof <= w_sof;
+        end else if (seq != 3'd0) begin
+            seq <= (seq == KP[2:0] - 1'b1) ? 3'd0 : seq + 1'b1;
+        end
+    end
+end
+
+// sel: the 11 window columns j + RP .. j + RP + 2 RS of every row (column j of the patch
+// centre and its search offsets), by the feed's column
+reg [K*KS*YW-1:0] sel;
+integer a, t;
+always @* begin
+    for (a = 0; a < K; a = a + 1) begin
+        for (t = 0; t < KS; t = t + 1) begin
+            sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t)*EW +: YW];
+            if (fj == 3'd1) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 1)*EW +: YW];
+            if (fj == 3'd2) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 2)*EW +: YW];
+            if (fj == 3'd3) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 3)*EW +: YW];
+            if (fj == 3'd4) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 4)*EW +: YW];
+        end
+    end
+end
+
+// ------------------------------------------------------------------ stages F and D, per offset
+// side band of a feed (stage F) and of its box sums (stage D)
+reg  vF, rsF, eF, sofF, eolF, yovfF;
+reg  eD, sofD, eolD, yovfD;
+always @(posedge clk) begin
+    if (rst) begin
+        vF <= 1'b0;
+        eD <= 1'b0;
+    end else if (ce) begin
+        vF <= feed;
+        eD <= vF && eF;
+    end
+    if (ce) begin
+        rsF <= f_rs;
+        eF <= f_emit;
+        sofF <= f_sof;
+        eolF <= w_eol;
+        yovfF <= w_yovf;
+        sofD <= sofF;
+        eolD <= eolF;
+        yovfD <= yovfF;
+    end
+end
+
+// offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS):
+//   stage F: the feed's column sum C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2 (registered), and
+//            x at the centre + o (the window sits on the centre at every feed);
+//   stage D: D_o += C_o - (the column sum 5 feeds back), restarted on a row's first feed
+wire [NO*DW_-1:0]  tin;
+wire [NO*3*XW-1:0] xD;
+genvar go, gu;
+generate
+for (go = 0; go < NO; go = go + 1) begin : g_off
+    localparam integer DY = go / KS - RS;
+    localparam integer DX = go % KS - RS;
+    wire [(KP+1)*CSW-1:0] ps;
+    assign ps[0 +: CSW] = {CSW{1'b0}};
+    for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
+        // rows u = gu - RP: sel row R + u = RS + gu, and R + u + dy
+        wire [YW-1:0] ya = sel[((RS + gu)*KS + RS)*YW +: YW];
+        wire [YW-1:0] yb = sel[((RS + gu + DY)*KS + DX + RS)*YW +: YW];
+        wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
+        // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire signed [2*YW+1:0] sq = df * df;
+        /* verilator lint_on UNUSEDSIGNAL */
+        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+    end
+
+    reg [CSW-1:0]    cF;
+    reg [3*XW-1:0]   xF, xDr;
+    reg [DSW-1:0]    d;
+    reg [KP*CSW-1:0] hist;
+    integer h;
+    always @(posedge clk) begin
+        if (ce) begin
+            cF <= ps[KP*CSW +: CSW];
+            xF <= w_win[((R + DY)*K + R + DX)*EW + YW +: 3*XW];
+            xDr <= xF;
+            if (vF) begin
+                d <= (rsF ? {DSW{1'b0}} : d) + {{(DSW-CSW){1'b0}}, cF}
+                   - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]});
+                hist[0 +: CSW] <= cF;
+                for (h = 1; h < KP; h = h + 1) begin
+                    hist[h*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(h-1)*CSW +: CSW];
+                end
+            end
+        end
+    end
+    assign tin[go*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, d};
+    assign xD[go*3*XW +: 3*XW] = xDr;
+end
+endgenerate
+
+// ------------------------------------------------------------------ weights (per-frame table)
+wire [NO*WW-1:0] wt;
+isp_ftable #(`POSISP_TAB_DENOISE_PARAMS, .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"}), .NRD(NO)) u_wtab (
+    .clk(clk), .ce(ce), .in(tin), .out(wt),
+    .tab_bank(bank_act), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),
+    .tab_rdata(tab_rdata)
+);
+
+// side band through the table's latency: emit, sof, eol, Y overflow, the x search window
+wire [3:0] sbT;
+isp_delay #(.DW(4), .N(TL), .RESET(1)) u_dsb (
+    .clk(clk), .rst(rst), .ce(ce), .in({eD, sofD, eolD, yovfD}), .out(sbT)
+);
+wire [NO*3*XW-1:0] xT;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_dx
+    isp_delay #(.DW(NO*XW), .N(TL)) u_dx (
+        .clk(clk), .rst(1'b0), .ce(ce), .in(xD[g*NO*XW +: NO*XW]), .out(xT[g*NO*XW +: NO*XW])
+    );
+end
+endgenerate
+
+// ------------------------------------------------------------------ stage N: num, den
+// den = sum w_o, num_k = sum w_o x_k(o) (one accumulator per sum: no part-select writes, which
+// keeps Icarus and Yosys's process passes fast)
+reg [NSW-1:0] ns0, ns1, ns2;
+reg [DNW-1:0] dsum;
+integer m;
+always @* begin
+    ns0 = {NSW{1'b0}};
+    ns1 = {NSW{1'b0}};
+    ns2 = {NSW{1'b0}};
+    dsum = {DNW{1'b0}};
+    for (m = 0; m < NO; m = m + 1) begin
+        dsum = dsum + {{(DNW-WW){1'b0}}, wt[m*WW +: WW]};
+        ns0 = ns0 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 0)*XW +: XW]}};
+        ns1 = ns1 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 1)*XW +: XW]}};
+        ns2 = ns2 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 2)*XW +: XW]}};
+    end
+end
+wire [3*NSW-1:0] nsum = {ns2, ns1, ns0};
+
+reg              eN, sofN, eolN, yovfN;
+reg [3*NSW-1:0]  numN;
+reg [DNW-1:0]    denN;
+always @(posedge clk) begin
+    if (rst) begin
+        eN <= 1'b0;
+    end else if (ce) begin
+        eN <= sbT[3];
+    end
+    if (ce) begin
+        {sofN, eolN, yovfN} <= sbT[2:0];
+        numN <= nsum;
+        denN <= dsum;
+    end
+end
+
+// ------------------------------------------------------------------ stage Q: clamp test, rq(num), 1/den
+wire [3*NW-1:0] nq;
+wire [2:0] nq_ovf;
+reg  [2:0] big;
+integer c;
+// num >= den 2^Fx, compared in BCW bits
+localparam BCW = (NSW > DNW + FX ? NSW : DNW + FX) + 1;
+reg  [BCW-1:0] cmp_n, cmp_d;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_num
+    isp_rq #(.IN_W(NSW + 1), .IN_F(FW + FX), `POSISP_RQ_DENOISE_NUM_PARAMS) u_rq (
+        .in({1'b0, numN[g*NSW +: NSW]}), .out(nq[g*NW +: NW]), .ovf(nq_ovf[g])
+    );
+end
+endgenerate
+always @* begin
+    for (c = 0; c < 3; c = c + 1) begin
+        cmp_n = {{(BCW-NSW){1'b0}}, numN[c*NSW +: NSW]};
+        cmp_d = {{(BCW-DNW){1'b0}}, denN} << FX;
+        big[c] = cmp_n >= cmp_d;
+    end
+end
+
+wire [IW-1:0] inv;
+isp_table #(`POSISP_TAB_DEN_RECIP_PARAMS, .INIT_FILE({MEM_DIR, "/tab_den_recip.hex"})) u_recip (
+    .clk(clk), .ce(ce), .in(denN), .out(inv)
+);
+wire [3*NW + 9:0] sbQ;
+wire eQ = sbQ[0];
+isp_delay #(.DW(1), .N(TL), .RESET(1)) u_deq (
+    .clk(clk), .rst(rst), .ce(ce), .in(eN), .out(sbQ[0])
+);
+isp_delay #(.DW(3*NW + 9), .N(TL)) u_dq (
+    .clk(clk), .rst(1'b0), .ce(ce), .in({sofN, eolN, yovfN, nq, nq_ovf, big}), .out(sbQ[3*NW + 9:1])
+);
+wire [2:0] bigQ = sbQ[3:1];
+wire [2:0] novfQ = sbQ[6:4];
+wire [3*NW-1:0] nqQ = sbQ[3*NW + 6:7];
+wire yovfQ = sbQ[3*NW + 7];
+wire eolQ = sbQ[3*NW + 8];
+wire sofQ = sbQ[3*NW + 9];
+
+// ------------------------------------------------------------------ stage O: y
+wire [3*XW-1:0] yq;
+wire [2:0] y_ovfq;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_y
+    wire [YPW-1:0] prod = nqQ[g*NW +: NW] * inv;
+    isp_rq #(.IN_W(YPW + 1), .IN_F(FN + FI), `POSISP_RQ_CHAIN_X_PARAMS) u_rq (
+        .in({1'b0, prod}), .out(yq[g*XW +: XW]), .ovf(y_ovfq[g])
+    );
+end
+endgenerate
+
+reg [3:0] satO;
+always @* begin
+    satO = {3'd0, yovfQ};
+    for (c = 0; c < 3; c = c + 1) begin
+        if (!bigQ[c]) begin
+            satO = satO + {3'd0, novfQ[c]} + {3'd0, y_ovfq[c]};
+        end
+    end
+end
+
+always @(posedge clk) begin
+    if (rst) begin
+        m_axis_tvalid <= 1'b0;
+    end else if (ce) begin
+        m_axis_tvalid <= eQ;
+    end
+    if (ce) begin
+        m_axis_tuser <= sofQ;
+        m_axis_tlast <= eolQ;
+        m_axis_sat <= satO;
+        for (c = 0; c < 3; c = c + 1) begin
+            m_axis_tdata[c*XW +: XW] <= bigQ[c] ? ONE_X : (yq[c*XW +: XW] > ONE_X ? ONE_X : yq[c*XW +: XW]);
+        end
+    end
+end
+
+// lines end at the frame width; every centre lies in the frame (the flush is exact)
+wire unused = &{1'b0, s_axis_tlast, w_last, w_inframe};
+
+endmodule
+
+`resetall
