@@ -51,6 +51,43 @@ class FastResult:
         return {**asdict(self), "pixels_per_second": self.pixels_per_second}
 
 
+@dataclass
+class SetControl:
+    """What Python needs of a vector set on the fast path (the streams stay in HDL): sizes,
+    the write list, the between-frame writes (camera sets) and the parameter blocks."""
+
+    frames: int
+    width: int
+    height: int
+    writes: list[tuple[int, int]]
+    frame_writes: list[tuple[int, int, int]]
+    params: list[list[int]]
+
+    def writes_before(self, k: int) -> list[tuple[int, int]]:
+        return [(a, v) for f, a, v in self.frame_writes if f == k]
+
+
+def set_control(vector_dir: str | Path) -> SetControl:
+    """Read :class:`SetControl` of a vector set (its manifest, write lists and params.hex)."""
+    from ..vector_format import read_hex
+
+    d = Path(vector_dir)
+    m = json.loads((d / "manifest.json").read_text())
+    f = m["frames"]
+
+    def words(name: str, n: int) -> list[tuple[int, ...]]:
+        raw = (d / name).read_bytes()
+        return [tuple(int.from_bytes(raw[i + 4 * j:i + 4 * j + 4], "little") for j in range(n))
+                for i in range(0, len(raw), 4 * n)]
+    writes = [(a, v) for a, v in words(m["registers"]["write_list"]["bin"], 2)]
+    fw = m["registers"].get("frame_writes")
+    fwrites = [(k, a, v) for k, a, v in words(fw["bin"], 3)] if m.get("top") == "camera" and fw else []
+    n = int(m["params"]["words_per_block"])
+    pw = read_hex(d / m["params"]["hex"])
+    return SetControl(int(f["count"]), int(f["width"]), int(f["height"]), writes, fwrites,
+                      [pw[i:i + n] for i in range(0, len(pw), n)])
+
+
 def harness_parameters(vector_dir: str | Path, max_w: int | None = None) -> dict[str, object]:
     """The HDL harness's parameters for a vector set: its files, top, stream widths and sizes,
     and a line-buffer depth that holds the set's width (:func:`replay_max_w`)."""
@@ -104,4 +141,4 @@ def stall_level(p: float) -> int:
     return min(255, int(round(p * 256)))
 
 
-__all__ = ["FastResult", "HARNESS", "harness_parameters", "run_fast", "stall_level"]
+__all__ = ["FastResult", "HARNESS", "SetControl", "harness_parameters", "run_fast", "set_control", "stall_level"]

@@ -18,8 +18,9 @@
 // until the next start) when the last of them has been received. An output beat outside a
 // started frame's range counts as a mismatch (an extra beat).
 //
-// Registered outputs, no delays, no system tasks other than $readmemh: the same under Icarus
-// and Verilator (lint-clean under verilator --lint-only -Wall).
+// Registered outputs, synchronous reset (which also loads the LFSRs from `seed`), no delays,
+// no system tasks other than $readmemh: the same under Icarus and Verilator, and lint-clean
+// (tests/sim/test_fastpath.py lints it with -Wall).
 
 `timescale 1ns / 1ps
 `default_nettype none
@@ -77,21 +78,25 @@ module taisp_fast_tb #(
     input  wire [7:0]             stall_in,
     input  wire [7:0]             stall_out,
     input  wire [31:0]            seed,
-    input  wire                   seed_load,
 
     // Results
-    output reg                    done = 1'b0,
-    output reg  [31:0]            beats_checked = 32'd0,
-    output reg  [31:0]            beats_sent = 32'd0,
-    output reg  [31:0]            mismatches = 32'd0,
-    output reg  [31:0]            first_beat = 32'hFFFFFFFF,
-    output reg  [M_W+1:0]         first_got = {(M_W+2){1'b0}},
-    output reg  [M_W+1:0]         first_want = {(M_W+2){1'b0}},
-    output reg  [31:0]            cycles = 32'd0
+    output reg                    done,
+    output reg  [31:0]            beats_checked,
+    output reg  [31:0]            beats_sent,
+    output reg  [31:0]            mismatches,
+    output reg  [31:0]            first_beat,
+    output reg  [M_W+1:0]         first_got,
+    output reg  [M_W+1:0]         first_want,
+    output reg  [31:0]            cycles
 );
 
 localparam NB_IN = FRAMES * IN_FRAME;
 localparam NB_OUT = FRAMES * OUT_FRAME;
+localparam [31:0] NB_IN32 = NB_IN;
+localparam [31:0] NB_OUT32 = NB_OUT;
+localparam [31:0] IN_FRAME32 = IN_FRAME;
+localparam [31:0] OUT_FRAME32 = OUT_FRAME;
+localparam [31:0] NONE = 32'hFFFFFFFF;
 // the LFSRs' taps (x^32 + x^22 + x^2 + x + 1, Galois form)
 localparam [31:0] POLY = 32'h80200003;
 
@@ -115,8 +120,8 @@ initial begin
 end
 
 // ------------------------------------------------------------------ stall generators
-reg [31:0] lfsr_in = 32'h1;
-reg [31:0] lfsr_out = 32'h2;
+reg [31:0] lfsr_in;
+reg [31:0] lfsr_out;
 
 function [31:0] lfsr_next;
     input [31:0] s;
@@ -128,8 +133,9 @@ endfunction
 wire gap_in = lfsr_in[15:8] < stall_in;
 wire gap_out = lfsr_out[15:8] < stall_out;
 
+// seeded in reset (seed's value then)
 always @(posedge clk) begin
-    if (seed_load) begin
+    if (rst) begin
         lfsr_in <= seed | 32'h1;
         lfsr_out <= (seed ^ 32'h9E3779B9) | 32'h1;
     end else begin
@@ -139,14 +145,14 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ the block
-reg  [S_W-1:0] s_tdata = {S_W{1'b0}};
-reg            s_tvalid = 1'b0;
+reg  [S_W-1:0] s_tdata;
+reg            s_tvalid;
 wire           s_tready;
-reg            s_tlast = 1'b0;
-reg            s_tuser = 1'b0;
+reg            s_tlast;
+reg            s_tuser;
 wire [M_W-1:0] m_tdata;
 wire           m_tvalid;
-reg            m_tready = 1'b0;
+reg            m_tready;
 wire           m_tlast;
 wire [0:0]     m_tuser;
 
@@ -185,19 +191,21 @@ end
 endgenerate
 
 // ------------------------------------------------------------------ source
-reg [31:0] in_idx = 32'd0;       // next input beat
-reg [31:0] in_end = 32'd0;       // one past the started frame's last input beat
-wire [S_W+1:0] in_beat = in_mem[in_idx < NB_IN ? in_idx : 0];
+wire [31:0] frame32 = {16'd0, frame};
+reg [31:0] in_idx;               // next input beat
+reg [31:0] in_end;               // one past the started frame's last input beat
+wire [S_W+1:0] in_beat = in_mem[in_idx < NB_IN32 ? in_idx : 32'd0];
 
 always @(posedge clk) begin
     if (rst) begin
         s_tvalid <= 1'b0;
         in_idx <= 32'd0;
         in_end <= 32'd0;
+        beats_sent <= 32'd0;
     end else if (start) begin
         s_tvalid <= 1'b0;
-        in_idx <= frame * IN_FRAME;
-        in_end <= (frame + 32'd1) * IN_FRAME;
+        in_idx <= frame32 * IN_FRAME32;
+        in_end <= (frame32 + 32'd1) * IN_FRAME32;
     end else if (!s_tvalid || s_tready) begin
         if (in_idx < in_end && !gap_in) begin
             s_tdata <= in_beat[S_W-1:0];
@@ -213,30 +221,36 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ sink and checker
-reg [31:0] out_idx = 32'd0;      // next expected output beat
-reg [31:0] out_end = 32'd0;
+reg [31:0] out_idx;              // next expected output beat
+reg [31:0] out_end;
 wire [M_W+1:0] got = {m_tlast, m_tuser, m_tdata};
-wire [M_W+1:0] want = exp_mem[out_idx < NB_OUT ? out_idx : 0];
+wire [M_W+1:0] want = exp_mem[out_idx < NB_OUT32 ? out_idx : 32'd0];
 wire in_range = out_idx < out_end;
 
 always @(posedge clk) begin
-    cycles <= cycles + 32'd1;
     if (rst) begin
         m_tready <= 1'b0;
         out_idx <= 32'd0;
         out_end <= 32'd0;
         done <= 1'b0;
+        cycles <= 32'd0;
+        beats_checked <= 32'd0;
+        mismatches <= 32'd0;
+        first_beat <= NONE;
+        first_got <= {(M_W+2){1'b0}};
+        first_want <= {(M_W+2){1'b0}};
     end else begin
+        cycles <= cycles + 32'd1;
         m_tready <= !gap_out;
         if (start) begin
-            out_idx <= frame * OUT_FRAME;
-            out_end <= (frame + 32'd1) * OUT_FRAME;
+            out_idx <= frame32 * OUT_FRAME32;
+            out_end <= (frame32 + 32'd1) * OUT_FRAME32;
             done <= 1'b0;
         end else if (m_tvalid && m_tready) begin
             beats_checked <= beats_checked + 32'd1;
             if (!in_range || got !== want) begin
                 mismatches <= mismatches + 32'd1;
-                if (first_beat == 32'hFFFFFFFF) begin
+                if (first_beat == NONE) begin
                     first_beat <= out_idx;
                     first_got <= got;
                     first_want <= in_range ? want : {(M_W+2){1'b0}};

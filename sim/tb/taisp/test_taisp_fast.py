@@ -22,9 +22,8 @@ from cocotb.triggers import ClockCycles, RisingEdge, with_timeout
 from cocotbext.axi import AxiLiteBus, AxiLiteMaster
 
 from fixedpoint.taisp import regmap
-from sim.taisp.fastpath import stall_level
+from sim.taisp.fastpath import set_control, stall_level
 from sim.taisp.testbench import CLOCK_NS
-from sim.taisp.vectors import load_vector_set
 
 STATUS_READY = regmap.field_value("STATUS", "READY")
 
@@ -40,7 +39,7 @@ async def _wait_ready(axil: AxiLiteMaster, dut, limit_cycles: int = 2_000_000) -
 async def fast_replay(dut):
     """Replay the set; every output beat is compared in HDL; counts go to TAISP_TB_RESULT."""
     case = json.loads(os.environ.get("TAISP_TB_CASE", "{}"))
-    vs = load_vector_set(os.environ["TAISP_VECTOR_DIR"], check=False)
+    vs = set_control(os.environ["TAISP_VECTOR_DIR"])
     nframes = vs.frames if case.get("frames") is None else min(int(case["frames"]), vs.frames)
     t0 = time.perf_counter()
     Clock(dut.clk, CLOCK_NS, unit="ns", impl="gpi").start()
@@ -49,7 +48,6 @@ async def fast_replay(dut):
     dut.stall_in.value = stall_level(float(case.get("stall_in", 0)))
     dut.stall_out.value = stall_level(float(case.get("stall_out", 0)))
     dut.seed.value = int(case.get("seed", 1)) & 0xFFFFFFFF
-    dut.seed_load.value = 1
     dut.rst.value = 1
     for n in ("awvalid", "wvalid", "arvalid", "bready", "rready"):
         getattr(dut, f"s_axil_{n}").value = 0
@@ -57,7 +55,6 @@ async def fast_replay(dut):
     axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
     await ClockCycles(dut.clk, 8)
     dut.rst.value = 0
-    dut.seed_load.value = 0
     await ClockCycles(dut.clk, 4)
     assert await axil.read_dword(regmap.address("ID")) == regmap.ID_VALUE
     await _wait_ready(axil, dut)
@@ -68,7 +65,7 @@ async def fast_replay(dut):
     assert await axil.read_dword(regmap.address("ACTIVE_SIZE")) == regmap.pack_fields(
         "ACTIVE_SIZE", WIDTH=vs.width, HEIGHT=vs.height)
     pmax = max(stall_level(float(case.get("stall_in", 0))), stall_level(float(case.get("stall_out", 0))))
-    limit = int((6 * vs.in_width * (vs.in_height + 4) + 20000) * 256 / (256 - pmax))
+    limit = int((6 * vs.width * (vs.height + 4) + 20000) * 256 / (256 - pmax))
     check_params = bool(case.get("check_params", True))
     expect_fail = bool(case.get("expect_fail", False))
     param_words = 0
