@@ -26,6 +26,7 @@ def add_parser(sub) -> None:
     r.add_argument("--scheduler", help="address of a running Dask scheduler, tcp://host:port")
     r.add_argument("--redo", action="store_true", help="rerun failed legs (passed legs are always kept)")
     r.add_argument("--plan", action="store_true", help="print the legs and exit")
+    r.add_argument("--summary-only", action="store_true", help="write the summary of the legs done so far, run nothing")
     r.add_argument("--no-progress", action="store_true")
 
 
@@ -50,13 +51,14 @@ def main_regress(args) -> int:
         return 0
     cmd = "taisp " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:2] == ["regress"] else "taisp regress"
     s = rg.run_regress(legs, args.out, scheduler=args.scheduler, workers=args.workers, redo=args.redo,
-                       progress=not args.no_progress, command=cmd)
+                       progress=not args.no_progress, command=cmd, run=not args.summary_only)
     for name, p in sorted(s["per_simulator"].items()):
         print(f"  {name:9s}: {p['legs']} legs, {p['beats_checked']:,} beats, {p['pixels_per_second']:,.0f} pixels/s")
     for r in s["results"]:
         if not r["passed"]:
             print(f"  FAIL {r['name']}: {r['error']}")
-    print(f"[taisp regress] {'PASS' if s['failed'] == 0 else 'FAIL'}: {s['passed']}/{s['legs']} legs, "
+    part = f" (of {s['planned_legs']} planned)" if s["planned_legs"] > s["legs"] else ""
+    print(f"[taisp regress] {'PASS' if s['failed'] == 0 else 'FAIL'}: {s['passed']}/{s['legs']} legs{part}, "
           f"{s['beats_checked']:,} beats checked, {s['mismatches']} mismatches, wall {s['wall_seconds']:.0f} s; "
           f"{args.out}/summary.md, summary.json")
     return 0 if s["failed"] == 0 else 1

@@ -57,9 +57,11 @@ def _build_root() -> Path:
 
 BUILD = _build_root()
 #: Arithmetic cut in the core (any value each cycle): every cell of these types (the
-#: datapath's multipliers and dividers, the register read-back's index arithmetic) but those
-#: of the control instances below (the flush count of taisp_stream, the windows' look-ahead).
-CUT_CELLS = ("$mul", "$div", "$mod", "$divfloor", "$modfloor", "$pow")
+#: datapath's multipliers, dividers, shifters and table memories; the register read-back's
+#: index arithmetic) but those of the control instances below (the flush count of
+#: taisp_stream, the windows' look-ahead and line buffers).
+CUT_CELLS = ("$mul", "$div", "$mod", "$divfloor", "$modfloor", "$pow", "$shl", "$shr", "$sshl", "$sshr", "$shift",
+             "$shiftx", "$mem_v2")
 KEEP_INSTANCES = ("u_stream", "u_win")
 #: The mutation of the broken variant: (file, text, replacement).
 BROKEN = ("taisp_core.v", "wire ce = !m_axis_tvalid || m_axis_tready;", "wire ce = 1'b1;  // BROKEN: ignores backpressure")
@@ -94,11 +96,11 @@ TASKS: dict[str, Task] = {t.name: t for t in (
     Task("stream", "taisp_stream_formal", "bmc", 40,
          (str(RTL_MODEL_DIRS["taisp"] / "taisp_stream.v"), str(HDL / "taisp_stream_formal.v")),
          what="taisp_stream: no input while the engine is busy; tready only with ce; each beat pushed once"),
-    Task("core", "taisp_core_formal", "bmc", 60, (), (("WELLFORMED", 1),), core=True,
+    Task("core", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 1),), core=True,
          what="taisp_core (MAX_W 4, 4x2): output held under backpressure, framing, no beat invented"),
-    Task("core_cover", "taisp_core_formal", "cover", 60, (), (("WELLFORMED", 1),), core=True,
+    Task("core_cover", "taisp_core_formal", "cover", 48, (), (("WELLFORMED", 1),), core=True,
          what="taisp_core: a whole output frame and the next frame's first beat are reached"),
-    Task("core_any", "taisp_core_formal", "bmc", 60, (), (("WELLFORMED", 0),), core=True,
+    Task("core_any", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 0),), core=True,
          what="taisp_core with any input (broken frames): output held, framing"),
     Task("core_axil", "taisp_core_formal", "bmc", 30, (), (("WELLFORMED", 1), ("AXIL", 1)), core=True,
          what="taisp_core's AXI4-Lite port (reads): one response per request, held until accepted"),

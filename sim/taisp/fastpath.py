@@ -29,7 +29,9 @@ class FastResult:
     """What the fast path measured: beats compared by the HDL checker (and how many the set
     holds), mismatching beats, the first mismatch (None, or beat index with the RTL and expected
     ``{eol, sof, tdata}`` words), PARAM words compared, cycles simulated, and the seconds of the
-    cocotb test (``sim_seconds``, build excluded) and of the whole call (``wall_seconds``)."""
+    cocotb test (``sim_seconds``, build excluded), of the whole call (``wall_seconds``) and the
+    CPU seconds of the simulator process during the test (``cpu_seconds``: what a loaded,
+    shared machine does not distort)."""
 
     passed: bool
     simulator: str
@@ -42,6 +44,7 @@ class FastResult:
     cycles: int
     sim_seconds: float
     wall_seconds: float
+    cpu_seconds: float = 0.0
 
     @property
     def pixels_per_second(self) -> float:
@@ -131,7 +134,7 @@ def run_fast(vector_dir: str | Path, simulator: str = "verilator", *, stall_in: 
         r = json.loads(out.read_text())
     return FastResult(r["mismatches"] == 0 and r["beats_checked"] == r["beats_expected"], simulator, r["frames"],
                       r["beats_expected"], r["beats_checked"], r["mismatches"], r["first_mismatch"], r["param_words"],
-                      r["cycles"], r["seconds"], time.perf_counter() - t0)
+                      r["cycles"], r["seconds"], time.perf_counter() - t0, r.get("cpu_seconds", 0.0))
 
 
 def stall_level(p: float) -> int:

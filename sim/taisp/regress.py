@@ -13,13 +13,13 @@ The plan:
   :data:`SCENE_SIZE`). Inputs of one size make one vector set (a sequence: the statistics carry
   over, the camera's front-end registers change between files), so each size is one set.
 * **Sets**: per (input size, config ``default``/``compact``, top ``core``/``camera``), written by
-  :func:`sim.taisp.vectors.write_vector_set` / ``write_camera_vector_set`` (the fused fixed-point
-  model: expected output, taps, parameters); plus per (config, top) a crop set (:data:`CROP`) of
+  :func:`sim.taisp.vectors.write_vector_set` / ``write_camera_vector_set`` with ``taps=False``
+  (the fused fixed-point model: expected output and parameters; no per-stage taps); plus per (config, top) a crop set (:data:`CROP`) of
   every input for Icarus.
 * **Legs**: per full-size set, Verilator (the fast cocotb path, :mod:`sim.taisp.fastpath`) under
-  each stall pattern of :data:`STALLS` and the C simulation of the HLS C++ (:mod:`sim.taisp.csim`,
+  each stall pattern of :data:`FULL_STALLS` and the C simulation of the HLS C++ (:mod:`sim.taisp.csim`,
   no stalls: a C call takes a frame); per crop set, Icarus (the fast cocotb path) under each
-  stall pattern. Every output beat is compared, bit-exact, and the parameters between frames.
+  pattern of :data:`ICARUS_STALLS`. Every output beat is compared, bit-exact, and the parameters between frames.
 * **Resumable**: a leg's result is ``<out>/legs/<leg>.json``, a set is complete when
   ``<out>/sets/<set>/.complete`` exists; a second run does only what is missing (``redo`` redoes
   failed legs). The summary (``summary.json``, ``summary.md``) covers every leg of the plan.
@@ -48,8 +48,9 @@ CONFIGS = ("default", "compact")
 TOPS = ("core", "camera")
 #: Stall patterns: name -> (input gap probability, output not-ready probability) per cycle.
 STALLS: dict[str, tuple[float, float]] = {"none": (0.0, 0.0), "both20": (0.2, 0.2), "bp50": (0.0, 0.5)}
-#: Verilator legs use these patterns, Icarus legs these (on crops).
-FULL_STALLS = ("none", "both20")
+#: Verilator legs (full size) use these patterns, Icarus legs (crops) these. (Verilator without
+#: stalls on every full-size set as well doubles the Verilator time: ``full_stalls=STALLS``.)
+FULL_STALLS = ("both20",)
 ICARUS_STALLS = ("none", "both20", "bp50")
 #: The built-in scene's size (pixels) in the full regression.
 SCENE_SIZE = (1920, 1080)
@@ -137,8 +138,10 @@ def raw_size(path: Path) -> tuple[int, int]:
 
 def plan(raws: Sequence[str | os.PathLike], *, quick: bool = False, scene: bool = True,
          configs: Sequence[str] = CONFIGS, tops: Sequence[str] = TOPS,
-         simulators: Sequence[str] = ("verilator", "csim", "icarus"), frames_per_input: int = 1) -> list[Leg]:
-    """The legs of a regression over ``raws`` (and the built-in scene)."""
+         simulators: Sequence[str] = ("verilator", "csim", "icarus"), frames_per_input: int = 1,
+         full_stalls: Sequence[str] = FULL_STALLS) -> list[Leg]:
+    """The legs of a regression over ``raws`` (and the built-in scene); ``full_stalls``: the
+    stall patterns (names of :data:`STALLS`) of the full-size Verilator legs."""
     inputs: list[tuple[str, tuple[int, int]]] = []
     if quick:
         inputs = [(str(Path(r).resolve()), QUICK_CROP) for r in list(raws)[:1]]
@@ -161,7 +164,7 @@ def plan(raws: Sequence[str | os.PathLike], *, quick: bool = False, scene: bool 
                 for (w, h), names in sorted(by_size.items()):
                     s = SetSpec(f"{cfg}-{top}-{w}x{h}", tuple(names), (w, h), cfg, top, frames_per_input)
                     if "verilator" in simulators:
-                        for st in (("none",) if quick else FULL_STALLS):
+                        for st in (("none",) if quick else full_stalls):
                             legs.append(Leg(f"{s.name}-verilator-{st}", s, "verilator", st))
                     if "csim" in simulators:
                         legs.append(Leg(f"{s.name}-csim", s, "csim", "none"))
@@ -205,11 +208,11 @@ def write_set(spec: SetSpec, out: Path) -> Path:
     if spec.top == "camera":
         frames = [f for i in spec.inputs
                   for f in (scene_bayer_frames(n, cfg, spec.size) if i == "scene" else raw_bayer_frames(i, n, cfg, spec.size))]
-        write_camera_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT, description=desc)
+        write_camera_vector_set(d, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT, description=desc, taps=False)
     else:
         xs = [f for i in spec.inputs
               for f in (scene_frames(n, cfg, spec.size) if i == "scene" else raw_frames(i, n, cfg, spec.size))]
-        write_vector_set(d, xs, isp, cfg, checkpoint=DEFAULT_CHECKPOINT, description=desc)
+        write_vector_set(d, xs, isp, cfg, checkpoint=DEFAULT_CHECKPOINT, description=desc, taps=False)
     (d / ".complete").write_text("complete\n")
     return d
 
@@ -228,6 +231,11 @@ def run_leg(leg: Leg, set_dir: Path, out: Path) -> dict[str, Any]:
         if leg.simulator == "csim":
             from .csim import run_csim
 
+            if leg.set.top == "camera":  # build first: the camera's run times its build otherwise
+                from .camera_csim import build as build_camera
+
+                build_camera(set_dir / "gen")
+            t0 = time.perf_counter()
             r = run_csim(set_dir, taps=False)
             secs = sum(r.frame_seconds) or (time.perf_counter() - t0)
             res = LegResult(**base, passed=r.passed, beats_checked=nbeats if r.passed else 0,
@@ -261,10 +269,11 @@ def _leg_task(leg: Leg, set_dir: str, out: str) -> dict[str, Any]:
 
 
 def run_regress(legs: Sequence[Leg], out: str | os.PathLike, *, scheduler: str | None = None, workers: int | None = None,
-                redo: bool = False, progress: bool = True, command: str = "") -> dict[str, Any]:
+                redo: bool = False, progress: bool = True, command: str = "", run: bool = True) -> dict[str, Any]:
     """Run the legs not yet done (each a Dask task after its set's task) and write the summary.
     ``scheduler``: a Dask scheduler address; default a local cluster of ``workers`` processes
-    (default: the CPU count)."""
+    (default: the CPU count). ``run`` False: only summarise the legs done so far (the summary
+    then says how many of the plan's legs it covers)."""
     from distributed import Client, LocalCluster, as_completed
 
     o = Path(out).resolve()
@@ -281,7 +290,7 @@ def run_regress(legs: Sequence[Leg], out: str | os.PathLike, *, scheduler: str |
                 continue
         todo.append(leg)
     cluster = None
-    if todo:
+    if todo and run:
         if scheduler:
             client = Client(scheduler)
         else:
@@ -293,10 +302,14 @@ def run_regress(legs: Sequence[Leg], out: str | os.PathLike, *, scheduler: str |
             set_futs = {}
             for leg in todo:
                 if leg.set.name not in set_futs:
+                    # sets already written first (their legs can start at once), then in plan order
+                    ready = (o / "sets" / leg.set.name / ".complete").exists()
+                    prio = 10_000 if ready else 1_000 - len(set_futs)
                     set_futs[leg.set.name] = client.submit(_set_task, leg.set, str(o), key=f"set-{leg.set.name}", pure=False,
-                                                           priority=10)
-            futs = [client.submit(_leg_task, leg, set_futs[leg.set.name], str(o), key=f"leg-{leg.name}", pure=False)
-                    for leg in todo]
+                                                           priority=prio)
+            # a leg runs as soon as its set is written (before the next sets: results come early)
+            futs = [client.submit(_leg_task, leg, set_futs[leg.set.name], str(o), key=f"leg-{leg.name}", pure=False,
+                                  priority=20_000) for leg in todo]
             bar = None
             if progress:
                 from tqdm import tqdm
@@ -325,12 +338,13 @@ def run_regress(legs: Sequence[Leg], out: str | os.PathLike, *, scheduler: str |
             if cluster is not None:
                 cluster.close()
     results = [done[leg.name] for leg in legs if leg.name in done]
-    return write_summary(results, o, time.perf_counter() - t0, command)
+    return write_summary(results, o, time.perf_counter() - t0, command, planned=len(legs))
 
 
 # ------------------------------------------------------------------------------------ summary
-def summarise(results: Sequence[dict[str, Any]], wall_seconds: float, command: str = "") -> dict[str, Any]:
-    """Totals and per-simulator rates of leg results."""
+def summarise(results: Sequence[dict[str, Any]], wall_seconds: float, command: str = "",
+              planned: int | None = None) -> dict[str, Any]:
+    """Totals and per-simulator rates of leg results (``planned``: the plan's leg count)."""
     per_sim: dict[str, dict[str, float]] = {}
     for r in results:
         s = per_sim.setdefault(r["simulator"], {"legs": 0, "beats_checked": 0, "seconds": 0.0})
@@ -341,6 +355,8 @@ def summarise(results: Sequence[dict[str, Any]], wall_seconds: float, command: s
         s["pixels_per_second"] = s["beats_checked"] / s["seconds"] if s["seconds"] else 0.0
     return {"command": command, "host": platform.node(), "cpus": os.cpu_count(),
             "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "wall_seconds": wall_seconds, "legs": len(results),
+            "planned_legs": len(results) if planned is None else planned,
+            "sum_leg_seconds": sum(r.get("detail", {}).get("wall_seconds", r["seconds"]) for r in results),
             "passed": sum(1 for r in results if r["passed"]), "failed": sum(1 for r in results if not r["passed"]),
             "beats_checked": sum(r["beats_checked"] for r in results),
             "mismatches": sum(r["mismatches"] for r in results), "per_simulator": per_sim, "results": list(results)}
@@ -348,7 +364,10 @@ def summarise(results: Sequence[dict[str, Any]], wall_seconds: float, command: s
 
 def markdown(summary: dict[str, Any]) -> str:
     s = summary
-    lines = [f"# taisp regress: {'PASS' if s['failed'] == 0 else 'FAIL'}", "",
+    status = "PASS" if s["failed"] == 0 else "FAIL"
+    if s.get("planned_legs", s["legs"]) > s["legs"]:
+        status += f" (partial: {s['legs']} of {s['planned_legs']} planned legs done)"
+    lines = [f"# taisp regress: {status}", "",
              f"Command: `{s['command']}`  ", f"{s['date']} on {s['host']} ({s['cpus']} CPUs); wall time "
              f"{s['wall_seconds']:.0f} s (this run; resumed legs count their own earlier seconds below)", "",
              f"**{s['legs']} legs, {s['passed']} passed, {s['failed']} failed; {s['beats_checked']:,} output beats "
@@ -366,8 +385,9 @@ def markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_summary(results: Sequence[dict[str, Any]], out: Path, wall_seconds: float, command: str = "") -> dict[str, Any]:
-    s = summarise(results, wall_seconds, command)
+def write_summary(results: Sequence[dict[str, Any]], out: Path, wall_seconds: float, command: str = "",
+                  planned: int | None = None) -> dict[str, Any]:
+    s = summarise(results, wall_seconds, command, planned)
     (out / "summary.json").write_text(json.dumps(s, indent=1))
     (out / "summary.md").write_text(markdown(s))
     return s

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import time
@@ -73,6 +74,7 @@ class ReplayResult:
     log: str
     log_path: Path
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 def iverilog_command(vector_dir: Path, out: Path, probes: bool = True, max_w: int | None = None) -> list[str]:
@@ -175,16 +177,18 @@ def run_plain_tb(vector_dir: str | Path, *, frames: int | None = None, seed: int
     vvp = build_plain_tb(v, probes, build_dir, simulator)
     cmd = vvp_command(vvp, v, frames=frames, seed=seed, stall_in=stall_in, stall_out=stall_out,
                       program_weights=program_weights, check_params=check_params, max_errors=max_errors)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, cwd=vvp.parent, capture_output=True, text=True, timeout=timeout_s, check=False)
     secs = time.perf_counter() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
     log = p.stdout + p.stderr
     log_path = vvp.parent / "sim.log"
     log_path.write_text(log)
     m = RESULT_RE.search(log)
     first = FIRST_RE.search(log)
     line = m.group(0) if m else f"no TAISP_VECTORS RESULT line (vvp exit {p.returncode}); log {log_path}"
-    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
+    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs, cpu)
 
 
 __all__ = ["ReplayResult", "block_max_w", "build_plain_tb", "iverilog_command", "replay_max_w", "run_plain_tb", "set_width",

@@ -29,10 +29,10 @@
 module taisp_core_formal #
 (
     // line-buffer depth and frame-height limit of the core under proof
-    parameter MAX_W = 4,
-    parameter MAX_H = 4,
+    parameter MAX_W = 2,
+    parameter MAX_H = 2,
     // the frame size after reset (pixels, lines)
-    parameter W = 4,
+    parameter W = 2,
     parameter H = 2,
     // folder of the generated memories
     parameter MEM_DIR = ".",
@@ -152,11 +152,13 @@ always @(posedge clk) begin
     if (f_past && !rst && WELLFORMED) assert(n_out <= n_in);
 end
 
-// reachability: a whole output frame, then the first beat of the next
+// reachability within the depth: a whole output frame; an output beat taken after a stall;
+// the next input frame's first beat taken
 always @(posedge clk) begin
     if (f_past && !rst) begin
         cover(n_out_frames == 1);
-        cover(n_out_frames == 1 && m_axis_tvalid && m_axis_tready);
+        cover(f_past && $past(m_axis_tvalid && !m_axis_tready) && m_axis_tvalid && m_axis_tready);
+        cover(n_in > NPIX);
     end
 end
 

@@ -12,6 +12,7 @@ Environment: ``TAISP_VECTOR_DIR`` (the set), ``TAISP_TB_CASE`` (JSON: ``stall_in
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 from pathlib import Path
@@ -41,7 +42,7 @@ async def fast_replay(dut):
     case = json.loads(os.environ.get("TAISP_TB_CASE", "{}"))
     vs = set_control(os.environ["TAISP_VECTOR_DIR"])
     nframes = vs.frames if case.get("frames") is None else min(int(case["frames"]), vs.frames)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     Clock(dut.clk, CLOCK_NS, unit="ns", impl="gpi").start()
     dut.start.value = 0
     dut.frame.value = 0
@@ -52,6 +53,7 @@ async def fast_replay(dut):
     for n in ("awvalid", "wvalid", "arvalid", "bready", "rready"):
         getattr(dut, f"s_axil_{n}").value = 0
     await ClockCycles(dut.clk, 2)
+    logging.getLogger(f"cocotb.{dut._name}.s_axil").setLevel(logging.WARNING)  # no line per register access
     axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst)
     await ClockCycles(dut.clk, 8)
     dut.rst.value = 0
@@ -106,7 +108,8 @@ async def fast_replay(dut):
            "beats_checked": int(dut.beats_checked.value), "mismatches": nerr,
            "first_mismatch": None if nerr == 0 else {"beat": int(dut.first_beat.value), "got": int(dut.first_got.value),
                                                     "want": int(dut.first_want.value)},
-           "param_words": param_words, "cycles": int(dut.cycles.value), "seconds": time.perf_counter() - t0}
+           "param_words": param_words, "cycles": int(dut.cycles.value), "seconds": time.perf_counter() - t0,
+           "cpu_seconds": time.process_time() - c0}
     if os.environ.get("TAISP_TB_RESULT"):
         Path(os.environ["TAISP_TB_RESULT"]).write_text(json.dumps(res))
     if not expect_fail:
