@@ -13,7 +13,7 @@ asserted is written at the top of each harness):
 * ``stream``: the stream control ``taisp_stream`` with any frame size of 3-bit counters and any
   engine latency: input never taken while the parameter engine is busy, tready only with the
   pipeline moving, every beat taken pushed exactly once; k-induction where it closes, else BMC.
-* ``core`` / ``core_any``: ``taisp_core`` at MAX_W 4, frame 4x2 (its reset size), with the
+* ``core`` / ``core_any``: ``taisp_core`` at MAX_W 2, frame 2x2 (its reset size), with the
   parameter engine and the weight memories abstracted (``*_stub.v``: any latency, any values)
   and the datapath's multipliers and dividers cut (``cutpoint``: any values): output beat held
   while not taken, output framing of the programmed size (tuser, tlast), no beat invented
@@ -97,7 +97,7 @@ TASKS: dict[str, Task] = {t.name: t for t in (
          (str(RTL_MODEL_DIRS["taisp"] / "taisp_stream.v"), str(HDL / "taisp_stream_formal.v")),
          what="taisp_stream: no input while the engine is busy; tready only with ce; each beat pushed once"),
     Task("core", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 1),), core=True,
-         what="taisp_core (MAX_W 4, 4x2): output held under backpressure, framing, no beat invented"),
+         what="taisp_core (MAX_W 2, 2x2): output held under backpressure, framing, no beat invented"),
     Task("core_cover", "taisp_core_formal", "cover", 48, (), (("WELLFORMED", 1),), core=True,
          what="taisp_core: a whole output frame and the next frame's first beat are reached"),
     Task("core_any", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 0),), core=True,

@@ -299,17 +299,18 @@ def run_regress(legs: Sequence[Leg], out: str | os.PathLike, *, scheduler: str |
                                    memory_limit=0)
             client = Client(cluster)
         try:
-            set_futs = {}
-            for leg in todo:
-                if leg.set.name not in set_futs:
-                    # sets already written first (their legs can start at once), then in plan order
-                    ready = (o / "sets" / leg.set.name / ".complete").exists()
-                    prio = 10_000 if ready else 1_000 - len(set_futs)
-                    set_futs[leg.set.name] = client.submit(_set_task, leg.set, str(o), key=f"set-{leg.set.name}", pure=False,
-                                                           priority=prio)
-            # a leg runs as soon as its set is written (before the next sets: results come early)
-            futs = [client.submit(_leg_task, leg, set_futs[leg.set.name], str(o), key=f"leg-{leg.name}", pure=False,
-                                  priority=20_000) for leg in todo]
+            # legs of sets already written go first (as plain paths: they can start at once);
+            # then the other sets, each leg after its set
+            ready = {lg.set.name for lg in todo if (o / "sets" / lg.set.name / ".complete").exists()}
+            set_futs: dict[str, Any] = {n: str(o / "sets" / n) for n in ready}
+            futs = [client.submit(_leg_task, lg, set_futs[lg.set.name], str(o), key=f"leg-{lg.name}", pure=False)
+                    for lg in todo if lg.set.name in ready]
+            for lg in todo:
+                if lg.set.name not in set_futs:
+                    set_futs[lg.set.name] = client.submit(_set_task, lg.set, str(o), key=f"set-{lg.set.name}", pure=False)
+                if lg.set.name not in ready:
+                    futs.append(client.submit(_leg_task, lg, set_futs[lg.set.name], str(o), key=f"leg-{lg.name}",
+                                              pure=False, priority=1))
             bar = None
             if progress:
                 from tqdm import tqdm
