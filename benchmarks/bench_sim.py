@@ -42,13 +42,14 @@ def main() -> int:
     ap.add_argument("--sims", nargs="+", default=["icarus", "verilator"])
     ap.add_argument("--fast-size", default="640x360", help="WxH of the fast-path comparison's set (0: skip)")
     ap.add_argument("--fast-frames", type=int, default=2)
+    ap.add_argument("--vec", help="use this vector set (written with taps) for part 1 instead of a scene set")
     ap.add_argument("--json", help="write the figures here (JSON)")
     ap.add_argument("--no-beat-level", action="store_true", help="skip part 2 (the beat-level bench)")
     a = ap.parse_args()
     figures: dict = {}
     if a.fast_size != "0":
         fw, fh = (int(v) for v in a.fast_size.lower().split("x"))
-        figures["fast_path"] = fast_vs_plain(fw, fh, a.fast_frames, a.sims)
+        figures["fast_path"] = fast_vs_plain(fw, fh, a.fast_frames, a.sims, a.vec)
     w, h, n = a.width, a.height, 3
     if a.no_beat_level:
         if a.json:
@@ -83,24 +84,32 @@ def main() -> int:
     return 0
 
 
-def fast_vs_plain(w: int, h: int, n: int, sims: list[str]) -> dict:
-    """The plain testbench and the fast cocotb path on one scene set of n frames of w x h."""
+def fast_vs_plain(w: int, h: int, n: int, sims: list[str], vec_dir: str | None = None) -> dict:
+    """The plain testbench and the fast cocotb path on one scene set of n frames of w x h (or
+    the first n frames of the set ``vec_dir``)."""
     from sim.taisp.csim import write_scene_set
-    from sim.taisp.fastpath import run_fast
+    from sim.taisp.fastpath import run_fast, set_control
     from sim.taisp.vector_replay import build_plain_tb, run_plain_tb
 
-    out: dict = {"size": [w, h], "frames": n}
     with tempfile.TemporaryDirectory() as td:
-        vec = Path(td) / "vec"
-        write_scene_set(vec, (w, h), n)
-        print(f"[bench_sim] fast path vs plain testbench: {n} frame(s) of {w}x{h} (built-in scene), no stalls")
+        if vec_dir:
+            vec = Path(vec_dir)
+            c = set_control(vec)
+            w, h, n = c.width, c.height, min(n, c.frames)
+            what = vec.name
+        else:
+            vec = Path(td) / "vec"
+            write_scene_set(vec, (w, h), n)
+            what = "built-in scene"
+        out: dict = {"size": [w, h], "frames": n, "set": what}
+        print(f"[bench_sim] fast path vs plain testbench: {n} frame(s) of {w}x{h} ({what}), no stalls")
         for sim in sims:
             build_plain_tb(vec, simulator=sim)
-            plain = run_plain_tb(vec, simulator=sim, timeout_s=7200)
+            plain = run_plain_tb(vec, simulator=sim, timeout_s=7200, frames=n)
             if not plain.passed:
                 raise RuntimeError(f"plain testbench failed on {sim}: {plain.result_line}")
             p_rate = n * w * h / plain.seconds
-            fast = run_fast(vec, sim)
+            fast = run_fast(vec, sim, frames=n)
             if not fast.passed:
                 raise RuntimeError(f"fast path failed on {sim}: {fast}")
             f_rate = fast.pixels_per_second

@@ -113,10 +113,13 @@ def harness_parameters(vector_dir: str | Path, max_w: int | None = None) -> dict
 
 def run_fast(vector_dir: str | Path, simulator: str = "verilator", *, stall_in: float = 0.0, stall_out: float = 0.0,
              seed: int = 1, frames: int | None = None, check_params: bool = True, max_w: int | None = None,
-             expect_fail: bool = False) -> FastResult:
+             expect_fail: bool = False, program_weights: bool = True) -> FastResult:
     """Build the harness for a vector set (cached per set and simulator) and replay the set with
     the fast cocotb path; returns the HDL checker's counts. ``expect_fail``: a mismatch is
-    reported in the result instead of failing the cocotb test (for tests of the checker)."""
+    reported in the result instead of failing the cocotb test (for tests of the checker).
+    ``program_weights`` False: skip the write list's weight words (the block's build-time
+    weights, the set's ``gen/weights.hex``, are the same words; saves thousands of AXI4-Lite
+    writes in short tests)."""
     from ..runner import model_rtl, run_cocotb
 
     v = Path(vector_dir).resolve()
@@ -125,7 +128,7 @@ def run_fast(vector_dir: str | Path, simulator: str = "verilator", *, stall_in: 
     with tempfile.TemporaryDirectory() as td:
         out = Path(td) / "fast.json"
         case = {"stall_in": stall_in, "stall_out": stall_out, "seed": seed, "frames": frames,
-                "check_params": check_params, "expect_fail": expect_fail}
+                "check_params": check_params, "expect_fail": expect_fail, "program_weights": program_weights}
         run_cocotb(simulator, TOPLEVEL, TEST_MODULE, sources=[HARNESS, *model_rtl("taisp")], gen=v / "gen",
                    parameters=params, build_name=f"taisp_fast_{v.name}", testcase="fast_replay",
                    verilator_opt="-O2", public_top_only=True,

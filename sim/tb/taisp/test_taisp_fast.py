@@ -5,7 +5,7 @@ the between-frame writes (camera sets), STATUS.READY, the PARAM read-back agains
 ``start`` and a wait for ``done``; at the end the checker's counters, ERROR and FRAMES.
 
 Environment: ``TAISP_VECTOR_DIR`` (the set), ``TAISP_TB_CASE`` (JSON: ``stall_in``,
-``stall_out`` fractions, ``seed``, ``frames``, ``check_params``, ``expect_fail``),
+``stall_out`` fractions, ``seed``, ``frames``, ``check_params``, ``program_weights``, ``expect_fail``),
 ``TAISP_TB_RESULT`` (where the counts are written as JSON). Built and run by
 :func:`sim.taisp.fastpath.run_fast`.
 """
@@ -60,8 +60,10 @@ async def fast_replay(dut):
     await ClockCycles(dut.clk, 4)
     assert await axil.read_dword(regmap.address("ID")) == regmap.ID_VALUE
     await _wait_ready(axil, dut)
-    for addr, data in vs.writes:
-        await axil.write_dword(addr, data)
+    program_weights = bool(case.get("program_weights", True))
+    for addr, data in vs.writes:  # program_weights False: the build-time weights (gen/weights.hex, the same words)
+        if program_weights or addr < regmap.WEIGHT_BASE:
+            await axil.write_dword(addr, data)
     await ClockCycles(dut.clk, 4)
     await _wait_ready(axil, dut)
     assert await axil.read_dword(regmap.address("ACTIVE_SIZE")) == regmap.pack_fields(
