@@ -231,12 +231,15 @@ def run_leg(leg: Leg, set_dir: Path, out: Path) -> dict[str, Any]:
         if leg.simulator == "csim":
             from .csim import run_csim
 
+            from .vector_replay import replay_max_w, set_width
+
+            max_w = replay_max_w(set_width(set_dir))  # the C++ line buffers (TAISP_MAX_W) hold the set's width
             if leg.set.top == "camera":  # build first: the camera's run times its build otherwise
                 from .camera_csim import build as build_camera
 
-                build_camera(set_dir / "gen")
+                build_camera(set_dir / "gen", max_w)
             t0 = time.perf_counter()
-            r = run_csim(set_dir, taps=False)
+            r = run_csim(set_dir, taps=False, max_w=max_w)
             secs = sum(r.frame_seconds) or (time.perf_counter() - t0)
             res = LegResult(**base, passed=r.passed, beats_checked=nbeats if r.passed else 0,
                             mismatches=0 if r.passed else 1, seconds=secs, error=None if r.passed else r.summary(),

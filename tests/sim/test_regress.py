@@ -83,7 +83,7 @@ def test_one_leg_through_dask(tmp_path: Path):
 def test_cli_plan(shared_raw_dir: Path, capsys):
     assert main(["regress", str(shared_raw_dir), "--plan", "--configs", "default", "--tops", "core"]) == 0
     out = capsys.readouterr().out
-    assert "default-core-1920x1080-verilator-none" in out and "vector sets" in out
+    assert "default-core-1920x1080-verilator-both20" in out and "vector sets" in out
     assert main(["regress", str(shared_raw_dir), "--plan", "--tops", "nope"]) == 2
     assert "--tops: unknown nope" in capsys.readouterr().err
 
