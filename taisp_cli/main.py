@@ -9,6 +9,7 @@
     taisp gen --out DIR           Verilog/C++ headers and table memories generated from the quantization config
                                   (--model posisp --checkpoint C: also the chain top posisp_chain.v in C's filter order)
     taisp vectors [RAW ...]       test vector set for FPGA bring-up (--check DIR verifies one, --replay DIR simulates it)
+    taisp regress [RAW_DIR]       full-size regression over RAW files and the scene (Dask legs, resumable)
 """
 from __future__ import annotations
 
@@ -181,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .wordlength import add_parser as add_wordlength
 
     add_wordlength(sub)
+    from .regress import add_parser as add_regress
+
+    add_regress(sub)
     return ap
 
 
@@ -249,6 +253,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .wordlength import main_wordlength
 
             return main_wordlength(args)
+        elif args.cmd == "regress":
+            from .regress import main_regress
+
+            return main_regress(args)
         elif args.cmd == "vectors":
             from .vectors import main_vectors
 

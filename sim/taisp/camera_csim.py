@@ -22,8 +22,10 @@ from .csim import BUILD_ROOT, COMMON, CXXFLAGS, SRC, ap_types_dir, gen_headers
 SOURCES = ("taisp_core.cpp", "taisp_camera.cpp", "tb/taisp_camera_csim.cpp")
 
 
-def build(gen_dir: str | Path | None = None) -> Path:
-    """Compile the camera C simulation against the generated headers (cached by content)."""
+def build(gen_dir: str | Path | None = None, max_w: int | None = None) -> Path:
+    """Compile the camera C simulation against the generated headers (cached by content);
+    ``max_w``: the line-buffer depth (``TAISP_MAX_W``, default 2048: wider frames are refused
+    with ERROR_FE_SIZE)."""
     gen_dir = Path(gen_dir) if gen_dir is not None else generated_dir()
     headers = gen_headers(gen_dir)
     gxx = shutil.which("g++")
@@ -34,7 +36,8 @@ def build(gen_dir: str | Path | None = None) -> Path:
         h.update(name.encode() + b"\0" + headers[name] + b"\0")
     for src in sorted(list(SRC.glob("*.h")) + list(SRC.glob("*.cpp")) + list(SRC.glob("tb/*.cpp")) + list(COMMON.glob("*.h"))):
         h.update(str(src.relative_to(SRC.parent)).encode() + b"\0" + src.read_bytes() + b"\0")
-    h.update(" ".join(CXXFLAGS).encode())
+    flags = list(CXXFLAGS) + ([f"-DTAISP_MAX_W={int(max_w)}"] if max_w else [])
+    h.update(" ".join(flags).encode())
     out = BUILD_ROOT / f"camera-{h.hexdigest()[:16]}"
     exe = out / "taisp_camera_csim"
     with build_lock(out):
@@ -44,7 +47,7 @@ def build(gen_dir: str | Path | None = None) -> Path:
         gen.mkdir(parents=True, exist_ok=True)
         for name, data in headers.items():
             (gen / name).write_bytes(data)
-        base = [gxx, *CXXFLAGS, f"-I{gen}", f"-I{SRC}", f"-I{COMMON}", "-isystem", str(ap_types_dir())]
+        base = [gxx, *flags, f"-I{gen}", f"-I{SRC}", f"-I{COMMON}", "-isystem", str(ap_types_dir())]
         objs, log = [], []
         for src in SOURCES:
             obj = out / (Path(src).stem + ".o")
@@ -93,9 +96,9 @@ def bayer_beats(mosaic: np.ndarray) -> list[tuple[int, int, int]]:
     return [(int(mosaic[r, c]), int(r == 0 and c == 0), int(c == w - 1)) for r in range(h) for c in range(w)]
 
 
-def run(calls: list[Call], gen_dir: str | Path | None = None) -> list[CallResult]:
+def run(calls: list[Call], gen_dir: str | Path | None = None, max_w: int | None = None) -> list[CallResult]:
     gen_dir = Path(gen_dir) if gen_dir is not None else generated_dir()
-    exe = build(gen_dir)
+    exe = build(gen_dir, max_w)
     with tempfile.TemporaryDirectory() as td:
         fin, fout = Path(td) / "in.txt", Path(td) / "out.txt"
         lines = [str(len(calls))]
@@ -120,7 +123,7 @@ def run(calls: list[Call], gen_dir: str | Path | None = None) -> list[CallResult
     return out
 
 
-def run_vector_set(vector_dir: str | Path, frames: int | None = None):
+def run_vector_set(vector_dir: str | Path, frames: int | None = None, max_w: int | None = None):
     """Replay a camera vector set (``taisp vectors --top camera``) through the C-simulated camera:
     the registers as the set's write list and between-frame writes leave them before each frame
     (Bayer size, FE_CONFIG, FE_BLACK, FE_GAIN, the defaults; RESTART before the first frame), the
@@ -160,7 +163,7 @@ def run_vector_set(vector_dir: str | Path, frames: int | None = None):
     masks = [(1 << cfg[entry].fmt.width) - 1 for _, entry, cnt in regmap.PARAM_LAYOUT for _ in range(cnt)]
     t0 = time.perf_counter()
     try:
-        res = run(calls, d / "gen")
+        res = run(calls, d / "gen", max_w)
     except RuntimeError as exc:
         return CsimResult(False, 2, [], [], None, "", str(exc))
     secs = (time.perf_counter() - t0) / max(1, n)

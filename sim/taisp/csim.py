@@ -215,7 +215,7 @@ def run_csim(vector_dir: str | Path, taps: bool = True, frames: int | None = Non
     if _set_top(vector_dir) == "camera":
         from .camera_csim import run_vector_set
 
-        return run_vector_set(vector_dir, frames=frames)
+        return run_vector_set(vector_dir, frames=frames, max_w=max_w)
     b = build(Path(vector_dir) / "gen", build_root=build_root, max_w=max_w)
     r = run(b.exe, vector_dir, taps=taps, frames=frames, binary=binary, inject=inject, timeout=timeout)
     r.build = b

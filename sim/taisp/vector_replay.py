@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import time
@@ -73,6 +74,7 @@ class ReplayResult:
     log: str
     log_path: Path
     seconds: float
+    cpu_seconds: float = 0.0
 
 
 def iverilog_command(vector_dir: Path, out: Path, probes: bool = True, max_w: int | None = None) -> list[str]:
@@ -182,17 +184,19 @@ def run_replay(cmd: list[str], cwd: Path, result_re: re.Pattern, first_re: re.Pa
                what: str) -> ReplayResult:
     """Run a built plain testbench (``cmd`` in ``cwd``), keep its log as ``sim.log`` there and
     read the result line (``result_re``, group 1 PASS or FAIL; ``what`` names it when missing)
-    and the first mismatch line (``first_re``)."""
-    t0 = time.perf_counter()
+    and the first mismatch line (``first_re``); wall and CPU seconds of the simulator."""
+    t0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout_s, check=False)
     secs = time.perf_counter() - t0
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (c1.ru_utime - c0.ru_utime) + (c1.ru_stime - c0.ru_stime)
     log = p.stdout + p.stderr
     log_path = cwd / "sim.log"
     log_path.write_text(log)
     m = result_re.search(log)
     first = first_re.search(log)
     line = m.group(0) if m else f"no {what} line (exit {p.returncode}); log {log_path}"
-    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs)
+    return ReplayResult(bool(m and m.group(1) == "PASS"), line, first.group(0) if first else None, log, log_path, secs, cpu)
 
 
 __all__ = ["ReplayResult", "block_max_w", "build_plain_tb", "iverilog_command", "replay_max_w", "run_plain_tb", "run_replay", "set_width",

@@ -201,23 +201,26 @@ def _c_header(m: dict[str, Any], writes: list[tuple[int, int]], params: list[lis
 # ---------------------------------------------------------------------------- writing
 def write_vector_set(out_dir: str | os.PathLike, frames: Sequence[InputFrame], isp: TAISP, cfg: QuantConfig, *,
                      checkpoint: str | os.PathLike | None = None, description: str = "",
-                     _camera: dict[str, Any] | None = None) -> dict[str, Any]:
+                     _camera: dict[str, Any] | None = None, taps: bool = True) -> dict[str, Any]:
     """Run the fixed-point model (``previous`` statistics mode, from reset) over ``frames`` and
     write the vector set into ``out_dir`` (replacing a vector set there; a non-empty folder that
     is not one is refused). ``checkpoint``: the file ``isp`` was loaded from (hashed into the
-    manifest; ``None``: weights not from a file). Returns the manifest."""
+    manifest; ``None``: weights not from a file). ``taps`` False: no per-stage taps (the
+    manifest's ``taps`` is empty) and the expected output from the fused model (much faster for
+    full-size frames); such a set replays on the fast cocotb path and in C simulation, not in the
+    plain testbench (whose stage probes read the taps). Returns the manifest."""
     if not frames:
         raise ValueError("a vector set needs at least one frame")
     xs = [np.asarray(f.x) for f in frames]
     _, h, w = xs[0].shape
     check_size(w, h)
     check_rgb_frames(xs, cfg["frontend.x"].fmt.width)
-    return write_set_folder(out_dir, lambda tmp: _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera))
+    return write_set_folder(out_dir, lambda tmp: _write(tmp, frames, xs, isp, cfg, checkpoint, description, _camera, taps))
 
 
 def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFrame], isp: TAISP, cfg: QuantConfig, *,
                             checkpoint: str | os.PathLike | None = None, description: str = "",
-                            dn_w: int = CAMERA_DN_W) -> dict[str, Any]:
+                            dn_w: int = CAMERA_DN_W, taps: bool = True) -> dict[str, Any]:
     """A vector set for ``taisp_camera`` (manifest ``top: camera``): Bayer samples as
     ``stream_in`` (one per beat), the front-end register writes in the write list (and, where a
     frame's settings change, in ``frame_writes``), and the camera model's expected output, taps
@@ -240,7 +243,8 @@ def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFr
           for f in frames]
     cam = {"frames": list(frames), "fmt": BayerFormat(dn_w), "width": w, "height": h}
     inputs = [InputFrame(x, f.source) for x, f in zip(xs, frames)]
-    return write_vector_set(out_dir, inputs, isp, cfg, checkpoint=checkpoint, description=description, _camera=cam)
+    return write_vector_set(out_dir, inputs, isp, cfg, checkpoint=checkpoint, description=description, _camera=cam,
+                            taps=taps)
 
 
 @dataclass
@@ -253,13 +257,17 @@ class _Run:
     params: list[dict[str, np.ndarray]]
 
 
-def _run_model(xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig) -> _Run:
+def _run_model(xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig, with_taps: bool = True) -> _Run:
+    """The model over the frames; ``with_taps`` False: the fused engine, only ``out``."""
     model = FixedTAISP(isp, cfg)
     model.reset()
-    params, taps = [], {k: [] for k in TAP_STAGES}
+    params, taps = [], {k: [] for k in (TAP_STAGES if with_taps else ("out",))}
     for x in xs:
         params.append(model.next_params())
-        res = model.frame(x.astype(np.int64), "previous", taps=True)
+        res = model.frame(x.astype(np.int64), "previous", taps=with_taps)
+        if not with_taps:
+            taps["out"].append(np.asarray(res.out, dtype=np.int64))
+            continue
         for k in TAP_STAGES:
             taps[k].append(np.asarray(res.taps[k], dtype=np.int64))
     params.append(model.next_params())
@@ -343,10 +351,11 @@ def _write_frame_writes(d: Path, fwrites: list[tuple[int, int, int]]) -> None:
 
 
 def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAISP, cfg: QuantConfig,
-           checkpoint: str | os.PathLike | None, description: str, cam: dict[str, Any] | None = None) -> dict[str, Any]:
+           checkpoint: str | os.PathLike | None, description: str, cam: dict[str, Any] | None = None,
+           with_taps: bool = True) -> dict[str, Any]:
     n = len(xs)
     _, h, w = xs[0].shape
-    run = _run_model(xs, isp, cfg)
+    run = _run_model(xs, isp, cfg, with_taps)
     fw = run.model.weights
     fin, fout = stream_formats(cfg)
     fwrites: list[tuple[int, int, int]] = []
@@ -362,7 +371,7 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAI
         _write_bayer_stream(d, cam)
         _write_frame_writes(d, fwrites)
     _write_stream(d, "stream_out", run.taps["out"], fout, "expected output stream", "rgfc.out")
-    tap_meta = _write_taps(d, run.taps, cfg)
+    tap_meta = _write_taps(d, run.taps, cfg) if with_taps else {}
     pwords = _write_params(d, run.params, cfg)
     _write_writes(d, writes)
 
