@@ -22,7 +22,7 @@ from fixedpoint.posisp.codegen import driver_entries, driver_header, write_all
 from fixedpoint.posisp.driver import DEFAULT_P, FILTER_NAMES, drive, quantize_params
 from fixedpoint.posisp.regmap import PARAM_REGISTERS
 from fixedpoint.posisp.schema import POSISP_SCHEMA, check_structure, load_posisp_config
-from fixedpoint.posisp.variants import every_mode_config
+from fixedpoint.posisp.variants import OVERFLOWS, ROUNDINGS, every_mode_config
 
 SRC = Path(__file__).resolve().parents[2] / "hls" / "cpp" / "posisp"
 NPAR = len(DEFAULT_P)
@@ -31,11 +31,18 @@ GCC = shutil.which("gcc")
 pytestmark = pytest.mark.skipif(GCC is None, reason="gcc not installed")
 
 
-def work_config(df: int) -> QuantConfig:
-    """The default config with the driver's working precision at ``df`` fractional bits."""
+def work_config(df: int, rounding: str | None = None) -> QuantConfig:
+    """The default config with the driver's working precision at ``df`` fractional bits; with
+    ``rounding``, every entry the driver writes rounds so (overflow modes cycling)."""
     data = tomllib.loads(DEFAULT_CONFIG.read_text())
     data["name"] = f"work{df}"
     data["driver"]["work"] = {"fmt": f"s64.{df}"}
+    if rounding is not None:
+        for i, key in enumerate(driver_entries()):
+            stage, name = key.split(".")
+            e = data[stage][name]
+            e = {"fmt": e} if isinstance(e, str) else dict(e)
+            data[stage][name] = {**e, "rounding": rounding, "overflow": OVERFLOWS[i % len(OVERFLOWS)]}
     cfg = QuantConfig(data, f"driver.work s64.{df} variant of {DEFAULT_CONFIG}", POSISP_SCHEMA)
     check_structure(cfg)
     return cfg
@@ -152,8 +159,41 @@ def test_working_precision_ends(tmp_path, df):
     0 in Q, gamma's log2 of 0 raises in Python and returns POSISP_DRV_ERR_LOG in C."""
     cfg = work_config(df)
     exe = build(cfg, tmp_path, all_files=df != 16)
-    sets = param_sets(cfg, 40, 22)
+    sets = param_sets(cfg, 20, 22)
     if df == 16:
         assert {expected(p, cfg) for p in sets} == {f"ERR {ERR_LOG}"}
     check(exe, sets, cfg)
     assert run_c(exe, bad_sets(cfg)) == [f"ERR {ERR_RANGE}"] * (2 * NPAR)
+
+
+def ccm_tie_sets(cfg: QuantConfig) -> list[tuple[int, ...]]:
+    """With DF = 24 (1e-8 drops to 0 in Q) a CCM row whose raw values sum to 114688 has S = 1.0
+    exactly, so CCM_M0 = -2 + p0 2^-6 in Q24: an exact tie of ccm.m's rounding (12 fractional
+    bits) when p0 = 2 mod 4, negative below p0 = 32768. Sums of 98304 make S = 0 (the Python
+    raises ZeroDivisionError, the C returns POSISP_DRV_ERR_DIV0)."""
+    d = quantize_params(DEFAULT_P, cfg)
+    sets = []
+    for p0 in (2, 6, 30722, 32766, 32770, 32774, 65534):
+        for total in (114688, 98304):
+            p1 = min(total - p0, 65536)
+            row = (p0, p1, total - p0 - p1)
+            sets.append(d[:2] + row * 3 + d[11:])
+    return sets
+
+
+@pytest.mark.parametrize("rounding", ROUNDINGS)
+def test_rounding_ties_and_division_by_zero(tmp_path, rounding):
+    """Every rounding mode on exact ties of both signs (DF = 24), and the division by zero."""
+    cfg = work_config(24, rounding)
+    exe = build(cfg, tmp_path, all_files=False)
+    ties = ccm_tie_sets(cfg)
+    outs = [expected(p, cfg) for p in ties]
+    assert outs[1::2] == ["ERR -3"] * (len(ties) // 2)
+    check(exe, ties + param_sets(cfg, 10, 23)[-10:], cfg)  # the ties and 10 random sets
+
+
+def test_tie_sets_are_ties():
+    """The tie sets tell the seven rounding modes apart (CCM_M0 of the tie sets differs)."""
+    cols = {r: tuple(expected(p, work_config(24, r)).split()[2] for p in ccm_tie_sets(work_config(24, r))[::2])
+            for r in ROUNDINGS}
+    assert len(set(cols.values())) >= 5, cols
