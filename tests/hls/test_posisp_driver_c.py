@@ -48,17 +48,19 @@ def work_config(df: int, rounding: str | None = None) -> QuantConfig:
     return cfg
 
 
-def build(cfg: QuantConfig, tmp: Path, all_files: bool = True) -> Path:
+def build(cfg: QuantConfig, tmp: Path, all_files: bool = True, cxx: bool = False) -> Path:
     """Generate the headers for ``cfg`` (every generated file, or only ``posisp_driver.h`` for a
-    config whose default parameters the driver rejects) and compile the C twin with its test main."""
+    config whose default parameters the driver rejects) and compile the C twin with its test main
+    (as C99, or with ``cxx`` as C++17 by g++)."""
     gen = tmp / "gen"
     if all_files:
         write_all(cfg, gen, order=FILTER_NAMES)
     else:
-        gen.mkdir()
+        gen.mkdir(parents=True)
         (gen / "posisp_driver.h").write_text(driver_header(cfg))
-    exe = tmp / "posisp_driver_test"
-    subprocess.run([GCC, "-std=c99", "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", f"-I{gen}", f"-I{SRC}",
+    exe = tmp / ("posisp_driver_test_cxx" if cxx else "posisp_driver_test")
+    lang = [shutil.which("g++") or "g++", "-x", "c++", "-std=c++17"] if cxx else [GCC, "-std=c99"]
+    subprocess.run([*lang, "-O2", "-Wall", "-Wextra", "-Wpedantic", "-Werror", f"-I{gen}", f"-I{SRC}",
                     str(SRC / "posisp_driver.c"), str(SRC / "posisp_driver_main.c"), "-o", str(exe)],
                    check=True, capture_output=True, text=True, timeout=60)
     return exe
@@ -197,3 +199,15 @@ def test_tie_sets_are_ties():
     cols = {r: tuple(expected(p, work_config(24, r)).split()[2] for p in ccm_tie_sets(work_config(24, r))[::2])
             for r in ROUNDINGS}
     assert len(set(cols.values())) >= 5, cols
+
+
+@pytest.mark.skipif(shutil.which("g++") is None, reason="g++ not installed")
+def test_compiles_as_cxx_with_identical_output(tmp_path):
+    """The same source compiles as C++17 (g++ -Wall -Wextra -Wpedantic -Werror) and prints the
+    same lines as the C99 build (which the tests above hold bit-exact against drive())."""
+    cfg = every_mode_config()
+    c_exe = build(cfg, tmp_path / "c", all_files=False)
+    cxx_exe = build(cfg, tmp_path / "cxx", all_files=False, cxx=True)
+    sets = param_sets(cfg, 100, 24) + bad_sets(cfg)
+    got_c = run_c(c_exe, sets)
+    assert len(got_c) == len(sets) and run_c(cxx_exe, sets) == got_c
