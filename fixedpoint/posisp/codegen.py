@@ -86,9 +86,83 @@ def driver_header(cfg: QuantConfig) -> str:
              f"#define POSISP_DRV_SQRT_EXTRA {SQRT_EXTRA}  /* denoise square roots carry DF + this many fractional bits */",
              "",
              "/* exp2 constants: K[0] = 2^(DF+1), K[i] = isqrt(K[i-1] * 2^DF) = floor(2^(2^-i) * 2^DF) */",
+             "/* (int64 for DF <= 61; the C twin reads them as 128-bit) */",
              f"static const int64_t posisp_drv_k[{len(M.K)}] = {{" + ", ".join(f"{k}LL" for k in M.K) + "};",
-             "", "#endif", ""]
+             ""]
+    lines += _driver_layout_lines(cfg)
+    lines += ["", "#endif", ""]
     return "\n".join(lines)
+
+
+#: The config entries the driver writes into (besides the registers' own): its table outputs.
+_DRIVER_TABLE_ENTRIES = ("chain.x", "denoise.w", "contrast.k")
+
+
+def _c_name(key: str) -> str:
+    return key.replace(".", "_").upper()
+
+
+def _c_array(ctype: str, name: str, values) -> list[str]:
+    vals = [f"{int(v)}LL" for v in values]
+    return [f"static const {ctype} {name}[{len(vals)}] = {{"] + [
+        "    " + ", ".join(vals[i:i + 8]) + "," for i in range(0, len(vals), 8)] + ["};"]
+
+
+def driver_entries() -> list[str]:
+    """The config entries the driver writes, in the C twin's order (``POSISP_DRV_E_*``, its
+    overflow counts): the registers' entries, then the per-frame tables' outputs."""
+    from .driver import REGISTER_ENTRIES
+
+    return list(dict.fromkeys(list(REGISTER_ENTRIES.values()) + list(_DRIVER_TABLE_ENTRIES)))
+
+
+def _driver_layout_lines(cfg: QuantConfig) -> list[str]:
+    """The driver's formats, register order and table layouts for the C twin
+    (hls/cpp/posisp/posisp_driver.c): every number the C code needs, none copied by hand."""
+    from ..arith import Overflow, Rounding
+    from golden.posisp.filters import PARAM_SLICES
+
+    from .driver import FILTER_NAMES, FILTER_REGISTERS, REGISTER_ENTRIES, table_boundaries
+
+    lines = ["/* rounding and overflow modes (fixedpoint/arith/modes.py) */"]
+    lines += [f"#define POSISP_DRV_RND_{m.name} {int(m)}" for m in Rounding]
+    lines += [f"#define POSISP_DRV_OVF_{m.name} {int(m)}" for m in Overflow]
+    entries = driver_entries()
+    lines += ["", "/* a config entry: word length, fractional bits, signedness, rounding, overflow */",
+              "typedef struct { int w, f, s, rnd, ovf; } posisp_drv_fmt_t;",
+              f"#define POSISP_DRV_NENTRIES {len(entries)}"]
+    lines += [f"#define POSISP_DRV_E_{_c_name(k)} {i}" for i, k in enumerate(entries)]
+    lines.append("static const char *const posisp_drv_entry_names[POSISP_DRV_NENTRIES] = {"
+                 + ", ".join(f'"{k}"' for k in entries) + "};")
+    lines.append("static const posisp_drv_fmt_t posisp_drv_fmt[POSISP_DRV_NENTRIES] = {")
+    for k in entries:
+        q = cfg[k]
+        lines.append(f"    {{{q.fmt.width}, {q.fmt.frac}, {int(q.fmt.signed)}, POSISP_DRV_RND_{q.rounding.name}, "
+                     f"POSISP_DRV_OVF_{q.overflow.name}}},  /* {k}: {q} */")
+    lines.append("};")
+    regs = [r for n in FILTER_NAMES for r in FILTER_REGISTERS[n]]
+    lines += ["", "/* the per-frame registers, in register-map order (fixedpoint/posisp/regmap.py PARAM_REGISTERS) */",
+              f"#define POSISP_DRV_NREGS {len(regs)}"]
+    lines += [f"#define POSISP_DRV_REG_{r} {i}" for i, r in enumerate(regs)]
+    lines.append("static const char *const posisp_drv_reg_names[POSISP_DRV_NREGS] = {" + ", ".join(f'"{r}"' for r in regs) + "};")
+    lines.append("static const int posisp_drv_reg_entry[POSISP_DRV_NREGS] = {"
+                 + ", ".join(f"POSISP_DRV_E_{_c_name(REGISTER_ENTRIES[r])}" for r in regs) + "};")
+    lines += ["", "/* first index of each filter's raw parameters among the 27 (golden.posisp.filters.PARAM_SLICES) */"]
+    lines += [f"#define POSISP_DRV_P_{n.upper()} {PARAM_SLICES[n].start}" for n in FILTER_NAMES]
+    n_c = cfg.table("contrast").entries.size
+    G = cfg.table("contrast_g").entries
+    if G.size < n_c:
+        raise ValueError(f"{cfg.source}: contrast_g has {G.size} entries, the contrast table {n_c}: give them one layout")
+    lines += ["", f"#define POSISP_DRV_D_F {cfg['denoise.d'].fmt.frac}  /* fractional bits of the denoise distance (denoise.d) */"]
+    for name in ("gamma", "denoise"):
+        b = table_boundaries(cfg, name)
+        lines += [f"/* {name} table: raw input of every entry (segment starts, then the end of the last segment) */",
+                  f"#define POSISP_DRV_{name.upper()}_N {b.size}"]
+        lines += _c_array("int64_t", f"posisp_drv_{name}_b", b)
+    lines += ["/* contrast table: the build-time gains contrast_g at its entries (raw contrast.k) */",
+              f"#define POSISP_DRV_CONTRAST_N {n_c}"]
+    lines += _c_array("int64_t", "posisp_drv_contrast_g", G[:n_c])
+    return lines
 
 
 def default_order() -> list[str]:
@@ -124,4 +198,4 @@ def write_all(cfg: QuantConfig, out_dir: str | os.PathLike, order=None) -> list[
     return paths
 
 
-__all__ = ["WINDOW_CONSTANTS", "cpp_header", "default_order", "driver_header", "verilog_header", "write_all"]
+__all__ = ["WINDOW_CONSTANTS", "cpp_header", "default_order", "driver_entries", "driver_header", "verilog_header", "write_all"]
