@@ -88,7 +88,13 @@ async def run_frames(dut):
             if model is not None:
                 model.reset()
             tb.set_patterns(idle, bp, seed=pi)
-            xs = random_frames(c["frames"], w, h, cfg, seed=100 * pi + w + h)
+            if c.get("raw"):  # a real RAW file through the fixed-point front end, centre crop
+                from sim.runner import REPO
+                from sim.vector_inputs import raw_frames
+
+                xs = [f.x for f in raw_frames(REPO.parent / "shared" / "data" / "raw" / c["raw"], c["frames"], cfg, (w, h))]
+            else:
+                xs = random_frames(c["frames"], w, h, cfg, seed=100 * pi + w + h)
             sat = Counter()
             for k, x in enumerate(xs):
                 label = f"{order} idle={idle} bp={bp} {w}x{h} frame {k}"
