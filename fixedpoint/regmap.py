@@ -21,6 +21,19 @@ class Field:
         return ((1 << self.width) - 1) << self.lsb
 
 
+#: The registers every streaming block has after its ID (0x000), at the same addresses.
+BLOCK_REGISTERS: dict[str, tuple[int, str, str]] = {
+    "VERSION": (0x004, "RO", "register map version"),
+    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
+    "CTRL": (0x010, "WO", "control, self-clearing bits"),
+    "STATUS": (0x014, "RO", "status"),
+    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
+    "FRAMES": (0x01C, "RO", "frames received complete"),
+    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
+    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
+    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
+    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+}
 #: The camera front end's registers (shared Bayer front end, fixedpoint/frontend.py), at the same
 #: addresses in every model's block that has one; name -> (byte address, access, description).
 FRONTEND_REGISTERS: dict[str, tuple[int, str, str]] = {
@@ -50,6 +63,28 @@ FRONTEND_FIELDS: dict[str, tuple[Field, ...]] = {
         Field("DEMOSAIC", 4, 1, "demosaic in use (0 bilinear, 1 bin2)"),
     ),
 }
+#: ERROR bits of the stream checks every block makes (bits 0-3).
+STREAM_ERROR_FIELDS: tuple[Field, ...] = (
+    Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
+    Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
+    Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
+    Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
+)
+#: ERROR bits of a camera block's Bayer input and front-end size check (bits 4-8).
+CAMERA_ERROR_FIELDS: tuple[Field, ...] = (
+    Field("BAYER_SHORT_LINE", 4, 1, "camera: a Bayer line ended (tlast) before WIDTH samples"),
+    Field("BAYER_LONG_LINE", 5, 1, "camera: a Bayer line went past WIDTH samples without tlast"),
+    Field("BAYER_MISSING_SOF", 6, 1, "camera: Bayer samples without a frame start (tuser[0]); dropped"),
+    Field("BAYER_EARLY_SOF", 7, 1, "camera: SOF inside a Bayer frame (frame cut short)"),
+    Field("FE_SIZE", 8, 1, "camera: COMMIT refused, the frame size does not suit the demosaic (bin2: odd width "
+                           "or height, or under 4x2; bilinear: under 2x2; above MAX_WIDTH/MAX_H); the previous "
+                           "size, pattern and demosaic stay in use"),
+)
+#: ACTIVE_SIZE's fields.
+ACTIVE_SIZE_FIELDS: tuple[Field, ...] = (
+    Field("WIDTH", 0, 16, "frame width in use"),
+    Field("HEIGHT", 16, 16, "frame height in use"),
+)
 #: FE_CONFIG.DEMOSAIC codes
 DEMOSAIC_CODES: dict[str, int] = {"bilinear": 0, "bin2": 1}
 
@@ -159,5 +194,5 @@ def cpp_constants(namespace: str, guard: str, source: str, constants: list[tuple
     return "\n".join(out)
 
 
-__all__ = ["DEMOSAIC_CODES", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field",
+__all__ = ["ACTIVE_SIZE_FIELDS", "BLOCK_REGISTERS", "CAMERA_ERROR_FIELDS", "DEMOSAIC_CODES", "STREAM_ERROR_FIELDS", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field",
            "pack", "unpack", "verilog_defines"]

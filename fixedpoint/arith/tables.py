@@ -51,7 +51,7 @@ from .ops import PARALLEL_MIN_SIZE, _raw, quantize, to_float
 EXHAUSTIVE_MAX_BITS = 20
 """Input formats up to this width are measured over every input."""
 
-MAX_TABLE_IN_WIDTH = 32
+MAX_TABLE_IN_WIDTH = 48  # POS-ISP's denoise weight is a table of a 45-bit patch distance
 MAX_TABLE_OUT_WIDTH = 32
 
 DEFAULT_TABLES: dict[str, dict[str, Any]] = {

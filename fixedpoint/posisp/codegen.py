@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import codegen as _cg
 from ..config import QuantConfig
 from . import regmap
-from .driver import DEFAULT_P, default_output, driver_math
+from .driver import DEFAULT_P, SQRT_EXTRA, default_output, driver_math
 from .schema import FRAME_TABLES, TABLES, constants
 
 _HEADER = "Generated from {src} ({name}) by fixedpoint/posisp/codegen.py: do not edit."
@@ -83,6 +83,7 @@ def driver_header(cfg: QuantConfig) -> str:
              f"#define POSISP_DRV_EPS6 {M.EPS6}LL  /* div(2^DF, 10^6) */",
              f"#define POSISP_DRV_EPS8 {M.EPS8}LL  /* div(2^DF, 10^8) */",
              f"#define POSISP_DRV_NPARAMS {len(DEFAULT_P)}",
+             f"#define POSISP_DRV_SQRT_EXTRA {SQRT_EXTRA}  /* denoise square roots carry DF + this many fractional bits */",
              "",
              "/* exp2 constants: K[0] = 2^(DF+1), K[i] = isqrt(K[i-1] * 2^DF) = floor(2^(2^-i) * 2^DF) */",
              f"static const int64_t posisp_drv_k[{len(M.K)}] = {{" + ", ".join(f"{k}LL" for k in M.K) + "};",

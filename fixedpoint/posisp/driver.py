@@ -47,9 +47,11 @@ Registers and tables (``p_k`` = the raw parameter k of the 27, published layout)
             ``SHARPEN_C = rq(div(2^DF - a_q, 13), DF, sharpen.c)`` (so ``a_q + 13 c ~ 1`` exactly
             up to c's rounding: flat areas stay flat).
   denoise   ``h = map(p12, C(1,100000), 2^DF)``; ``ih = div(2^(2 DF), h + EPS8)`` (1/h in Q);
-            ``E2 = div(2^(2 DF), 10^8)`` (1e-8 with 2 DF fractional bits), ``s0 = isqrt(E2)``;
-            for every segment boundary ``D_i`` of the denoise table (raw ``denoise.d``, ``Fd`` frac):
-            ``s = isqrt(D_i * 2^(2 DF - Fd) + E2)`` (sqrt(D + 1e-8) in Q); ``t = shr((s - s0) * ih, DF)``;
+            the square roots carry ``SQ = DF + 10`` fractional bits (with small h the weight tells apart
+            distances of 1e-11): ``E2 = div(2^(2 SQ), 10^8)`` (1e-8 with 2 SQ fractional bits),
+            ``s0 = isqrt(E2)``; for every segment boundary ``D_i`` of the denoise table (raw
+            ``denoise.d``, ``Fd`` frac): ``s = isqrt(D_i * 2^(2 SQ - Fd) + E2)`` (sqrt(D + 1e-8) with SQ
+            fractional bits); ``t = shr((s - s0) * ih, SQ)`` (in Q);
             ``e = -shr(t * LOG2E, DF)``; ``denoise[i] = 0`` if ``e < -(Fw + 2) * 2^DF`` else
             ``rq(y * 2^n, DF, denoise.w)`` with ``(y, n) = exp2q(e)`` (``Fw`` = denoise.w's frac).
             The weights are exp(-sqrt(D + 1e-8)/h) divided by their value at D = 0 (a common factor
@@ -82,6 +84,9 @@ from golden.posisp.filters import FILTER_NAMES, NUM_PARAMS, PARAM_SLICES
 
 from ..arith.exact import handle_overflow, round_fraction
 from ..config import Q, QuantConfig
+
+#: Extra fractional bits of the denoise table's square roots (``SQ = DF + SQRT_EXTRA``).
+SQRT_EXTRA = 10
 
 #: The identity-most raw parameters: gain 1, gamma 1, identity CCM, a = 1, tone identity,
 #: contrast/saturation/wnb off, unit white balance; denoise h = 0.5 (it has no identity). The
@@ -295,13 +300,14 @@ def drive(p_raw, cfg: QuantConfig) -> DriverOutput:
     # denoise
     h = mp(s["denoise"].start, M.C(1, 100000), 1 << df)
     ih = div(1 << (2 * df), h + M.EPS8)
-    e2 = div(1 << (2 * df), 10**8)
+    sqf = df + SQRT_EXTRA
+    e2 = div(1 << (2 * sqf), 10**8)
     s0 = math.isqrt(e2)
     fd, fw = cfg["denoise.d"].fmt.frac, cfg["denoise.w"].fmt.frac
     ent = []
     for b in table_boundaries(cfg, "denoise"):
-        sq = math.isqrt(shr(int(b), fd - 2 * df) + e2)
-        t = shr((sq - s0) * ih, df)
+        sq = math.isqrt(shr(int(b), fd - 2 * sqf) + e2)
+        t = shr((sq - s0) * ih, sqf)
         e = -shr(t * M.LOG2E, df)
         if e < -((fw + 2) << df):
             ent.append(0)
@@ -346,5 +352,5 @@ def default_output(cfg: QuantConfig) -> DriverOutput:
 
 
 __all__ = ["DEFAULT_P", "DriverMath", "DriverOutput", "FILTER_NAMES", "FILTER_REGISTERS", "FILTER_TABLES",
-           "REGISTER_ENTRIES", "default_output", "div", "drive", "driver_math", "quantize_params", "rq", "shr",
+           "REGISTER_ENTRIES", "SQRT_EXTRA", "default_output", "div", "drive", "driver_math", "quantize_params", "rq", "shr",
            "table_boundaries"]

@@ -37,16 +37,7 @@ THUMB_SIZE = 64
 #: name -> (byte address, access, description); bit fields in FIELDS.
 REGISTERS: dict[str, tuple[int, str, str]] = {
     "ID": (0x000, "RO", "constant 0x504F5349 ('POSI')"),
-    "VERSION": (0x004, "RO", "register map version"),
-    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
-    "CTRL": (0x010, "WO", "control, self-clearing bits"),
-    "STATUS": (0x014, "RO", "status"),
-    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
-    "FRAMES": (0x01C, "RO", "frames received complete"),
-    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
-    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
-    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
-    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+    **_rm.BLOCK_REGISTERS,
     "ORDER0": (0x030, "RO", "the filter order the chain was generated with, slots 0-7 (filter codes, 15 = none)"),
     "ORDER1": (0x034, "RO", "the filter order, slots 8-9 and the number of filters"),
     "THUMB_FRAME": (0x038, "RO", "FRAMES value of the frame whose thumbnail sums the window holds"),
@@ -89,18 +80,11 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("COMMIT_PENDING", 2, 1, "a COMMIT waits for the end of the frame"),
         Field("DEFAULTS", 3, 1, "the active bank holds the programmed defaults"),
     ),
-    "ERROR": (
-        Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
-        Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
-        Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
-        Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
-        Field("SIZE", 8, 1, "COMMIT refused: the frame is smaller than denoise's mirror border needs (8x8) "
+    "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS + (
+        Field("SIZE", 9, 1, "COMMIT refused: the frame is smaller than denoise's mirror border needs (8x8) "
                             "or wider than MAX_WIDTH; the previous size stays in use"),
     ),
-    "ACTIVE_SIZE": (
-        Field("WIDTH", 0, 16, "frame width in use"),
-        Field("HEIGHT", 16, 16, "frame height in use"),
-    ),
+    "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
     "ORDER0": tuple(Field(f"SLOT{k}", 4 * k, 4, f"filter code of chain slot {k}") for k in range(8)),
     "ORDER1": (Field("SLOT8", 0, 4, "filter code of chain slot 8"), Field("SLOT9", 4, 4, "filter code of chain slot 9"),
                Field("COUNT", 8, 4, "number of filters in the chain")),

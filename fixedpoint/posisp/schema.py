@@ -89,6 +89,36 @@ def check_structure(cfg: QuantConfig) -> None:
         raise err("driver.work", f"needs at least 40 bits with 16 fractional, got {cfg['driver.work'].fmt}")
     if cfg["thumb.sum"].fmt.frac != cfg["frontend.x"].fmt.frac:
         raise err("thumb.sum", "must have frontend.x's fractional bits (exact sums)")
+    for key, bits in exact_bits(cfg).items():
+        if bits > 62:
+            raise err(key, f"an exact product or sum there needs {bits} bits; the model computes in int64 (62 at most)")
+
+
+def exact_bits(cfg: QuantConfig) -> dict[str, int]:
+    """Bits (sign included) of the widest exact product or sum of each filter's datapath
+    (fixedpoint/README.md), keyed by the entry it is requantized into."""
+    W = {k: q.fmt.width for k, q in cfg.entries.items()}
+    F = {k: q.fmt.frac for k, q in cfg.entries.items()}
+    x = W["chain.x"]
+    return {
+        "exposure.gain": x + W["exposure.gain"] + 1,
+        "ccm.m": x + W["ccm.m"] + 2,
+        "sharpen.c": max(W["sharpen.a"] + x + max(F["sharpen.c"] - F["sharpen.a"], 0), W["sharpen.c"] + x + 4) + 2,
+        "denoise.y": W["const.bt601"] + x + 3,
+        "denoise.d": 2 * W["denoise.y"] + 6,
+        "denoise.num": W["denoise.w"] + x + 8,
+        "denoise.inv": W["denoise.num"] + W["denoise.inv"] + 1,
+        "tone.offset": max(W["tone.offset"] + max(F["tone.slope"] + F["chain.x"] - F["tone.offset"], 0),
+                           W["tone.slope"] + F["chain.x"]) + 2,
+        "contrast.k": max(W["const.lum"] + x + 3, x + W["contrast.k"] + 1),
+        "saturation.delta": max(W["saturation.c"] + W["saturation.inv"], W["saturation.t"] + W["saturation.mg"],
+                                W["saturation.c"] + max(F["saturation.a"] + F["saturation.delta"] - F["saturation.c"], 0),
+                                W["saturation.a"] + W["saturation.delta"]) + 2,
+        "wnb.lum": max(W["const.lum"] + x + 3, W["wnb.a"] + x + max(F["wnb.lum"] - F["chain.x"], 0) + 2,
+                       W["wnb.a"] + W["wnb.lum"] + 2),
+        "wb.gain": x + W["wb.gain"] + 1,
+        "chain.out": x + 9,
+    }
 
 
 
@@ -120,5 +150,5 @@ def constants(cfg: QuantConfig) -> dict[str, int]:
         out[name] = int(v)
     return out
 
-__all__ = ["CONSTANTS", "ENTRIES", "FRAME_TABLES", "POSISP_SCHEMA", "TABLES", "TABLE_LINKS", "check_structure", "constants",
+__all__ = ["CONSTANTS", "ENTRIES", "FRAME_TABLES", "POSISP_SCHEMA", "TABLES", "TABLE_LINKS", "check_structure", "constants", "exact_bits",
            "load_posisp_config"]

@@ -29,16 +29,7 @@ ID_VALUE = 0x54414953  # "TAIS"
 #: name -> (byte address, access, description); the bit fields of a register are in FIELDS.
 REGISTERS: dict[str, tuple[int, str, str]] = {
     "ID": (0x000, "RO", "constant 0x54414953 ('TAIS')"),
-    "VERSION": (0x004, "RO", "register map version"),
-    "MAX_WIDTH": (0x008, "RO", "largest frame width the line buffers hold"),
-    "CTRL": (0x010, "WO", "control, self-clearing bits"),
-    "STATUS": (0x014, "RO", "status"),
-    "ERROR": (0x018, "RW1C", "sticky stream errors; write 1 to clear"),
-    "FRAMES": (0x01C, "RO", "frames received complete"),
-    "BAD_FRAMES": (0x020, "RO", "frames aborted on a stream error"),
-    "WIDTH": (0x024, "RW", "frame width in pixels (applied on COMMIT)"),
-    "HEIGHT": (0x028, "RW", "frame height in lines (applied on COMMIT)"),
-    "ACTIVE_SIZE": (0x02C, "RO", "frame size in use"),
+    **_rm.BLOCK_REGISTERS,
     "DEF_GATE0": (0x030, "RW", "default gate_0 (hsa.gate raw); gate_1 = 1 - gate_0"),
     "DEF_ALPHA0": (0x034, "RW", "default alpha of R (glc.alpha raw)"),
     "DEF_ALPHA1": (0x038, "RW", "default alpha of G"),
@@ -64,24 +55,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("COMMIT_PENDING", 2, 1, "a COMMIT waits for the end of the frame"),
         Field("DEFAULTS", 3, 1, "the next frame uses the programmed defaults"),
     ),
-    "ERROR": (
-        Field("SHORT_LINE", 0, 1, "a line ended (tlast) before WIDTH pixels"),
-        Field("LONG_LINE", 1, 1, "a line went past WIDTH pixels without tlast"),
-        Field("MISSING_SOF", 2, 1, "a frame started without SOF (tuser[0]); dropped"),
-        Field("EARLY_SOF", 3, 1, "SOF inside a frame (frame cut short)"),
-        # camera block only: errors of the Bayer input (the front end's stream checks) and the size check
-        Field("BAYER_SHORT_LINE", 4, 1, "camera: a Bayer line ended (tlast) before WIDTH samples"),
-        Field("BAYER_LONG_LINE", 5, 1, "camera: a Bayer line went past WIDTH samples without tlast"),
-        Field("BAYER_MISSING_SOF", 6, 1, "camera: Bayer samples without a frame start (tuser[0]); dropped"),
-        Field("BAYER_EARLY_SOF", 7, 1, "camera: SOF inside a Bayer frame (frame cut short)"),
-        Field("FE_SIZE", 8, 1, "camera: COMMIT refused, the frame size does not suit the demosaic (bin2: odd width "
-                               "or height, or under 4x2; bilinear: under 2x2; above MAX_WIDTH/MAX_H); the previous "
-                               "size, pattern and demosaic stay in use"),
-    ),
-    "ACTIVE_SIZE": (
-        Field("WIDTH", 0, 16, "frame width in use"),
-        Field("HEIGHT", 16, 16, "frame height in use"),
-    ),
+    "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS,
+    "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
     **_rm.FRONTEND_FIELDS,
 }
 

@@ -196,13 +196,14 @@ class Oracle:
         regs["SHARPEN_C"] = into(Q(divr(2**DF - a_q, 13)), "sharpen.c")
         h = mp(12, cst(1, 100000), 2**DF)
         ih = divr(2 ** (2 * DF), h + EPS8)
-        e2 = divr(2 ** (2 * DF), 10**8)
+        SQ = DF + 10
+        e2 = divr(2 ** (2 * SQ), 10**8)
         s0 = math.isqrt(e2)
         fd, fw = self.f("denoise.d"), self.f("denoise.w")
         wt = []
         for b in self.boundaries("denoise"):
-            s = math.isqrt(b * 2 ** (2 * DF - fd) + e2)
-            t = rshift((s - s0) * ih, DF)
+            s = math.isqrt(b * 2 ** (2 * SQ - fd) + e2)
+            t = rshift((s - s0) * ih, SQ)
             e = -rshift(t * LOG2E, DF)
             wt.append(0 if e < -(fw + 2) * 2**DF else into(exp2_value(e), "denoise.w"))
         tabs["denoise"] = wt
