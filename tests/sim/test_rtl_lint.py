@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.runner import (REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, posisp_generated_dir, rtl_model, rtl_sources,
-                        simulator_available, tool_env)
+from sim.runner import (REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, model_rtl, posisp_generated_dir, rtl_model,
+                        rtl_sources, simulator_available, tool_env)
 
 TB_DIR = REPO / "sim" / "tb" / "common"
 TIMEOUT_S = 300
@@ -129,7 +129,8 @@ def test_yosys_check_core(gen_dir):
     # host paths through sim/yowasp.py (its /tmp is private), so this works in a checkout under /tmp
     sb = YosysSandbox(gen_dir)
     log = gen_dir.parent / "yosys-check.log"
-    srcs = " ".join(sb.path(p) for p in _rtl_files())
+    # TA-ISP's block: the shared primitives and hls/rtl/taisp (POS-ISP's files include POS-ISP's headers)
+    srcs = " ".join(sb.path(p) for p in model_rtl("taisp"))
     incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
     script = (f"read_verilog -defer -I{sb.path(gen_dir)} {incs} {srcs}; hierarchy -top taisp_core; "
               f"proc; check -assert")

@@ -3,17 +3,23 @@
 // fixedpoint.arith.tables.FunctionTable.evaluate on entries that software writes each frame.
 //
 // Entries live in two banks of N entries. The pixel path reads bank tab_bank (the bank value
-// is taken with the input, in the first pipeline stage, so a bank swap at a frame boundary
-// never mixes banks inside one lookup); software reads and writes the other bank through the
-// tab_* port: tab_en && tab_we writes tab_wdata's low OUT_W bits into entry tab_addr,
-// tab_en && !tab_we reads entry tab_addr into tab_rdata one clock later (sign-extended when
-// OUT_S, zero-extended otherwise); addresses >= N are ignored (read as zero). The software
-// port works whether ce is high or low. Both banks start with the INIT_FILE contents (the
-// driver's output for the default parameters, tab_<name>_default.hex, generated).
+// is taken with the input, in the first pipeline stage, and travels with the lookup); software
+// reads and writes the other bank through the tab_* port: tab_en && tab_we writes tab_wdata's
+// low OUT_W bits into entry tab_addr, tab_en && !tab_we reads entry tab_addr into tab_rdata one
+// clock later (sign-extended when OUT_S, zero-extended otherwise; held until the next access).
+// Addresses >= N are ignored (read as 0). The software port works whether ce is high or low.
+// Both banks start with the INIT_FILE contents (the driver's output for the default parameters,
+// tab_<name>_default.hex, generated).
+//
+// Memory: per read-port copy, two block RAMs holding both banks (the bank is the address's top
+// bit): y0's, read at entry idx, and (PWL) y1's, a second copy read at idx + 1. Port A of each
+// is the pixel path's, port B software's (writes go to both; reads come from y0's), so the two
+// never contend: software may access its bank at any time (a lookup of the old bank still in
+// stage 1 right after a swap reads what software writes there meanwhile: swap between frames).
 //
 // NRD read ports: in/out hold NRD inputs/outputs side by side (port k in bits
 // [k*IN_W +: IN_W] / [k*OUT_W +: OUT_W]); each port has its own copy of both banks, all
-// written together (a block RAM per copy and bank, one pixel read and one software port).
+// written together.
 //
 // Pipelined: LATENCY = `ISP_TABLE_LATENCY (isp_defs.vh) cycles, advancing when ce is high,
 // exactly as isp_table. Instantiate with the generated parameter list of a per-frame table:
@@ -85,6 +91,8 @@ localparam LATENCY = `ISP_TABLE_LATENCY;
 localparam STAGES = 3;
 // width of the segment index (and of the pixel-side memory address): indexes 0 .. N-1
 localparam IW = N > 1 ? $clog2(N) : 1;
+// entries per bank in the memories (a power of two: the bank is the address's top bit)
+localparam NP = 1 << IW;
 // the last entry's index
 localparam integer LAST_I = N - 1;
 localparam [IW-1:0] LAST = LAST_I[IW-1:0];
@@ -125,59 +133,104 @@ end
 
 // ---------------------------------------------------------------- software port
 wire sw_hit = {{(32-AW){1'b0}}, tab_addr} < N;
-wire sw_wr = tab_en && tab_we && sw_hit;
-wire [IW-1:0] sw_a = tab_addr[IW-1:0];
-
-// the software read (written in g_port[0])
-reg [OUT_W-1:0] sw_q;
+wire sw_en = tab_en && sw_hit;
+// software's entry in the memories: the other bank
+wire [IW:0] sw_a = {!tab_bank, tab_addr[IW-1:0]};
+// the software read: copy 0's port B
+wire [OUT_W-1:0] sw_q;
 reg sw_ok;
+
+// the bank of the lookup in stage 1 (the same in every copy)
+reg bank1;
+always @(posedge clk) begin
+    if (ce) begin
+        bank1 <= tab_bank;
+    end
+end
 
 genvar k;
 generate
     for (k = 0; k < NRD; k = k + 1) begin : g_port
-        // both banks of this port's copy
-        reg [OUT_W-1:0] mem0 [0:N-1];
-        reg [OUT_W-1:0] mem1 [0:N-1];
-        initial begin
-            $readmemh(INIT_FILE, mem0);
-            $readmemh(INIT_FILE, mem1);
-        end
-        always @(posedge clk) begin
-            if (sw_wr && tab_bank) begin
-                mem0[sw_a] <= tab_wdata[OUT_W-1:0];
-            end
-            if (sw_wr && !tab_bank) begin
-                mem1[sw_a] <= tab_wdata[OUT_W-1:0];
-            end
-        end
-
         // ------------------------------------------------------------ stage 1: segment map
         reg [IW-1:0] idx;
         reg [SW-1:0] s;
         reg [IN_W-1:0] r1;
-        reg zero1, bank1;
+        reg zero1;
         always @(posedge clk) begin
             if (ce) begin
                 {zero1, r1, s, idx} <= isp_table_map(in[k*IN_W +: IN_W]);
-                bank1 <= tab_bank;
             end
         end
 
         // ------------------------------------------------------------ stage 2: read y0, y1
-        reg [OUT_W-1:0] y0, y1;
+        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped at N - 1)
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
+        /* verilator lint_on UNUSEDSIGNAL */
         reg [SW-1:0] s2;
         reg [IN_W-1:0] r2;
         reg zero2;
-        // PWL reads entries idx and idx + 1 (idx < N - 1 there; clamped so a LUT never reads past N - 1)
-        wire [IW-1:0] idx_next = (idx == LAST) ? idx : idx + {{(IW-1){1'b0}}, 1'b1};
         always @(posedge clk) begin
             if (ce) begin
-                y0 <= bank1 ? mem1[idx] : mem0[idx];
-                y1 <= !PWL ? {OUT_W{1'b0}} : bank1 ? mem1[idx_next] : mem0[idx_next];
                 s2 <= s;
                 r2 <= r1;
                 zero2 <= zero1;
             end
+        end
+        // y0: both banks of the table, bank in the address's top bit; port A the pixel path's,
+        // port B software's
+        reg [OUT_W-1:0] mem_lo [0:2*NP-1];
+        initial begin
+            $readmemh(INIT_FILE, mem_lo, 0, N - 1);
+            $readmemh(INIT_FILE, mem_lo, NP, NP + N - 1);
+        end
+        reg [OUT_W-1:0] y0;
+        always @(posedge clk) begin
+            if (ce) begin
+                y0 <= mem_lo[{bank1, idx}];
+            end
+        end
+        if (k == 0) begin : g_sw
+            // port B with software's read (copy 0)
+            reg [OUT_W-1:0] q;
+            always @(posedge clk) begin
+                if (sw_en) begin
+                    if (tab_we) begin
+                        mem_lo[sw_a] <= tab_wdata[OUT_W-1:0];
+                    end
+                    q <= mem_lo[sw_a];
+                end
+            end
+            assign sw_q = q;
+        end else begin : g_wr
+            always @(posedge clk) begin
+                if (sw_en && tab_we) begin
+                    mem_lo[sw_a] <= tab_wdata[OUT_W-1:0];
+                end
+            end
+        end
+        // y1 (PWL): a second copy of the same entries, read at idx + 1
+        wire [OUT_W-1:0] y1;
+        if (PWL != 0) begin : g_hi
+            reg [OUT_W-1:0] mem_hi [0:2*NP-1];
+            initial begin
+                $readmemh(INIT_FILE, mem_hi, 0, N - 1);
+                $readmemh(INIT_FILE, mem_hi, NP, NP + N - 1);
+            end
+            reg [OUT_W-1:0] q;
+            always @(posedge clk) begin
+                if (ce) begin
+                    q <= mem_hi[{bank1, idx_next}];
+                end
+            end
+            always @(posedge clk) begin
+                if (sw_en && tab_we) begin
+                    mem_hi[sw_a] <= tab_wdata[OUT_W-1:0];
+                end
+            end
+            assign y1 = q;
+        end else begin : g_lut
+            assign y1 = {OUT_W{1'b0}};
         end
 
         // ------------------------------------------------------------ stage 3: interpolate
@@ -188,20 +241,15 @@ generate
             end
         end
         assign out[k*OUT_W +: OUT_W] = o;
-
-        if (k == 0) begin : g_sw_read
-            always @(posedge clk) begin
-                if (tab_en && !tab_we) begin
-                    sw_q <= tab_bank ? mem0[sw_a] : mem1[sw_a];
-                    sw_ok <= sw_hit;
-                end
-            end
-        end
     end
 endgenerate
 
-// software read of the other bank (from copy 0, in g_port[0]: all copies hold the same entries),
-// extended to 32 bits
+// the software read (an address past the table gives 0), held until the next access
+always @(posedge clk) begin
+    if (tab_en && !tab_we) begin
+        sw_ok <= sw_hit;
+    end
+end
 /* verilator lint_off UNUSEDSIGNAL */
 wire [63:0] sw_ext = OUT_S ? {{(64-OUT_W){sw_q[OUT_W-1]}}, sw_q} : {{(64-OUT_W){1'b0}}, sw_q};
 /* verilator lint_on UNUSEDSIGNAL */

@@ -7,7 +7,7 @@
 // E_k = c_k * 2^(Fa + Fdelta - Fc) - SAT_A * delta_k clamped to [0, 1], y_k = rq(E_k, Fa + Fdelta, chain.x).
 // The saturation count of a pixel holds the requantizations the model counts for it (G, then
 // the grey or the coloured branch, then the outputs). AXI4-Stream in and out, one pixel per
-// clock, full backpressure; latency 9.
+// clock, full backpressure; latency 11 (every product and every requantization a stage of its own).
 
 `resetall
 `timescale 1ns / 1ps
@@ -75,7 +75,7 @@ localparam APW = AW + DW;
 localparam EW = (CW + SHC > APW ? CW + SHC : APW) + 2;
 localparam TL = `ISP_TABLE_LATENCY;
 // pipeline depth
-localparam LAT = 9;
+localparam LAT = 11;
 
 initial begin
     if (CF != XF || (ONE_X >> CW) != 0 || SHC < 0 || TL != 3) begin
@@ -138,19 +138,17 @@ isp_table #(`POSISP_TAB_SAT_RECIP_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sat_recip.h
     .clk(clk), .ce(ce), .in(d2), .out(inv)
 );
 
-// ---------------------------------------------------------------- stage 3: G
-wire [GPW-1:0] gp = {{(GPW-KW){1'b0}}, K08} * {{(GPW-CW){1'b0}}, h2};
-wire [GW-1:0] G_q;
-wire G_ovf;
-isp_rq #(.IN_W(GPW), .IN_F(KF + CF), `POSISP_RQ_SATURATION_G_PARAMS) u_rq_g (.in(gp), .out(G_q), .ovf(G_ovf));
-reg [GW-1:0] G3;
+// Every product has a stage of its own and its requantization the next one (the logic between
+// registers stays one multiplier or one requantizer deep).
+
+// ---------------------------------------------------------------- stage 3: K08 * min(V, 1 - V)
+reg [GPW-1:0] gp3;
 reg [CW-1:0] V3, m3;
-reg grey3, eg3;
+reg grey3;
 reg [3*CW-1:0] c3;
 always @(posedge clk) begin
     if (ce) begin
-        G3 <= G_q;
-        eg3 <= G_ovf;
+        gp3 <= {{(GPW-KW){1'b0}}, K08} * {{(GPW-CW){1'b0}}, h2};
         V3 <= V2;
         m3 <= m2;
         grey3 <= d2 == {CW{1'b0}};
@@ -158,143 +156,197 @@ always @(posedge clk) begin
     end
 end
 
-// ---------------------------------------------------------------- stage 4: m G, V G, V - c
-reg [MPW-1:0] mG4, VG4;
-reg [3*CW-1:0] diff4, c4;
+// ---------------------------------------------------------------- stage 4: G
+wire [GW-1:0] G_q;
+wire G_ovf;
+isp_rq #(.IN_W(GPW), .IN_F(KF + CF), `POSISP_RQ_SATURATION_G_PARAMS) u_rq_g (.in(gp3), .out(G_q), .ovf(G_ovf));
+reg [GW-1:0] G4;
+reg [CW-1:0] V4, m4;
 reg grey4, eg4;
+reg [3*CW-1:0] c4;
 always @(posedge clk) begin
     if (ce) begin
-        mG4 <= {{(MPW-CW){1'b0}}, m3} * {{(MPW-GW){1'b0}}, G3};
-        VG4 <= {{(MPW-CW){1'b0}}, V3} * {{(MPW-GW){1'b0}}, G3};
-        c4 <= c3;
+        G4 <= G_q;
+        eg4 <= G_ovf;
+        V4 <= V3;
+        m4 <= m3;
         grey4 <= grey3;
-        eg4 <= eg3;
+        c4 <= c3;
+    end
+end
+
+// ---------------------------------------------------------------- stage 5: m G, V G, V - c
+reg [MPW-1:0] mG5, VG5;
+reg [3*CW-1:0] diff5, c5;
+reg grey5, eg5;
+always @(posedge clk) begin
+    if (ce) begin
+        mG5 <= {{(MPW-CW){1'b0}}, m4} * {{(MPW-GW){1'b0}}, G4};
+        VG5 <= {{(MPW-CW){1'b0}}, V4} * {{(MPW-GW){1'b0}}, G4};
+        c5 <= c4;
+        grey5 <= grey4;
+        eg5 <= eg4;
     end
 end
 generate
     for (l = 0; l < 3; l = l + 1) begin : g_diff
         always @(posedge clk) begin
             if (ce) begin
-                diff4[l*CW +: CW] <= V3 - c3[l*CW +: CW];
+                diff5[l*CW +: CW] <= V4 - c4[l*CW +: CW];
             end
         end
     end
 endgenerate
 
-// ---------------------------------------------------------------- stage 5: mg, vg
+// ---------------------------------------------------------------- stage 6: mg, vg; (V - c) inv
 wire [MGW-1:0] mg_q;
 wire [DW-1:0] vg_q;
 wire mg_ovf, vg_ovf;
-isp_rq #(.IN_W(MPW), .IN_F(CF + GF), `POSISP_RQ_SATURATION_MG_PARAMS) u_rq_mg (.in(mG4), .out(mg_q), .ovf(mg_ovf));
-isp_rq #(.IN_W(MPW), .IN_F(CF + GF), `POSISP_RQ_SATURATION_DELTA_PARAMS) u_rq_vg (.in(VG4), .out(vg_q), .ovf(vg_ovf));
-reg [MGW-1:0] mg5;
-reg [DW-1:0] vg5;
-reg emg5, evg5, grey5, eg5;
-reg [3*CW-1:0] diff5, c5;
-always @(posedge clk) begin
-    if (ce) begin
-        mg5 <= mg_q;
-        vg5 <= vg_q;
-        emg5 <= mg_ovf;
-        evg5 <= vg_ovf;
-        diff5 <= diff4;
-        c5 <= c4;
-        grey5 <= grey4;
-        eg5 <= eg4;
-    end
-end
-
-// ---------------------------------------------------------------- stage 6: t = min(rq((V - c) inv), 1)
-reg [3*TW-1:0] t6;
-reg [2:0] et6;
+isp_rq #(.IN_W(MPW), .IN_F(CF + GF), `POSISP_RQ_SATURATION_MG_PARAMS) u_rq_mg (.in(mG5), .out(mg_q), .ovf(mg_ovf));
+isp_rq #(.IN_W(MPW), .IN_F(CF + GF), `POSISP_RQ_SATURATION_DELTA_PARAMS) u_rq_vg (.in(VG5), .out(vg_q), .ovf(vg_ovf));
 reg [MGW-1:0] mg6;
 reg [DW-1:0] vg6;
 reg emg6, evg6, grey6, eg6;
+reg [3*TPW-1:0] tp6;
 reg [3*CW-1:0] c6;
-generate
-    for (l = 0; l < 3; l = l + 1) begin : g_t
-        wire [TPW-1:0] tp = {{(TPW-CW){1'b0}}, diff5[l*CW +: CW]} * {{(TPW-IW){1'b0}}, inv};
-        wire [TW-1:0] t_q;
-        wire t_ovf;
-        isp_rq #(.IN_W(TPW), .IN_F(CF + IF), `POSISP_RQ_SATURATION_T_PARAMS) u_rq_t (.in(tp), .out(t_q), .ovf(t_ovf));
-        always @(posedge clk) begin
-            if (ce) begin
-                t6[l*TW +: TW] <= t_q > ONE_T ? ONE_T : t_q;
-                et6[l] <= t_ovf;
-            end
-        end
-    end
-endgenerate
 always @(posedge clk) begin
     if (ce) begin
-        mg6 <= mg5;
-        vg6 <= vg5;
-        emg6 <= emg5;
-        evg6 <= evg5;
+        mg6 <= mg_q;
+        vg6 <= vg_q;
+        emg6 <= mg_ovf;
+        evg6 <= vg_ovf;
+        c6 <= c5;
         grey6 <= grey5;
         eg6 <= eg5;
-        c6 <= c5;
     end
 end
-
-// ---------------------------------------------------------------- stage 7: delta and the count so far
-reg [3*DW-1:0] dl7;
-reg [3*CW-1:0] c7;
-reg [3:0] n7;
-wire [2:0] ed_now;
 generate
-    for (l = 0; l < 3; l = l + 1) begin : g_delta
-        wire [DPW-1:0] dp = {{(DPW-TW){1'b0}}, t6[l*TW +: TW]} * {{(DPW-MGW){1'b0}}, mg6};
-        wire [DW-1:0] d_q;
-        isp_rq #(.IN_W(DPW), .IN_F(TF + MGF), `POSISP_RQ_SATURATION_DELTA_PARAMS) u_rq_d (.in(dp), .out(d_q), .ovf(ed_now[l]));
-        // grey: R (lane 2) 0, G and B V G
-        wire [DW-1:0] grey_d = (l == 2) ? {DW{1'b0}} : vg6;
+    for (l = 0; l < 3; l = l + 1) begin : g_tp
         always @(posedge clk) begin
             if (ce) begin
-                dl7[l*DW +: DW] <= grey6 ? grey_d : d_q;
+                tp6[l*TPW +: TPW] <= {{(TPW-CW){1'b0}}, diff5[l*CW +: CW]} * {{(TPW-IW){1'b0}}, inv};
             end
         end
     end
 endgenerate
-wire [3:0] n_col = {3'd0, emg6} + {3'd0, et6[0]} + {3'd0, et6[1]} + {3'd0, et6[2]}
-                 + {3'd0, ed_now[0]} + {3'd0, ed_now[1]} + {3'd0, ed_now[2]};
+
+// ---------------------------------------------------------------- stage 7: t = min(rq((V - c) inv), 1)
+reg [3*TW-1:0] t7;
+reg [2:0] et7;
+reg [MGW-1:0] mg7;
+reg [DW-1:0] vg7;
+reg emg7, evg7, grey7, eg7;
+reg [3*CW-1:0] c7;
+generate
+    for (l = 0; l < 3; l = l + 1) begin : g_t
+        wire [TW-1:0] t_q;
+        wire t_ovf;
+        isp_rq #(.IN_W(TPW), .IN_F(CF + IF), `POSISP_RQ_SATURATION_T_PARAMS) u_rq_t (
+            .in(tp6[l*TPW +: TPW]), .out(t_q), .ovf(t_ovf)
+        );
+        always @(posedge clk) begin
+            if (ce) begin
+                t7[l*TW +: TW] <= t_q > ONE_T ? ONE_T : t_q;
+                et7[l] <= t_ovf;
+            end
+        end
+    end
+endgenerate
 always @(posedge clk) begin
     if (ce) begin
+        mg7 <= mg6;
+        vg7 <= vg6;
+        emg7 <= emg6;
+        evg7 <= evg6;
+        grey7 <= grey6;
+        eg7 <= eg6;
         c7 <= c6;
-        n7 <= {3'd0, eg6} + (grey6 ? {3'd0, evg6} : n_col);
     end
 end
 
-// ---------------------------------------------------------------- stage 8: SAT_A * delta
-reg [3*APW-1:0] p8;
-reg [3*CW-1:0] c8;
+// ---------------------------------------------------------------- stage 8: t mg
+reg [3*DPW-1:0] dp8;
+reg [DW-1:0] vg8;
+reg grey8;
 reg [3:0] n8;
+reg [3*CW-1:0] c8;
+generate
+    for (l = 0; l < 3; l = l + 1) begin : g_dp
+        always @(posedge clk) begin
+            if (ce) begin
+                dp8[l*DPW +: DPW] <= {{(DPW-TW){1'b0}}, t7[l*TW +: TW]} * {{(DPW-MGW){1'b0}}, mg7};
+            end
+        end
+    end
+endgenerate
+always @(posedge clk) begin
+    if (ce) begin
+        vg8 <= vg7;
+        grey8 <= grey7;
+        // the count so far: G, then the grey branch (V G) or the coloured one (m G, the t_k)
+        n8 <= {3'd0, eg7} + (grey7 ? {3'd0, evg7}
+                                   : {3'd0, emg7} + {3'd0, et7[0]} + {3'd0, et7[1]} + {3'd0, et7[2]});
+        c8 <= c7;
+    end
+end
+
+// ---------------------------------------------------------------- stage 9: delta
+reg [3*DW-1:0] dl9;
+reg [3:0] n9;
+reg [3*CW-1:0] c9;
+wire [2:0] ed;
+generate
+    for (l = 0; l < 3; l = l + 1) begin : g_delta
+        wire [DW-1:0] d_q;
+        isp_rq #(.IN_W(DPW), .IN_F(TF + MGF), `POSISP_RQ_SATURATION_DELTA_PARAMS) u_rq_d (
+            .in(dp8[l*DPW +: DPW]), .out(d_q), .ovf(ed[l])
+        );
+        // grey: R (lane 2) 0, G and B V G
+        wire [DW-1:0] grey_d = (l == 2) ? {DW{1'b0}} : vg8;
+        always @(posedge clk) begin
+            if (ce) begin
+                dl9[l*DW +: DW] <= grey8 ? grey_d : d_q;
+            end
+        end
+    end
+endgenerate
+always @(posedge clk) begin
+    if (ce) begin
+        n9 <= n8 + (grey8 ? 4'd0 : {3'd0, ed[0]} + {3'd0, ed[1]} + {3'd0, ed[2]});
+        c9 <= c8;
+    end
+end
+
+// ---------------------------------------------------------------- stage 10: SAT_A * delta
+reg [3*APW-1:0] p10;
+reg [3*CW-1:0] c10;
+reg [3:0] n10;
 generate
     for (l = 0; l < 3; l = l + 1) begin : g_blend
         always @(posedge clk) begin
             if (ce) begin
-                p8[l*APW +: APW] <= {{(APW-AW){1'b0}}, sat_a} * {{(APW-DW){1'b0}}, dl7[l*DW +: DW]};
+                p10[l*APW +: APW] <= {{(APW-AW){1'b0}}, sat_a} * {{(APW-DW){1'b0}}, dl9[l*DW +: DW]};
             end
         end
     end
 endgenerate
 always @(posedge clk) begin
     if (ce) begin
-        c8 <= c7;
-        n8 <= n7;
+        c10 <= c9;
+        n10 <= n9;
     end
 end
 
-// ---------------------------------------------------------------- stage 9: E, clamp, requantize
-wire [3*EW-1:0] e9;
+// ---------------------------------------------------------------- stage 11: E, clamp, requantize
+wire [3*EW-1:0] e11;
 generate
     for (l = 0; l < 3; l = l + 1) begin : g_e
-        wire [EW-1:0] cs = {{(EW-CW){1'b0}}, c8[l*CW +: CW]} << SHC;
-        assign e9[l*EW +: EW] = cs - {{(EW-APW){1'b0}}, p8[l*APW +: APW]};
+        wire [EW-1:0] cs = {{(EW-CW){1'b0}}, c10[l*CW +: CW]} << SHC;
+        assign e11[l*EW +: EW] = cs - {{(EW-APW){1'b0}}, p10[l*APW +: APW]};
     end
 endgenerate
 posisp_out3 #(.IN_W(EW), .IN_F(AF + DF), .CLAMP(1)) u_out (
-    .clk(clk), .ce(ce), .in(e9), .sat_in(n8), .y(m_axis_tdata), .sat(m_axis_sat)
+    .clk(clk), .ce(ce), .in(e11), .sat_in(n10), .y(m_axis_tdata), .sat(m_axis_sat)
 );
 
 endmodule

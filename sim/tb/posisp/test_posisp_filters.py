@@ -32,7 +32,7 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import ClockCycles, FallingEdge
+from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamFrame
 
 from sim.tblib import CROSSED_PATTERNS, StreamTB
@@ -46,6 +46,20 @@ FRAME = (24, 12) if FULL else (16, 8)
 CLOCK_NS = 4
 #: Cycles a frame may take per beat before the bench calls it a hang.
 HANG_CYCLES_PER_BEAT = 40
+
+
+def _table_latency() -> int:
+    from sim.tb.common.test_isp_table import rtl_define
+
+    return rtl_define("ISP_TABLE_LATENCY")
+
+
+#: Clocks from the cycle an input beat is transferred to the cycle its output beat is on
+#: m_axis, with no stalls: each
+#: filter's pipeline depth (its LAT localparam; the table stages from isp_defs.vh). The bench
+#: measures it on every filter's first frame.
+LATENCY: dict[str, int] = {"exposure": 2, "gamma": _table_latency(), "ccm": 3, "tone": 3,
+                           "contrast": _table_latency() + 4, "saturation": 11, "wnb": 4, "wb": 2}
 
 
 def raw_files() -> list[str]:
@@ -144,6 +158,20 @@ class FilterTB(StreamTB):
         self.bank ^= 1
         self.dut.tab_bank.value = self.bank
 
+    async def latency(self) -> int:
+        """Clocks from the cycle of the first input transfer to the first cycle with m_axis_tvalid
+        (start before a frame, on an idle pipeline)."""
+        d = self.dut
+        n, t_in = 0, None
+        while True:
+            await RisingEdge(d.clk)
+            await ReadOnly()
+            n += 1
+            if t_in is not None and int(d.m_axis_tvalid.value):
+                return n - t_in
+            if t_in is None and int(d.s_axis_tvalid.value) and int(d.s_axis_tready.value):
+                t_in = n  # the cycle the beat is on s_axis (transferred at its closing edge)
+
     async def send_frame(self, x: np.ndarray) -> None:
         from sim.ug934 import pack_ug934
 
@@ -235,12 +263,16 @@ async def check_filter(dut, name: str) -> None:
         run = RunContext()
         want = apply_filter(name, x, drv, cfg, run)
         want_sat = run.counts.get(name, 0)
+        lat = cocotb.start_soon(tb.latency()) if i == 0 else None
         send = cocotb.start_soon(tb.send_frame(x))
         if tb.tables and i + 1 < len(frames):  # the next frame's tables while this one streams
             await tb.write_tables(drvs[i + 1])
         got, sat = await tb.within(tb.recv_frame(w, h), HANG_CYCLES_PER_BEAT * w * h + 2000,
                                    f"{name}: frame {i} ({what}, idle {idle}, backpressure {bp})")
         await send
+        if lat is not None:
+            measured = await lat
+            assert measured == LATENCY[name], f"{name}: latency {measured} clocks, documented {LATENCY[name]}"
         bad = np.argwhere(got != want)
         msg = [f"{name} frame {i} ({what}; idle {idle}, backpressure {bp}): {len(bad)} of {want.size} values differ"]
         for c, r, q in bad[:8]:
