@@ -1,10 +1,14 @@
 """The POS-ISP hardware cost table: Yosys estimates (``synth_xilinx``, AMD 7-series) of every
 POS-ISP filter block in ``hls/rtl/posisp`` and of a chain top where one exists: LUT, FF,
-DSP48E1, block-RAM bits, the longest combinational path (``ltp -noff``: cells between registers,
-ports included) and the latency in clocks.
+DSP48E1, block-RAM bits, the combinational depth (``ltp -noff`` after deleting the mapped
+flip-flops and block RAMs: cells from a register, block-RAM output or port to a register; a
+DSP48E1 counts as one cell whatever its internal registers), LUT-RAM cells and the latency in clocks (window filters: first input beat to first
+output beat with no stalls, checked by their cocotb bench; pointwise filters: not listed here).
 
     .venv/bin/python -m sim.posisp.cost --out out/posisp-cost [--max-width 256] [--tops posisp_sharpen ...]
-    .venv/bin/python -m sim.posisp.cost --table out/posisp-cost     # the table of runs already made
+    .venv/bin/python -m sim.posisp.cost --table --out out/posisp-cost     # the table of runs already made
+    .venv/bin/python -m sim.posisp.cost --chain golden/posisp/checkpoints/posisp_frozen.pth --tops   # a chain
+    .venv/bin/python -m sim.posisp.cost --chain tone,exposure,wb --tops        # a chain in a given order
 
 Each block is synthesized alone into ``<out>/<top>/`` (``yosys.log``, ``stat.txt``, ``ltp.txt``,
 ``summary.json``); the table is printed as Markdown and written as ``cost.md`` and ``cost.json``.
@@ -30,7 +34,7 @@ from sim.yowasp import YosysError, YosysSandbox, check
 FILTERS = ("exposure", "gamma", "ccm", "sharpen", "denoise", "tone", "contrast", "saturation", "wnb", "wb")
 #: Latency of each window filter's block in clocks from a frame's first input beat to its first
 #: output beat with no stalls (W = frame width), measured by sim/tb/posisp/test_posisp_window_filters.py.
-WINDOW_LATENCY = {"sharpen": (1, 5), "denoise": (7, 23)}
+WINDOW_LATENCY = {"sharpen": (1, 6), "denoise": (7, 23)}
 
 
 def window_latency(name: str, width: int) -> int | None:
@@ -56,29 +60,46 @@ def parse_ltp(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _params(top: str, max_width: int) -> str:
+def _params(src: Path, max_width: int) -> str:
     """MAX_W where the block has line buffers."""
-    text = (RTL_MODEL_DIRS["posisp"] / f"{top}.v").read_text()
-    return f"-chparam MAX_W {max_width}" if re.search(r"\bparameter\s+MAX_W\b", text) else ""
+    return f"-chparam MAX_W {max_width}" if re.search(r"\bparameter\s+MAX_W\b", src.read_text()) else ""
 
 
-def synth(top: str, out: Path, max_width: int = 256, family: str = "xc7", timeout: float | None = None) -> dict:
-    """Synthesize one block into ``out`` (run in POS-ISP's generated folder, so MEM_DIR "."
-    finds the tables) and return its summary; raise :class:`YosysError` (one line) on failure."""
-    gen = posisp_generated_dir()
+def chain_gen(spec: str, out: Path) -> tuple[Path, list[str]]:
+    """Write the chain top for ``spec`` (a checkpoint path, or filter names separated by commas)
+    with its generated files into ``out``; return the folder and the order."""
+    from fixedpoint.posisp.chaingen import chain_order, write_chain
+    from fixedpoint.posisp.schema import load_posisp_config
+
+    order = chain_order(checkpoint=spec) if Path(spec).is_file() else chain_order(order=spec)
+    write_chain(load_posisp_config(), out, order)
+    return out, order
+
+
+def synth(top: str, out: Path, max_width: int = 256, family: str = "xc7", timeout: float | None = None,
+          gen: Path | None = None) -> dict:
+    """Synthesize one block into ``out`` (run in the generated folder ``gen``, POS-ISP's default
+    one unless given, so MEM_DIR "." finds the tables; a ``posisp_chain.v`` there is read too) and
+    return its summary; raise :class:`YosysError` (one line) on failure."""
+    gen = Path(os.path.abspath(gen)) if gen is not None else posisp_generated_dir()
     out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
     sb = YosysSandbox(gen)
-    srcs = " ".join(sb.path(p) for p in model_rtl("posisp"))
+    files = model_rtl("posisp") + sorted(gen.glob("posisp_chain.v"))
+    top_src = next(f for f in files if f.name == f"{top}.v")
+    srcs = " ".join(sb.path(p) for p in files)
     incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
     log, stat, ltp = out / "yosys.log", out / "stat.txt", out / "ltp.txt"
     for f in (stat, ltp):
         f.unlink(missing_ok=True)
     script = (f"# paths as Yosys sees them: run in {gen} with YOWASP_MOUNT={sb.mount_env()}\n"
               f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
-              f"hierarchy -top {top} {_params(top, max_width)}\n"
+              f"hierarchy -top {top} {_params(top_src, max_width)}\n"
               f"synth_xilinx -family {family} -top {top} -flatten\n"
               f"tee -o {sb.path(stat)} stat\n"
+              # the mapped flip-flops (FD*) and block RAMs are not Yosys's internal FF types, so
+              # ltp -noff would run through them: cut them first (a DSP48E1 counts as one cell)
+              f"delete t:FD* t:RAMB36E1 t:RAMB18E1\n"
               f"tee -q -o {sb.path(ltp)} ltp -noff\n")
     (out / "synth.ys").write_text(script)
     t0 = time.time()
@@ -132,13 +153,14 @@ def collect(out: Path) -> list[dict]:
 
 def markdown(rows: list[dict]) -> str:
     """The cost table in Markdown."""
-    lines = ["| block | LUT | FF | DSP48E1 | BRAM bits | logic depth (cells) | latency (clocks) | MAX_W | Yosys s |",
-             "|---|---:|---:|---:|---:|---:|---|---:|---:|"]
+    lines = ["| block | LUT | FF | DSP48E1 | BRAM bits | LUT-RAM cells | comb. depth (cells) | latency (clocks) | MAX_W | Yosys s |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for r in rows:
         if "error" in r:
-            lines.append(f"| {r['top']} | not synthesized: {r['error']} | | | | | | | |")
+            lines.append(f"| {r['top']} | not synthesized: {r['error']} | | | | | | | | |")
             continue
-        lines.append(f"| {r['top']} | {r['luts']} | {r['flip_flops']} | {r['dsp48e1']} | {r['bram_bits']} | "
+        name = r["top"] + (f" ({' -> '.join(r['order'])})" if r.get("order") else "")
+        lines.append(f"| {name} | {r['luts']} | {r['flip_flops']} | {r['dsp48e1']} | {r['bram_bits']} | {r['lutram_cells']} | "
                      f"{r['logic_depth'] if r['logic_depth'] is not None else '-'} | {r['latency'] or '-'} | "
                      f"{r['max_width']} | {r['seconds']} |")
     return "\n".join(lines) + "\n"
@@ -149,12 +171,27 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="out/posisp-cost", help="folder of the runs (one sub-folder per block)")
     ap.add_argument("--max-width", type=int, default=256, help="line-buffer length of the window filters")
     ap.add_argument("--family", default="xc7")
-    ap.add_argument("--tops", nargs="*", help=f"blocks to synthesize (default: all present: {', '.join(available_tops())})")
+    ap.add_argument("--tops", nargs="*", help=f"blocks to synthesize (none named: only --chain; default: all present: {', '.join(available_tops())})")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per block before giving up")
     ap.add_argument("--table", action="store_true", help="only print the table of the runs already in --out")
+    ap.add_argument("--chain", help="also synthesize a chain top: a checkpoint file or filter names separated by commas")
     a = ap.parse_args(argv)
     out = Path(a.out)
-    if not a.table:
+    if a.chain and not a.table:
+        try:
+            gen, order = chain_gen(a.chain, out / "posisp_chain" / "gen")
+        except (ValueError, OSError) as exc:
+            print(f"error: --chain {a.chain}: {exc}", file=sys.stderr)
+            return 2
+        (out / "posisp_chain" / "error.txt").unlink(missing_ok=True)
+        try:
+            s = synth("posisp_chain", out / "posisp_chain", a.max_width, a.family, a.timeout, gen)
+            s["order"] = order
+            (out / "posisp_chain" / "summary.json").write_text(json.dumps(s, indent=2))
+        except YosysError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            (out / "posisp_chain" / "error.txt").write_text(f"{' -> '.join(order)}: {exc}\n")
+    if not a.table and (a.tops is None or a.tops):
         tops = a.tops or available_tops()
         bad = [t for t in tops if t not in available_tops()]
         if bad:

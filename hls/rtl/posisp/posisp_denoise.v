@@ -17,22 +17,21 @@
 // needs five (j = -2 .. +2, the window held by posisp_wstream's 4 hold slots): W + 4 clocks per
 // line, one pixel per clock inside a line (99.8 % of the pixel rate at W = 1920).
 //
-// What it costs (default config: chain.x 32 bits, denoise.y 13 bits):
-//   line buffers  14 rows x (3 x 32 + 13 + 1) bits = 14 x 110 x MAX_W (one 15x15 window carries
-//                 x and Y; 12 rows of x would do with a separate 11x11 x window behind a
-//                 2-line delay: the x rows r-5 .. r+7 are live when row r's centre is out)
-//   window        225 x 110-bit registers + the mirror muxes (constant candidates per row/column)
-//   multipliers   120 x 5 squares 13x13 (the centre's D is 0: constant-folded) = 600 per clock,
-//                 363 multiplies 17x32 (num) + 121 adds (den), 3 multiplies 28x24 (y),
-//                 3 x 3 BT.601 17x21 (Y); adds: 120 x (4 + 2) for C and D, 3 adder trees of 121
-// The table bank (tab_bank) is taken with a frame's SOF beat and used from the frame's first
-// window on; until then software's bank (the other one) is still the old one: write the next
-// frame's table after this frame's first output beat.
-//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, 121 copies:
-//                 one read port each), den_recip (isp_table, build-time, 641 x 24 bits)
-//   registers     121 x (5 + 1) x 27..29 bits of column-sum history and D; the 11x11 x search
-//                 window (121 x 96 bits) held through the 4-stage D/table pipeline
-// Latency: 7 W + 7 pushes (the window lag) + 4 hold slots per line + 11 clocks.
+// What it costs (widths of the default config: chain.x 32 bits, denoise.y u21.20, denoise.w 17 bits):
+//   line buffers  14 lines x (3 x 32 + 21 + 1) bits = 14 x 118 x MAX_W (one 15x15 window carries
+//                 x, Y and Y's overflow bit; 12 lines of x would do with a separate 11x11 x
+//                 window behind a 2-line delay: x rows r-5 .. r+6 are live when row r's centre is
+//                 out)
+//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column)
+//   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
+//                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
+//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (5 + 2) for C and D
+//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
+//                 read port), den_recip (isp_table, build time, 641 x 24 bits)
+//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); the 11x11 x
+//                 search window (121 x 96 bits) held 5 clocks until the weights come
+// Latency: 7 W + 23 clocks from a frame's first beat to its first output beat (no stalls):
+// the window lag 7 W + 7, a line's 4 hold slots and the pipeline.
 // AXI4-Stream at one pixel per clock inside a line, full backpressure; frames of at least 8x8.
 
 `resetall
@@ -108,10 +107,12 @@ localparam KP = 2 * RP + 1;
 localparam NO = KS * KS;
 // window element: {x_2, x_1, x_0, Y}
 localparam EW = 3 * XW + YW;
-// a square, a column sum (KP squares), D (KP column sums)
-localparam QW = 2 * YW;
-localparam CSW = QW + $clog2(KP);
-localparam DSW = QW + $clog2(KP * KP);
+// a square, a column sum (KP squares), D (KP column sums): Y <= 1.0 (the inputs are clamped),
+// so a difference is at most 2^FY and a square at most 2^(2 FY)
+localparam FY = `POSISP_DENOISE_Y_F;
+localparam QW = 2 * FY + 1;
+localparam CSW = 2 * FY + $clog2(KP + 1);
+localparam DSW = 2 * FY + $clog2(KP * KP + 1);
 // the luma sum, num (sum of NO products), y product
 localparam LSW = BW + XW + 2;
 localparam PW = WW + XW;
@@ -235,34 +236,17 @@ always @* begin
     end
 end
 
-// column sums of the feed: C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2, o = (dy, dx) at index
-// (dy + RS) * KS + (dx + RS)
-reg [NO*CSW-1:0] csum;
-reg signed [YW:0] df;
-reg signed [QW-1:0] sq;
-integer o, u;
-always @* begin
-    for (o = 0; o < NO; o = o + 1) begin
-        csum[o*CSW +: CSW] = {CSW{1'b0}};
-        for (u = -RP; u <= RP; u = u + 1) begin
-            df = $signed({1'b0, sel[((R + u)*KS + RS)*YW +: YW]})
-               - $signed({1'b0, sel[((R + u + o / KS - RS)*KS + o % KS)*YW +: YW]});
-            sq = df * df;
-            csum[o*CSW +: CSW] = csum[o*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq};
-        end
-    end
-end
-
-// ------------------------------------------------------------------ stage F: column sums
-reg              vF, rsF, eF, sofF, eolF, yovfF;
-reg [NO*CSW-1:0] cF;
-reg [NO*3*XW-1:0] xF;
-integer i, j;
+// ------------------------------------------------------------------ stages F and D, per offset
+// side band of a feed (stage F) and of its box sums (stage D)
+reg  vF, rsF, eF, sofF, eolF, yovfF;
+reg  eD, sofD, eolD, yovfD;
 always @(posedge clk) begin
     if (rst) begin
         vF <= 1'b0;
+        eD <= 1'b0;
     end else if (ce) begin
         vF <= feed;
+        eD <= vF && eF;
     end
     if (ce) begin
         rsF <= f_rs;
@@ -270,53 +254,63 @@ always @(posedge clk) begin
         sofF <= f_sof;
         eolF <= w_eol;
         yovfF <= w_yovf;
-        cF <= csum;
-        // the search window of x around the centre (the window sits on the centre at every feed)
-        for (i = 0; i < KS; i = i + 1) begin
-            for (j = 0; j < KS; j = j + 1) begin
-                xF[(i*KS + j)*3*XW +: 3*XW] <= w_win[((RP + i)*K + RP + j)*EW + YW +: 3*XW];
-            end
-        end
-    end
-end
-
-// ------------------------------------------------------------------ stage D: running box sums
-reg [NO*DSW-1:0]      dD;
-reg [NO*KP*CSW-1:0]   hist;
-reg                   eD, sofD, eolD, yovfD;
-reg [NO*3*XW-1:0]     xD;
-integer n, h;
-always @(posedge clk) begin
-    if (rst) begin
-        eD <= 1'b0;
-    end else if (ce) begin
-        eD <= vF && eF;
-    end
-    if (ce) begin
         sofD <= sofF;
         eolD <= eolF;
         yovfD <= yovfF;
-        xD <= xF;
-        if (vF) begin
-            for (n = 0; n < NO; n = n + 1) begin
-                dD[n*DSW +: DSW] <= (rsF ? {DSW{1'b0}} : dD[n*DSW +: DSW]) + {{(DSW-CSW){1'b0}}, cF[n*CSW +: CSW]}
-                                  - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(n*KP + KP - 1)*CSW +: CSW]});
-                hist[n*KP*CSW +: CSW] <= cF[n*CSW +: CSW];
+    end
+end
+
+// offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS):
+//   stage F: the feed's column sum C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2 (registered), and
+//            x at the centre + o (the window sits on the centre at every feed);
+//   stage D: D_o += C_o - (the column sum 5 feeds back), restarted on a row's first feed
+wire [NO*DW_-1:0]  tin;
+wire [NO*3*XW-1:0] xD;
+genvar go, gu;
+generate
+for (go = 0; go < NO; go = go + 1) begin : g_off
+    localparam integer DY = go / KS - RS;
+    localparam integer DX = go % KS - RS;
+    wire [(KP+1)*CSW-1:0] ps;
+    assign ps[0 +: CSW] = {CSW{1'b0}};
+    for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
+        // rows u = gu - RP: sel row R + u = RS + gu, and R + u + dy
+        wire [YW-1:0] ya = sel[((RS + gu)*KS + RS)*YW +: YW];
+        wire [YW-1:0] yb = sel[((RS + gu + DY)*KS + DX + RS)*YW +: YW];
+        wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
+        // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire signed [2*YW+1:0] sq = df * df;
+        /* verilator lint_on UNUSEDSIGNAL */
+        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+    end
+
+    reg [CSW-1:0]    cF;
+    reg [3*XW-1:0]   xF, xDr;
+    reg [DSW-1:0]    d;
+    reg [KP*CSW-1:0] hist;
+    integer h;
+    always @(posedge clk) begin
+        if (ce) begin
+            cF <= ps[KP*CSW +: CSW];
+            xF <= w_win[((R + DY)*K + R + DX)*EW + YW +: 3*XW];
+            xDr <= xF;
+            if (vF) begin
+                d <= (rsF ? {DSW{1'b0}} : d) + {{(DSW-CSW){1'b0}}, cF}
+                   - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]});
+                hist[0 +: CSW] <= cF;
                 for (h = 1; h < KP; h = h + 1) begin
-                    hist[(n*KP + h)*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(n*KP + h - 1)*CSW +: CSW];
+                    hist[h*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(h-1)*CSW +: CSW];
                 end
             end
         end
     end
+    assign tin[go*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, d};
+    assign xD[go*3*XW +: 3*XW] = xDr;
 end
+endgenerate
 
 // ------------------------------------------------------------------ weights (per-frame table)
-reg [NO*DW_-1:0] tin;
-always @* begin
-    for (n = 0; n < NO; n = n + 1) begin
-        tin[n*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, dD[n*DSW +: DSW]};
-    end
-end
 wire [NO*WW-1:0] wt;
 isp_ftable #(`POSISP_TAB_DENOISE_PARAMS, .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"}), .NRD(NO)) u_wtab (
     .clk(clk), .ce(ce), .in(tin), .out(wt),
@@ -339,20 +333,24 @@ end
 endgenerate
 
 // ------------------------------------------------------------------ stage N: num, den
-reg [3*NSW-1:0] nsum;
-reg [DNW-1:0]   dsum;
-integer m, c;
+// den = sum w_o, num_k = sum w_o x_k(o) (one accumulator per sum: no part-select writes, which
+// keeps Icarus and Yosys's process passes fast)
+reg [NSW-1:0] ns0, ns1, ns2;
+reg [DNW-1:0] dsum;
+integer m;
 always @* begin
-    nsum = {3*NSW{1'b0}};
+    ns0 = {NSW{1'b0}};
+    ns1 = {NSW{1'b0}};
+    ns2 = {NSW{1'b0}};
     dsum = {DNW{1'b0}};
     for (m = 0; m < NO; m = m + 1) begin
         dsum = dsum + {{(DNW-WW){1'b0}}, wt[m*WW +: WW]};
-        for (c = 0; c < 3; c = c + 1) begin
-            nsum[c*NSW +: NSW] = nsum[c*NSW +: NSW]
-                + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + c)*XW +: XW]}};
-        end
+        ns0 = ns0 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 0)*XW +: XW]}};
+        ns1 = ns1 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 1)*XW +: XW]}};
+        ns2 = ns2 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 2)*XW +: XW]}};
     end
 end
+wire [3*NSW-1:0] nsum = {ns2, ns1, ns0};
 
 reg              eN, sofN, eolN, yovfN;
 reg [3*NSW-1:0]  numN;
@@ -374,6 +372,7 @@ end
 wire [3*NW-1:0] nq;
 wire [2:0] nq_ovf;
 reg  [2:0] big;
+integer c;
 // num >= den 2^Fx, compared in BCW bits
 localparam BCW = (NSW > DNW + FX ? NSW : DNW + FX) + 1;
 reg  [BCW-1:0] cmp_n, cmp_d;

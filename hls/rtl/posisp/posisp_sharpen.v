@@ -6,9 +6,12 @@
 // SHARPEN_C * S (frac Fc + Fx), clamped to [0, 2^(Fc + Fx)], y = rq(A, Fc + Fx, chain.x).
 //
 // Structure: posisp_wstream (frame intake, W + 1 flush pushes) -> isp_window (K = 3, zero border:
-// the ring never reads outside the frame) -> products (registered) -> sum, clamp, rq -> output
-// register. Cost: 2 line buffers of 3 x chain.x (MAX_W x 192 bits), 6 multipliers (3 x 18x32
-// unsigned, 3 x 18x36 signed). Latency: W + 1 pushes (the window lag) + 3 clocks.
+// the ring never reads outside the frame) -> S (adder tree, registered) -> products (registered)
+// -> sum, clamp, rq -> output register. The registers are taken with a frame's SOF beat and
+// used from its first window on.
+// Cost: 2 line buffers of 3 x chain.x (2 x 96 x MAX_W bits), 6 multipliers (3 x 18x32 unsigned,
+// 3 x 18x36 signed). Latency: W + 6 clocks from a frame's first beat to its first output beat
+// (no stalls).
 // AXI4-Stream at one pixel per clock, full backpressure; frames of at least 2 x 1 pixels.
 
 `resetall
@@ -129,39 +132,65 @@ always @(posedge clk) begin
     end
 end
 
+wire [AW_-1:0] a_now = w_sof ? a_pend : a_act;
+wire [CCW-1:0] c_now = w_sof ? c_pend : c_act;
+
+// ------------------------------------------------------------------ stage 0: S (an adder tree)
+// S = 5 x + the 8 others per channel (element 4 is the centre): x + 4 x and the 8 in pairs
+reg              v0, sof0, eol0, ring0;
+reg [3*XW-1:0]   x0;
+reg [3*SW-1:0]   s0;
+reg [AW_-1:0]    a0;
+reg [CCW-1:0]    c0;
+reg [3*SW-1:0]   s_all;
+integer k;
+always @* begin
+    for (k = 0; k < 3; k = k + 1) begin
+        s_all[k*SW +: SW] =
+            ((({{(SW-XW){1'b0}}, w_win[(0*3 + k)*XW +: XW]} + {{(SW-XW){1'b0}}, w_win[(1*3 + k)*XW +: XW]})
+            + ({{(SW-XW){1'b0}}, w_win[(2*3 + k)*XW +: XW]} + {{(SW-XW){1'b0}}, w_win[(3*3 + k)*XW +: XW]}))
+            + (({{(SW-XW){1'b0}}, w_win[(5*3 + k)*XW +: XW]} + {{(SW-XW){1'b0}}, w_win[(6*3 + k)*XW +: XW]})
+            + ({{(SW-XW){1'b0}}, w_win[(7*3 + k)*XW +: XW]} + {{(SW-XW){1'b0}}, w_win[(8*3 + k)*XW +: XW]})))
+            + ({{(SW-XW){1'b0}}, w_win[(4*3 + k)*XW +: XW]} * 3'd5);
+    end
+end
+always @(posedge clk) begin
+    if (rst) begin
+        v0 <= 1'b0;
+    end else if (ce) begin
+        v0 <= w_push && w_inframe;
+    end
+    if (ce) begin
+        sof0 <= w_sof;
+        eol0 <= w_eol;
+        ring0 <= ring;
+        x0 <= {w_win[(4*3 + 2)*XW +: XW], w_win[(4*3 + 1)*XW +: XW], w_win[(4*3 + 0)*XW +: XW]};
+        s0 <= s_all;
+        a0 <= a_now;
+        c0 <= c_now;
+    end
+end
+
 // ------------------------------------------------------------------ stage 1: products
 reg              v1, sof1, eol1, ring1;
 reg [3*XW-1:0]   x1;
 reg [3*PAW-1:0]  pa1;
 reg [3*PCW-1:0]  pc1;
-wire [AW_-1:0] a_now = w_sof ? a_pend : a_act;
-wire [CCW-1:0] c_now = w_sof ? c_pend : c_act;
-// S = 5 x + the 8 others per channel (element 4 is the centre)
-reg [3*SW-1:0]   s_all;
-integer k, e;
-always @* begin
-    for (k = 0; k < 3; k = k + 1) begin
-        s_all[k*SW +: SW] = {{(SW-XW){1'b0}}, w_win[(4*3 + k)*XW +: XW]} << 2;
-        for (e = 0; e < 9; e = e + 1) begin
-            s_all[k*SW +: SW] = s_all[k*SW +: SW] + {{(SW-XW){1'b0}}, w_win[(e*3 + k)*XW +: XW]};
-        end
-    end
-end
 integer q;
 always @(posedge clk) begin
     if (rst) begin
         v1 <= 1'b0;
     end else if (ce) begin
-        v1 <= w_push && w_inframe;
+        v1 <= v0;
     end
     if (ce) begin
-        sof1 <= w_sof;
-        eol1 <= w_eol;
-        ring1 <= ring;
+        sof1 <= sof0;
+        eol1 <= eol0;
+        ring1 <= ring0;
+        x1 <= x0;
         for (q = 0; q < 3; q = q + 1) begin
-            x1[q*XW +: XW] <= w_win[(4*3 + q)*XW +: XW];
-            pa1[q*PAW +: PAW] <= ({{(PAW-AW_){1'b0}}, a_now} * {{(PAW-XW){1'b0}}, w_win[(4*3 + q)*XW +: XW]}) << (FC - FA);
-            pc1[q*PCW +: PCW] <= $signed({{(PCW-CCW){c_now[CCW-1]}}, c_now}) * $signed({{(PCW-SW){1'b0}}, s_all[q*SW +: SW]});
+            pa1[q*PAW +: PAW] <= ({{(PAW-AW_){1'b0}}, a0} * {{(PAW-XW){1'b0}}, x0[q*XW +: XW]}) << (FC - FA);
+            pc1[q*PCW +: PCW] <= $signed({{(PCW-CCW){c0[CCW-1]}}, c0}) * $signed({{(PCW-SW){1'b0}}, s0[q*SW +: SW]});
         end
     end
 end
