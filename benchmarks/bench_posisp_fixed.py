@@ -1,7 +1,7 @@
 """Fixed-point POS-ISP chain against the float model, one frame, measured in the same run.
 
 On one frame (default 1920x1080, the built-in scene through the fixed-point bilinear front end)
-it times, as the median of ``--runs`` runs after a warm-up (which also compiles the kernels):
+it times, as the median of ``--runs`` runs after a warm-up on a 16x16 crop (which compiles the kernels):
 the float chain (golden POSISP, ``mirror`` denoise border, float64 filters as the accuracy check
 runs them, and float32 as the model is published) and the fixed-point chain (``run_chain`` with
 the frame's driver output) on the reference path (single-threaded kernels, denoise one kernel
@@ -36,8 +36,8 @@ from golden.posisp import DEFAULT_CHECKPOINT, FILTER_NAMES, load_posisp_checkpoi
 from golden.scene import synthetic_raw  # noqa: E402
 
 
-def _median_s(fn, runs: int) -> tuple[float, object]:
-    res = fn()  # warm-up (compiles)
+def _median_s(fn, runs: int, warm=None) -> tuple[float, object]:
+    (warm or fn)()  # warm-up (compiles; ``warm``: the same on a small crop)
     times = []
     for _ in range(runs):
         t0 = time.perf_counter()
@@ -46,7 +46,8 @@ def _median_s(fn, runs: int) -> tuple[float, object]:
     return statistics.median(times), res
 
 
-def bench(size: tuple[int, int], runs: int, paths: list[str], checkpoint: str | None = None) -> list[dict]:
+def bench(size: tuple[int, int], runs: int, paths: list[str], checkpoint: str | None = None,
+          float32: bool = True) -> list[dict]:
     w, h = size
     cfg = load_posisp_config()
     x_fe = frontend(synthetic_raw(height=h, width=w, seed=0), cfg, "bilinear")
@@ -60,18 +61,21 @@ def bench(size: tuple[int, int], runs: int, paths: list[str], checkpoint: str | 
     idx = [FILTER_NAMES.index(n) for n in order]
     rows: list[dict] = []
 
-    def float_chain(dtype):
-        xt, pt = torch.as_tensor(xr, dtype=dtype)[None], p.to(dtype)
+    def float_chain(dtype, crop=None):
+        xt, pt = torch.as_tensor(xr if crop is None else xr[:, :crop, :crop], dtype=dtype)[None], p.to(dtype)
         with torch.no_grad():
             return isp.run_chain(xt, pt, order=idx)
 
-    base, _ = _median_s(lambda: float_chain(torch.float64), runs)
+    base, _ = _median_s(lambda: float_chain(torch.float64), runs, lambda: float_chain(torch.float64, 16))
     rows.append({"what": "float chain (float64, mirror)", "ms": 1e3 * base})
-    t, _ = _median_s(lambda: float_chain(torch.float32), runs)
-    rows.append({"what": "float chain (float32, mirror)", "ms": 1e3 * t})
+    if float32:
+        t, _ = _median_s(lambda: float_chain(torch.float32), runs, lambda: float_chain(torch.float32, 16))
+        rows.append({"what": "float chain (float32, mirror)", "ms": 1e3 * t})
     outs = {}
     for path in paths:
-        t, (y, _) = _median_s(lambda: run_chain(x, drv, cfg, order, RunContext(parallel=(path == "fast"))), runs)
+        par = path == "fast"
+        t, (y, _) = _median_s(lambda: run_chain(x, drv, cfg, order, RunContext(parallel=par)), runs,
+                              lambda: run_chain(x[:, :16, :16], drv, cfg, order, RunContext(parallel=par)))
         outs[path] = y
         rows.append({"what": f"fixed chain ({path})", "ms": 1e3 * t})
     if len(outs) == 2:
@@ -91,9 +95,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--paths", default="reference,fast", help="fixed paths to time: reference,fast (default both)")
     ap.add_argument("--checkpoint", help="POS-ISP checkpoint (default the frozen one: all but ccm, with denoise)")
+    ap.add_argument("--no-float32", action="store_true", help="skip the float32 chain (minutes at 1080p)")
     ap.add_argument("--json", help="also write the rows here")
     a = ap.parse_args()
-    rows = bench(a.size, a.runs, a.paths.split(","), a.checkpoint)
+    rows = bench(a.size, a.runs, a.paths.split(","), a.checkpoint, not a.no_float32)
     if a.json:
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")
     return 0
