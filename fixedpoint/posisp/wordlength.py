@@ -155,7 +155,10 @@ class Evaluator:
         none = np.zeros(1, dtype=np.int64)
         for fi, ((exp, side), x) in enumerate(zip(self.frames, st["xs"])):
             for c, isp in st["isps"].items():
-                res = FixedPOSISP(isp, cfg).frame(x, "same")
+                try:  # the datapath's own rules (sharpen.c at least sharpen.a's fractional bits, ...)
+                    res = FixedPOSISP(isp, cfg).frame(x, "same")
+                except ConfigError as exc:
+                    return {"frames": [], "invalid": str(exc), "overflows": {}}
                 frames.append({"name": f"scene:{exp}@{side}/{c}", **frame_metrics(res.out, st["gold"][fi, c], none, none)})
                 for k, v in res.overflows.items():
                     overflows[k] = overflows.get(k, 0) + int(v)
