@@ -286,31 +286,46 @@ def output8(x, one_x, spec, out, cnt):
 
 
 @njit(cache=True)
-def nlm_fused(yp, xp, rs, ps, tab, num, den):
-    """Denoise's sums for all (2 rs + 1)^2 offsets in one pass, row by row (the fast path's
-    kernel, compiled parallel over rows): per output row and offset, the vertical patch sums of
-    the squared luma differences (computed directly, no frame-sized scratch), the horizontal
-    sliding sum D, the weight table, num and den; the same exact integers as ``nlm_offset``."""
+def nlm_fused(yp, xp, rs, ps, tab, nband, num, den):
+    """Denoise's sums for all (2 rs + 1)^2 offsets in one pass (the fast path's kernel, compiled
+    parallel over ``nband`` bands of rows): per band and offset the vertical patch sums of the
+    squared luma differences slide down the rows (two squares per column and row: the one
+    entering the patch, the one leaving), then per row the horizontal sliding sum D, the weight
+    table, num and den; the same exact integers as ``nlm_offset`` (exact sums, any order)."""
     h, w = den.shape
     kp = 2 * ps + 1
     ww = w + 2 * ps
-    for r in prange(h):
-        vs = np.empty(ww, dtype=np.int64)
-        for dy in range(-rs, rs + 1):
-            for dx in range(-rs, rs + 1):
-                for j in range(ww):
-                    s = np.int64(0)
-                    for a in range(kp):
-                        d = yp[r + a + rs, j + rs] - yp[r + a + rs + dy, j + rs + dx]
-                        s += d * d
-                    vs[j] = s
+    n = 2 * rs + 1
+    bs = (h + nband - 1) // nband
+    for b in prange(nband):
+        r0 = b * bs
+        r1 = min(h, r0 + bs)
+        if r0 >= r1:
+            continue
+        vs = np.zeros((n * n, ww), dtype=np.int64)
+        for r in range(r0, r1):
+            for o in range(n * n):
+                dy = o // n - rs
+                dx = o % n - rs
+                if r == r0:  # the band's first row: the whole patch column
+                    for j in range(ww):
+                        s = np.int64(0)
+                        for a in range(kp):
+                            d = yp[r + a + rs, j + rs] - yp[r + a + rs + dy, j + rs + dx]
+                            s += d * d
+                        vs[o, j] = s
+                else:  # slide down one row: add the entering row, drop the leaving one
+                    for j in range(ww):
+                        d1 = yp[r + kp - 1 + rs, j + rs] - yp[r + kp - 1 + rs + dy, j + rs + dx]
+                        d0 = yp[r - 1 + rs, j + rs] - yp[r - 1 + rs + dy, j + rs + dx]
+                        vs[o, j] += d1 * d1 - d0 * d0
                 dsum = np.int64(0)
-                for b in range(kp - 1):
-                    dsum += vs[b]
+                for c in range(kp - 1):
+                    dsum += vs[o, c]
                 for c in range(w):
-                    dsum += vs[c + kp - 1]
+                    dsum += vs[o, c + kp - 1]
                     wt = _tab(dsum, tab)
-                    dsum -= vs[c]
+                    dsum -= vs[o, c]
                     den[r, c] += wt
                     for k in range(3):
                         num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]

@@ -140,7 +140,9 @@ def denoise(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = Non
     num = np.zeros((3, h, w), dtype=np.int64)
     den = np.zeros((h, w), dtype=np.int64)
     if use_fast(run):  # all offsets in one row-parallel pass
-        _fast_kernels().nlm_fused(yp, xp, rs, ps, tab, num, den)
+        from . import fused
+
+        _fast_kernels().nlm_fused(yp, xp, rs, ps, tab, np.int64(fused.band_count(h)), num, den)
     else:
         e = np.empty((h + 2 * ps, w + 2 * ps), dtype=np.int64)
         vs = np.empty((h, w + 2 * ps), dtype=np.int64)

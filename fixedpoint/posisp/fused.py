@@ -1,7 +1,7 @@
 """The fast path of the fixed-point POS-ISP: the kernels of :mod:`fixedpoint.posisp._kernels`
 compiled with ``parallel=True`` (threads over rows: each row writes its own output row and
-overflow count) and denoise's (2 rs + 1)^2 search offsets in one fused pass
-(``_kernels.nlm_fused``) instead of one kernel call per offset. The integers are those of the
+overflow count) and denoise's (2 rs + 1)^2 search offsets in one fused pass over bands of rows
+(``_kernels.nlm_fused``: patch sums sliding down the rows) instead of one kernel call per offset. The integers are those of the
 reference path, bit for bit (``tests/fixedpoint/test_posisp_fused.py``); the filters take this
 path when their :class:`~fixedpoint.common.RunContext` has ``parallel=True``.
 
@@ -38,9 +38,17 @@ def kernels() -> SimpleNamespace:
     return SimpleNamespace(**{n: _parallel_copy(getattr(K, n)) for n in PARALLEL_KERNELS})
 
 
+def band_count(h: int) -> int:
+    """Bands of rows denoise's fused pass splits a frame of ``h`` rows into (4 per thread: each
+    band starts its sliding patch sums afresh, so fewer bands cost fewer squares)."""
+    import numba
+
+    return max(1, min(h, 4 * numba.get_num_threads()))
+
+
 def use_fast(run) -> bool:
     """Whether a run takes the fast path (``RunContext.parallel`` is True)."""
     return run is not None and run.parallel is True
 
 
-__all__ = ["PARALLEL_KERNELS", "kernels", "use_fast"]
+__all__ = ["PARALLEL_KERNELS", "band_count", "kernels", "use_fast"]

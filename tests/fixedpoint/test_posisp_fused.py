@@ -60,6 +60,19 @@ def test_every_filter_fast_equals_reference(which):
     assert n_over > 0  # the comparison covered saturating requantizations
 
 
+@pytest.mark.parametrize("bands", [1, 3, 40])
+def test_denoise_any_band_split(bands, monkeypatch):
+    """The fused denoise's band split (one band, uneven bands, more bands than rows)."""
+    from fixedpoint.posisp import fused
+
+    cfg = load_posisp_config()
+    monkeypatch.setattr(fused, "band_count", lambda h: bands)
+    drv = drive(quantize_params(np.random.default_rng(5).random(27), cfg), cfg)
+    x = _x(bands, 19, 12, 1 << cfg["chain.x"].fmt.frac)
+    ref, fast, runs = _both("denoise", x, drv, cfg)
+    assert np.array_equal(ref, fast)
+
+
 def test_chains_fast_equals_reference():
     cfg = load_posisp_config()
     isps = [load_posisp_checkpoint(CHECKPOINT_DIR / f"posisp_{n}.pth") for n in ("frozen", "joint")]
