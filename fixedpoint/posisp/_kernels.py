@@ -135,16 +135,24 @@ def nlm_offset(yp, xp, dy, dx, ps, tab, e, vs, num, den):
                 s += e[r + a, j]
             vs[r, j] = s
     for r in range(h):
-        dsum = np.int64(0)
-        for b in range(kp - 1):
-            dsum += vs[r, b]
-        for c in range(w):
-            dsum += vs[r, c + kp - 1]
-            wt = _tab(dsum, tab)
-            dsum -= vs[r, c]
-            den[r, c] += wt
-            for k in range(3):
-                num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]
+        _nlm_row(vs[r], r, dy, dx, rs, kp, tab, xp, num, den)
+
+
+@njit(cache=True)
+def _nlm_row(vsrow, r, dy, dx, rs, kp, tab, xp, num, den):
+    """Row r of one offset: the horizontal sliding patch sum D over the vertical sums ``vsrow``,
+    the weight table, and the weight's share of num and den."""
+    w = den.shape[1]
+    dsum = np.int64(0)
+    for b in range(kp - 1):
+        dsum += vsrow[b]
+    for c in range(w):
+        dsum += vsrow[c + kp - 1]
+        wt = _tab(dsum, tab)
+        dsum -= vsrow[c]
+        den[r, c] += wt
+        for k in range(3):
+            num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]
 
 
 @njit(cache=True)
@@ -319,13 +327,4 @@ def nlm_fused(yp, xp, rs, ps, tab, nband, num, den):
                         d1 = yp[r + kp - 1 + rs, j + rs] - yp[r + kp - 1 + rs + dy, j + rs + dx]
                         d0 = yp[r - 1 + rs, j + rs] - yp[r - 1 + rs + dy, j + rs + dx]
                         vs[o, j] += d1 * d1 - d0 * d0
-                dsum = np.int64(0)
-                for c in range(kp - 1):
-                    dsum += vs[o, c]
-                for c in range(w):
-                    dsum += vs[o, c + kp - 1]
-                    wt = _tab(dsum, tab)
-                    dsum -= vs[o, c]
-                    den[r, c] += wt
-                    for k in range(3):
-                        num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]
+                _nlm_row(vs[o], r, dy, dx, rs, kp, tab, xp, num, den)

@@ -30,39 +30,13 @@ from .model import FixedPOSISP
 
 
 def _pngs(out: Path, stem: str, title: str, case: dict[str, Any]) -> list[str]:
-    import matplotlib
+    from ..report_plots import error_png, stage_histograms_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, 2, figsize=(12, 4.5))
-    err8 = case["_err8"]
-    im = ax[0].imshow(err8, cmap="magma", vmin=0, vmax=max(2, float(err8.max())), interpolation="nearest")
-    ax[0].set_title("|fixed - float (mirror)|, 8-bit LSB (max over RGB)")
-    ax[0].axis("off")
-    fig.colorbar(im, ax=ax[0], fraction=0.03)
-    s = case["_signed8"]
-    ax[1].hist(s, bins=np.arange(int(s.min()) - 1, int(s.max()) + 2) - 0.5, log=True)
-    ax[1].set_xlabel("fixed - float (8-bit LSB)")
-    ax[1].set_ylabel("values")
-    ax[1].set_title(f"{100 * case['within_1lsb_8bit']:.3f}% within +-1 LSB")
-    fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(out / f"{stem}_error.png", dpi=80)
-    plt.close(fig)
-    st = case["_stage_errors"]
+    error_png(out / f"{stem}_error.png", case["_err8"], case["_signed8"], case["within_1lsb_8bit"], title, "float (mirror)")
     files = [f"{stem}_error.png"]
-    if st:
-        fig, axes = plt.subplots(1, len(st), figsize=(3.0 * len(st), 3))
-        for ax, (name, e) in zip(np.atleast_1d(axes), st.items()):
-            ax.hist(e, bins=101, log=True)
-            ax.set_title(name, fontsize=9)
-            ax.set_xlabel("error (chain.x LSB)", fontsize=8)
-            ax.tick_params(labelsize=7)
-        fig.suptitle(f"filter errors, fixed - float: {title}", fontsize=10)
-        fig.tight_layout()
-        fig.savefig(out / f"{stem}_stages.png", dpi=80)
-        plt.close(fig)
+    if case["_stage_errors"]:
+        stage_histograms_png(out / f"{stem}_stages.png", case["_stage_errors"], f"filter errors, fixed - float: {title}",
+                             "error (chain.x LSB)", 3.0)
         files.append(f"{stem}_stages.png")
     return files
 
