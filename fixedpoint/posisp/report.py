@@ -6,7 +6,7 @@ mode: the quantization error alone), from :func:`fixedpoint.posisp.accuracy.comp
 
 * per filter of the chain: max, mean and RMS absolute error in ``chain.x`` LSB and in output
   LSB (1/255), SQNR, share within +-1 ``chain.x`` LSB; the 8-bit output in 8-bit LSB;
-* saturation/wrap counts per config entry (intended clamps included);
+* saturation/wrap counts: the pixel path's per filter, the driver's per entry;
 * separately, the float model's ``mirror`` versus ``circular`` (published) denoise border on
   the 8-bit output: how much of a difference is the border rather than quantization.
 
@@ -69,8 +69,9 @@ def format_markdown(cases: list[dict[str, Any]], cfg: QuantConfig) -> str:
             f"Saturation/wrap counts: pixel path {c['overflows'] or 'none'}; driver {c['driver_overflows'] or 'none'}"]
     lines += ["", "LSB is that of `chain.x` (the format between filters); output LSB is 1/255; values above 1 (which the "
               "float model carries between filters) count in both. Errors include those propagated from earlier filters "
-              "(both sides start from the same input and each side runs its own chain). Saturation counts include the "
-              "intended clamps (at 1.0 in sharpen, saturation, denoise). PNGs per case: `*_error.png` (8-bit error map and "
+              "(both sides start from the same input and each side runs its own chain). Saturation/wrap counts are the "
+              "requantizations that saturated or wrapped, in the pixel path per filter and in the driver per entry (the "
+              "datapath's clamps to [0, 1] act on exact values before requantizing and are not counted). PNGs per case: `*_error.png` (8-bit error map and "
               "histogram), `*_stages.png` (per-filter histograms in chain.x LSB).", ""]
     return "\n".join(lines)
 
