@@ -47,6 +47,6 @@ def test_report_posisp_default_scene(tmp_path, capsys):
                  "golden/posisp/checkpoints/posisp_joint.pth", "--out", str(out)]) == 0
     data = json.loads((out / "report.json").read_text())
     assert [c["input"] for c in data["cases"]] == ["scene:normal", "scene:dark"]
-    # the joint checkpoint drives per-frame table values to chain.x's end on the scene (driver counts)
+    # on the scene the joint checkpoint's driver saturates requantizations into chain.x (counted)
     assert sum(sum(c["driver_overflows"].values()) for c in data["cases"]) > 0
     assert "lowest share within +-1 LSB" in capsys.readouterr().out
