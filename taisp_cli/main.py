@@ -165,6 +165,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
     q.add_argument("--demosaic", choices=DEMOSAICS, default="bilinear")
     q.add_argument("--out", default="out/report", help="output folder (default out/report)")
+    q.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: the fixed-point chain against the float model, filter by filter, "
+                        "default config fixedpoint/posisp/configs/default.toml, both shipped checkpoints")
+    q.add_argument("--crop", type=_positive_int, help="posisp: centre crop of every input (pixels; default whole frames)")
 
     g = sub.add_parser("gen", help="generate the Verilog header, C++ header and table memories from the quantization config")
     g.add_argument("--config", help="quantization config TOML (default fixedpoint/taisp/configs/default.toml)")
@@ -221,6 +225,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .train import main_evaluate
 
             return main_evaluate(args)
+        elif args.cmd == "report" and args.model == "posisp":
+            from .report_posisp import main_report_posisp
+
+            return main_report_posisp(args, _headerless(args))
         elif args.cmd == "report":
             from fixedpoint.config import load_config
             from fixedpoint.taisp.report import run_report

@@ -28,9 +28,31 @@ def add_parser(sub) -> None:
     w.add_argument("--cache", help="evaluation cache folder (default OUT/cache)")
     w.add_argument("--max-width", type=int, default=2048, help="MAX_W of the cost model (line-buffer depth)")
     w.add_argument("--no-progress", action="store_true")
+    w.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
+                   help="the ISP (default taisp); posisp: its config, crops of the built-in scene, both shipped "
+                        "checkpoints, cost = sum of word lengths (--within, --max-lsb, --psnr apply)")
+    w.add_argument("--knobs", nargs="+", help="posisp: search only these entries (e.g. denoise.y tone.slope)")
+    w.add_argument("--max-rounds", type=int, default=40, help="posisp: rounds of greedy descent at most (default 40)")
+
+
+def main_posisp(args) -> int:
+    from fixedpoint.posisp.wordlength import DEFAULT_FRAMES, run
+    from fixedpoint.wordlength import Target
+
+    frames = DEFAULT_FRAMES[:1] if args.tiny else DEFAULT_FRAMES
+    s = run(args.out, Target(args.within, args.max_lsb, 0.0, args.psnr), args.config, frames,
+            ("joint",) if args.tiny else ("frozen", "joint"), args.workers if args.workers is not None else 0,
+            args.scheduler, args.cache, not args.no_progress, args.max_rounds, knob_names=tuple(args.knobs or ()))
+    w = s["worst"]
+    print(f"[taisp wordlength --model posisp] cost {s['start_cost']:.0f} -> {s['cost']:.0f} bits; worst "
+          f"{100 * w['within_1lsb']:.4f}% within 1, max {w['max_abs_lsb']:.0f}; {s['evaluations']} evaluations, "
+          f"{s['seconds']:.0f} s; wrote search.json and posisp_search.toml to {args.out}/")
+    return 0
 
 
 def main_wordlength(args) -> int:
+    if args.model == "posisp":
+        return main_posisp(args)
     from fixedpoint.taisp.wlsearch import PARETO_TARGETS, command_line, run
     from fixedpoint.taisp.wordlength import RAW_DIR, default_corpus, held_out_corpus
     from fixedpoint.wordlength import Target

@@ -1,7 +1,9 @@
 """Numba kernels of the POS-ISP filters (private; the face is :mod:`fixedpoint.posisp.filters`).
 
-Every kernel works on int64 raw values of ``chain.x`` laid out (3, H, W), loops rows (plain
-loops: fast to compile; the fused fast path is the place for threads), and uses the shared requantization (``requant_scalar``) and table evaluation
+Every kernel works on int64 raw values of ``chain.x`` laid out (3, H, W), loops rows with ``prange``
+(compiled here without ``parallel``, so a plain loop, quick to compile; :mod:`fixedpoint.posisp.fused`
+compiles the same functions with ``parallel=True``: rows are independent, each writes its own
+output row and overflow count), and uses the shared requantization (``requant_scalar``) and table evaluation
 (``_eval_one``) kernels, so the rounding, overflow and table semantics are the ones of
 :mod:`fixedpoint.arith`. ``spec`` arguments are requantization specs (``ops.requant_spec``),
 ``tab`` arguments the table tuple of :func:`fixedpoint.posisp.filters.table_args`. Each kernel
@@ -10,7 +12,7 @@ returns the number of overflow events of its requantizations (per row, summed by
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from ..arith._kernels import requant_scalar
 from ..arith._table_kernels import _eval_one
@@ -32,7 +34,7 @@ def _rq(q, spec):
 def gain(x, g, spec, out, cnt):
     """y_k = rq(x_k * g_k): exposure (one gain) and wb (three)."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for k in range(3):
             for c in range(w):
@@ -46,7 +48,7 @@ def gain(x, g, spec, out, cnt):
 def table3(x, tab, out):
     """y = table(x) on every value (gamma)."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         for k in range(3):
             for c in range(w):
                 out[k, r, c] = _tab(x[k, r, c], tab)
@@ -56,7 +58,7 @@ def table3(x, tab, out):
 def ccm(x, m, one_acc, spec, out, cnt):
     """A_i = sum_j m[3i+j] x_j, clamped to [0, one_acc], rq into chain.x."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for c in range(w):
             x0, x1, x2 = x[0, r, c], x[1, r, c], x[2, r, c]
@@ -76,7 +78,7 @@ def ccm(x, m, one_acc, spec, out, cnt):
 def sharpen(x, a, cc, sh_a, one_x, one_acc, spec, out, cnt):
     """Border ring: min(x, 1); inside: A = a x 2^sh_a + cc S, S = 5 x + 8 neighbours, clamp, rq."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for k in range(3):
             for c in range(w):
@@ -103,7 +105,7 @@ def sharpen(x, a, cc, sh_a, one_x, one_acc, spec, out, cnt):
 def luma(x, k0, k1, k2, one_x, spec, out, cnt):
     """Y = rq(k0 min(R,1) + k1 min(G,1) + k2 min(B,1)) (denoise's BT.601 luma of the clamped input)."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for c in range(w):
             a = (k0 * min(x[0, r, c], one_x) + k1 * min(x[1, r, c], one_x) + k2 * min(x[2, r, c], one_x))
@@ -133,23 +135,31 @@ def nlm_offset(yp, xp, dy, dx, ps, tab, e, vs, num, den):
                 s += e[r + a, j]
             vs[r, j] = s
     for r in range(h):
-        dsum = np.int64(0)
-        for b in range(kp - 1):
-            dsum += vs[r, b]
-        for c in range(w):
-            dsum += vs[r, c + kp - 1]
-            wt = _tab(dsum, tab)
-            dsum -= vs[r, c]
-            den[r, c] += wt
-            for k in range(3):
-                num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]
+        _nlm_row(vs[r], r, dy, dx, rs, kp, tab, xp, num, den)
+
+
+@njit(cache=True)
+def _nlm_row(vsrow, r, dy, dx, rs, kp, tab, xp, num, den):
+    """Row r of one offset: the horizontal sliding patch sum D over the vertical sums ``vsrow``,
+    the weight table, and the weight's share of num and den."""
+    w = den.shape[1]
+    dsum = np.int64(0)
+    for b in range(kp - 1):
+        dsum += vsrow[b]
+    for c in range(w):
+        dsum += vsrow[c + kp - 1]
+        wt = _tab(dsum, tab)
+        dsum -= vsrow[c]
+        den[r, c] += wt
+        for k in range(3):
+            num[k, r, c] += wt * xp[k, r + rs + dy, c + rs + dx]
 
 
 @njit(cache=True)
 def nlm_final(num, den, sh_x, one_x, spec_num, tab_inv, spec_y, out, cnt):
     """y = 1 where num >= den 2^sh_x; else min(rq(rq(num) * inv(den)), 1)."""
     _, h, w = num.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for c in range(w):
             d = den[r, c]
@@ -171,7 +181,7 @@ def tone(x, slope, offset, sh_o, fseg, one_x, spec, out, cnt):
     """x >= 1: 1; else A = offset_i 2^sh_o + slope_i r with i = x >> fseg, r the low fseg bits."""
     _, h, w = x.shape
     mask = (np.int64(1) << fseg) - 1
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for k in range(3):
             for c in range(w):
@@ -191,7 +201,7 @@ def tone(x, slope, offset, sh_o, fseg, one_x, spec, out, cnt):
 def contrast(x, k0, k1, k2, one_l, spec_l, tab, spec, out, cnt):
     """L = rq(min(lum, 1)); k = table(L); y = rq(x k)."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for c in range(w):
             lx = k0 * x[0, r, c] + k1 * x[1, r, c] + k2 * x[2, r, c]
@@ -211,7 +221,7 @@ def contrast(x, k0, k1, k2, one_l, spec_l, tab, spec, out, cnt):
 def saturation(x, one_x, k08, spec_g, tab_inv, spec_t, one_t, spec_mg, spec_d, spec_vg, a, sh_c, one_acc, spec, out, cnt):
     """The HSV round trip as c' = c - (V - c) m G / d (one reciprocal), grey pixels tinted red."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         cv = np.empty(3, dtype=np.int64)
         dl = np.empty(3, dtype=np.int64)
@@ -257,7 +267,7 @@ def saturation(x, one_x, k08, spec_g, tab_inv, spec_t, one_t, spec_mg, spec_d, s
 def wnb(x, k0, k1, k2, spec_l, a, one_a, sh_x, spec, out, cnt):
     """lum = rq(sum LUM_k x_k); y = rq((1 - a) x 2^sh_x + a lum)."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for c in range(w):
             lum, e = _rq(k0 * x[0, r, c] + k1 * x[1, r, c] + k2 * x[2, r, c], spec_l)
@@ -273,7 +283,7 @@ def wnb(x, k0, k1, k2, spec_l, a, one_a, sh_x, spec, out, cnt):
 def output8(x, one_x, spec, out, cnt):
     """out = rq(min(y, 1) * 255) into chain.out."""
     _, h, w = x.shape
-    for r in range(h):
+    for r in prange(h):
         n = 0
         for k in range(3):
             for c in range(w):
@@ -281,3 +291,40 @@ def output8(x, one_x, spec, out, cnt):
                 out[k, r, c] = v
                 n += e
         cnt[r] = n
+
+
+@njit(cache=True)
+def nlm_fused(yp, xp, rs, ps, tab, nband, num, den):
+    """Denoise's sums for all (2 rs + 1)^2 offsets in one pass (the fast path's kernel, compiled
+    parallel over ``nband`` bands of rows): per band and offset the vertical patch sums of the
+    squared luma differences slide down the rows (two squares per column and row: the one
+    entering the patch, the one leaving), then per row the horizontal sliding sum D, the weight
+    table, num and den; the same exact integers as ``nlm_offset`` (exact sums, any order)."""
+    h, w = den.shape
+    kp = 2 * ps + 1
+    ww = w + 2 * ps
+    n = 2 * rs + 1
+    bs = (h + nband - 1) // nband
+    for b in prange(nband):
+        r0 = b * bs
+        r1 = min(h, r0 + bs)
+        if r0 >= r1:
+            continue
+        vs = np.zeros((n * n, ww), dtype=np.int64)
+        for r in range(r0, r1):
+            for o in range(n * n):
+                dy = o // n - rs
+                dx = o % n - rs
+                if r == r0:  # the band's first row: the whole patch column
+                    for j in range(ww):
+                        s = np.int64(0)
+                        for a in range(kp):
+                            d = yp[r + a + rs, j + rs] - yp[r + a + rs + dy, j + rs + dx]
+                            s += d * d
+                        vs[o, j] = s
+                else:  # slide down one row: add the entering row, drop the leaving one
+                    for j in range(ww):
+                        d1 = yp[r + kp - 1 + rs, j + rs] - yp[r + kp - 1 + rs + dy, j + rs + dx]
+                        d0 = yp[r - 1 + rs, j + rs] - yp[r - 1 + rs + dy, j + rs + dx]
+                        vs[o, j] += d1 * d1 - d0 * d0
+                _nlm_row(vs[o], r, dy, dx, rs, kp, tab, xp, num, den)

@@ -61,10 +61,13 @@ def float_chain(isp, x: np.ndarray, p: np.ndarray | None, order: Sequence[str], 
     return y[0].numpy(), [(n, t[0].numpy()) for n, t in outs], pt[0].numpy()
 
 
-def compare_chain(fx: FixedPOSISP, isp, x_fe: np.ndarray, p=None, border_diff: bool = False) -> dict[str, Any]:
+def compare_chain(fx: FixedPOSISP, isp, x_fe: np.ndarray, p=None, border_diff: bool = False,
+                  keep_errors: bool = False) -> dict[str, Any]:
     """Figures of one input: the 8-bit agreement, per-filter errors (in chain.x LSB and output
     LSB), the parameters both sides used, overflow events; with ``border_diff`` also the float
-    model's ``mirror`` versus ``circular`` 8-bit difference (when the order holds denoise)."""
+    model's ``mirror`` versus ``circular`` 8-bit difference (when the order holds denoise).
+    With ``keep_errors``: ``_stage_errors`` (per filter, fixed - float in chain.x LSB, flat) and
+    ``_signed8`` (fixed - float 8-bit output, flat) for histograms."""
     t0 = time.perf_counter()
     cfg = fx.cfg
     res = fx.frame(x_fe, "same", p=p)
@@ -81,6 +84,10 @@ def compare_chain(fx: FixedPOSISP, isp, x_fe: np.ndarray, p=None, border_diff: b
         "stages": stages, "overflows": res.overflows, "driver_overflows": dict(res.drv.overflows),
         "_err8": np.abs(res.out - g8).max(axis=0),
     }
+    if keep_errors:
+        out["_stage_errors"] = {n: ((fx.to_float(n, res.taps[n]) - ref) / lsb).ravel() for n, ref in outs}
+        out["_signed8"] = (res.out - g8).ravel()
+        out["out_8bit"] = error_stats(res.out.astype(np.float64), g8, 1.0)
     if border_diff and "denoise" in fx.order:
         yc, _, _ = float_chain(isp, x, p_used, fx.order, border="circular")
         out["mirror_vs_circular_8bit"] = output_agreement(g8, golden8(yc))

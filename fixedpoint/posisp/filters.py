@@ -21,6 +21,7 @@ from ..arith.tables import FunctionTable
 from ..common import RunContext, one
 from ..config import ConfigError, QuantConfig
 from . import _kernels as K
+from .fused import kernels as _fast_kernels, use_fast
 from .driver import DriverOutput
 from .schema import constants
 
@@ -60,6 +61,12 @@ def _prep(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, np.empty_like(x)
 
 
+def _k(run: RunContext | None):
+    """The kernels of a run: the row-parallel copies when ``run.parallel`` is True (the fast path,
+    :mod:`fixedpoint.posisp.fused`), else the single-threaded ones; the integers are the same."""
+    return _fast_kernels() if use_fast(run) else K
+
+
 def _count(run: RunContext | None, name: str, cnt: np.ndarray) -> None:
     if run is not None:
         run.count_overflow(name, int(cnt.sum()))
@@ -69,14 +76,14 @@ def exposure(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = No
     x, out = _prep(x)
     g = np.full(3, drv.regs["EXPOSURE_GAIN"], dtype=np.int64)
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.gain(x, g, spec(_f(cfg, "chain.x") + _f(cfg, "exposure.gain"), cfg, "chain.x"), out, cnt)
+    _k(run).gain(x, g, spec(_f(cfg, "chain.x") + _f(cfg, "exposure.gain"), cfg, "chain.x"), out, cnt)
     _count(run, "exposure", cnt)
     return out
 
 
 def gamma(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarray:
     x, out = _prep(x)
-    K.table3(x, table_args(frame_table(cfg, drv, "gamma")), out)
+    _k(run).table3(x, table_args(frame_table(cfg, drv, "gamma")), out)
     return out
 
 
@@ -85,7 +92,7 @@ def ccm(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = None) -
     f = _f(cfg, "chain.x") + _f(cfg, "ccm.m")
     m = np.array(drv.registers_of("ccm"), dtype=np.int64)
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.ccm(x, m, np.int64(1) << f, spec(f, cfg, "chain.x"), out, cnt)
+    _k(run).ccm(x, m, np.int64(1) << f, spec(f, cfg, "chain.x"), out, cnt)
     _count(run, "ccm", cnt)
     return out
 
@@ -95,7 +102,7 @@ def sharpen(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = Non
     fa, fc, fx = _f(cfg, "sharpen.a"), _f(cfg, "sharpen.c"), _f(cfg, "chain.x")
     sh = _shift(cfg, fc, fa, "sharpen.c to have at least sharpen.a's fractional bits")
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.sharpen(x, np.int64(drv.regs["SHARPEN_A"]), np.int64(drv.regs["SHARPEN_C"]), np.int64(sh),
+    _k(run).sharpen(x, np.int64(drv.regs["SHARPEN_A"]), np.int64(drv.regs["SHARPEN_C"]), np.int64(sh),
               np.int64(one(cfg["chain.x"].fmt)), np.int64(1) << (fc + fx), spec(fc + fx, cfg, "chain.x"), out, cnt)
     _count(run, "sharpen", cnt)
     return out
@@ -117,7 +124,7 @@ def denoise_luma(x, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarr
     c = constants(cfg)
     y = np.empty(x.shape[1:], dtype=np.int64)
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.luma(x, np.int64(c["BT601_R"]), np.int64(c["BT601_G"]), np.int64(c["BT601_B"]), np.int64(one(cfg["chain.x"].fmt)),
+    _k(run).luma(x, np.int64(c["BT601_R"]), np.int64(c["BT601_G"]), np.int64(c["BT601_B"]), np.int64(one(cfg["chain.x"].fmt)),
            spec(_f(cfg, "chain.x") + _f(cfg, "const.bt601"), cfg, "denoise.y"), y, cnt)
     _count(run, "denoise", cnt)
     return y
@@ -130,16 +137,21 @@ def denoise(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = Non
     yp = mirror_pad(denoise_luma(x, cfg, run), rs + ps)
     xp = mirror_pad(x, rs)
     tab = table_args(frame_table(cfg, drv, "denoise"))
-    e = np.empty((h + 2 * ps, w + 2 * ps), dtype=np.int64)
-    vs = np.empty((h, w + 2 * ps), dtype=np.int64)
     num = np.zeros((3, h, w), dtype=np.int64)
     den = np.zeros((h, w), dtype=np.int64)
-    for dy in range(-rs, rs + 1):
-        for dx in range(-rs, rs + 1):
-            K.nlm_offset(yp, xp, dy, dx, ps, tab, e, vs, num, den)
+    if use_fast(run):  # all offsets in one row-parallel pass
+        from . import fused
+
+        _fast_kernels().nlm_fused(yp, xp, rs, ps, tab, np.int64(fused.band_count(h)), num, den)
+    else:
+        e = np.empty((h + 2 * ps, w + 2 * ps), dtype=np.int64)
+        vs = np.empty((h, w + 2 * ps), dtype=np.int64)
+        for dy in range(-rs, rs + 1):
+            for dx in range(-rs, rs + 1):
+                K.nlm_offset(yp, xp, dy, dx, ps, tab, e, vs, num, den)
     fx, fw, fn, fi = _f(cfg, "chain.x"), _f(cfg, "denoise.w"), _f(cfg, "denoise.num"), _f(cfg, "denoise.inv")
     cnt = np.zeros(h, dtype=np.int64)
-    K.nlm_final(num, den, np.int64(fx), np.int64(one(cfg["chain.x"].fmt)), spec(fw + fx, cfg, "denoise.num"),
+    _k(run).nlm_final(num, den, np.int64(fx), np.int64(one(cfg["chain.x"].fmt)), spec(fw + fx, cfg, "denoise.num"),
                 table_args(cfg.table("den_recip")), spec(fn + fi, cfg, "chain.x"), out, cnt)
     _count(run, "denoise", cnt)
     return out
@@ -154,7 +166,7 @@ def tone(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = None) 
     slope = np.array([drv.regs[f"TONE_SLOPE{i}"] for i in range(8)], dtype=np.int64)
     offset = np.array([drv.regs[f"TONE_OFFSET{i}"] for i in range(8)], dtype=np.int64)
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.tone(x, slope, offset, np.int64(sh), np.int64(fx - 3), np.int64(one(cfg["chain.x"].fmt)),
+    _k(run).tone(x, slope, offset, np.int64(sh), np.int64(fx - 3), np.int64(one(cfg["chain.x"].fmt)),
            spec(fs + fx, cfg, "chain.x"), out, cnt)
     _count(run, "tone", cnt)
     return out
@@ -165,7 +177,7 @@ def contrast(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = No
     c = constants(cfg)
     fx, fl, fk = _f(cfg, "chain.x"), _f(cfg, "const.lum"), _f(cfg, "contrast.k")
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.contrast(x, np.int64(c["LUM_R"]), np.int64(c["LUM_G"]), np.int64(c["LUM_B"]), np.int64(1) << (fx + fl),
+    _k(run).contrast(x, np.int64(c["LUM_R"]), np.int64(c["LUM_G"]), np.int64(c["LUM_B"]), np.int64(1) << (fx + fl),
                spec(fx + fl, cfg, "contrast.L"), table_args(frame_table(cfg, drv, "contrast")),
                spec(fx + fk, cfg, "chain.x"), out, cnt)
     _count(run, "contrast", cnt)
@@ -178,7 +190,7 @@ def saturation(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = 
     sh = _shift(cfg, f["a"] + f["delta"], f["c"], "saturation.c to have at most saturation.a's plus saturation.delta's "
                                                   "fractional bits")
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.saturation(x, np.int64(one(cfg["chain.x"].fmt)), np.int64(constants(cfg)["K08"]),
+    _k(run).saturation(x, np.int64(one(cfg["chain.x"].fmt)), np.int64(constants(cfg)["K08"]),
                  spec(_f(cfg, "const.k08") + f["c"], cfg, "saturation.g"), table_args(cfg.table("sat_recip")),
                  spec(f["c"] + f["inv"], cfg, "saturation.t"), np.int64(one(cfg["saturation.t"].fmt)),
                  spec(f["c"] + f["g"], cfg, "saturation.mg"), spec(f["t"] + f["mg"], cfg, "saturation.delta"),
@@ -195,7 +207,7 @@ def wnb(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = None) -
     fx, fl, fa, flum = _f(cfg, "chain.x"), _f(cfg, "const.lum"), _f(cfg, "wnb.a"), _f(cfg, "wnb.lum")
     sh = _shift(cfg, flum, fx, "wnb.lum to have at least chain.x's fractional bits")
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.wnb(x, np.int64(c["LUM_R"]), np.int64(c["LUM_G"]), np.int64(c["LUM_B"]), spec(fx + fl, cfg, "wnb.lum"),
+    _k(run).wnb(x, np.int64(c["LUM_R"]), np.int64(c["LUM_G"]), np.int64(c["LUM_B"]), spec(fx + fl, cfg, "wnb.lum"),
           np.int64(drv.regs["WNB_A"]), np.int64(1) << fa, np.int64(sh), spec(fa + flum, cfg, "chain.x"), out, cnt)
     _count(run, "wnb", cnt)
     return out
@@ -205,7 +217,7 @@ def wb(x, drv: DriverOutput, cfg: QuantConfig, run: RunContext | None = None) ->
     x, out = _prep(x)
     g = np.array(drv.registers_of("wb"), dtype=np.int64)
     cnt = np.zeros(x.shape[1], dtype=np.int64)
-    K.gain(x, g, spec(_f(cfg, "chain.x") + _f(cfg, "wb.gain"), cfg, "chain.x"), out, cnt)
+    _k(run).gain(x, g, spec(_f(cfg, "chain.x") + _f(cfg, "wb.gain"), cfg, "chain.x"), out, cnt)
     _count(run, "wb", cnt)
     return out
 
@@ -234,7 +246,7 @@ def output8(y, cfg: QuantConfig, run: RunContext | None = None) -> np.ndarray:
     """The 8-bit output ``rq(min(y, 1) * 255)`` in ``chain.out``."""
     y, out = _prep(y)
     cnt = np.zeros(y.shape[1], dtype=np.int64)
-    K.output8(y, np.int64(one(cfg["chain.x"].fmt)), spec(_f(cfg, "chain.x"), cfg, "chain.out"), out, cnt)
+    _k(run).output8(y, np.int64(one(cfg["chain.x"].fmt)), spec(_f(cfg, "chain.x"), cfg, "chain.out"), out, cnt)
     _count(run, "out", cnt)
     return out
 

@@ -101,39 +101,13 @@ def compare(raw: RawImage, isp: TAISP, cfg: QuantConfig, demosaic: str = "biline
 
 
 def _png(path: Path, case: dict[str, Any]) -> None:
-    import matplotlib
+    from ..report_plots import error_png, stage_histograms_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(1, 2, figsize=(12, 4.5))
-    im = ax[0].imshow(case["_maps"]["err8"], cmap="magma", vmin=0, vmax=max(2, float(case["_maps"]["err8"].max())),
-                      interpolation="nearest")
-    ax[0].set_title("|fixed - golden hard|, 8-bit LSB (max over RGB)")
-    ax[0].axis("off")
-    fig.colorbar(im, ax=ax[0], fraction=0.03)
-    s = case["_maps"]["signed"]
-    lo, hi = int(s.min()) - 1, int(s.max()) + 2
-    ax[1].hist(s, bins=np.arange(lo, hi) - 0.5, log=True)
-    ax[1].set_xlabel("fixed - golden hard (8-bit LSB)")
-    ax[1].set_ylabel("values")
-    ax[1].set_title(f"{100 * case['within_1lsb_8bit']:.3f}% within +-1 LSB")
-    fig.suptitle(f"{Path(case['input']).name} | {Path(case['checkpoint']).name}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    title = f"{Path(case['input']).name} | {Path(case['checkpoint']).name}"
+    error_png(path, case["_maps"]["err8"], case["_maps"]["signed"], case["within_1lsb_8bit"], title)
     # per-stage error histograms, in each stage's own LSB
-    st = case["_maps"]["stages"]
-    fig, axes = plt.subplots(1, len(st), figsize=(3.2 * len(st), 3))
-    for ax, (name, e) in zip(np.atleast_1d(axes), st.items()):
-        ax.hist(e, bins=101, log=True)
-        ax.set_title(name, fontsize=9)
-        ax.set_xlabel("error (stage LSB)", fontsize=8)
-        ax.tick_params(labelsize=7)
-    fig.suptitle(f"stage errors, fixed - golden: {Path(case['input']).name} | {Path(case['checkpoint']).name}", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path.with_name(path.stem.replace("_error", "_stages") + ".png"), dpi=80)
-    plt.close(fig)
+    stage_histograms_png(path.with_name(path.stem.replace("_error", "_stages") + ".png"), case["_maps"]["stages"],
+                         f"stage errors, fixed - golden: {title}")
 
 
 def format_markdown(cases: list[dict[str, Any]], cfg: QuantConfig) -> str:

@@ -95,8 +95,12 @@ def _val(v: Any) -> str:
     return f'"{v}"' if isinstance(v, str) else str(v)
 
 
+#: sections holding one sub-table per function table (build-time, per-frame)
+TABLE_SECTIONS = ("tables", "frame_tables")
+
+
 def dump_toml(data: dict, header: str = "") -> str:
-    """TOML text of a config (top-level keys, then sections, then ``[tables.*]``), ``header``
+    """TOML text of a config (top-level keys, then sections, then ``[tables.*]``, ``[frame_tables.*]``), ``header``
     lines as ``#`` comments first."""
     lines = [("# " + ln).rstrip() for ln in header.splitlines()] if header else []
     if lines:
@@ -105,10 +109,11 @@ def dump_toml(data: dict, header: str = "") -> str:
         if not isinstance(v, dict):
             lines.append(f"{k} = {_val(v)}")
     for k, v in data.items():
-        if isinstance(v, dict) and k != "tables":
+        if isinstance(v, dict) and k not in TABLE_SECTIONS:
             lines += ["", f"[{k}]"] + [f"{n} = {_val(x)}" for n, x in v.items()]
-    for t, spec in data.get("tables", {}).items():
-        lines += ["", f"[tables.{t}]"] + [f"{n} = {_val(x)}" for n, x in spec.items()]
+    for sec in TABLE_SECTIONS:
+        for t, spec in data.get(sec, {}).items():
+            lines += ["", f"[{sec}.{t}]"] + [f"{n} = {_val(x)}" for n, x in spec.items()]
     return "\n".join(lines) + "\n"
 
 
