@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from sim.runner import RTL_INCLUDE_DIRS, RTL_MODEL_DIRS, model_rtl, posisp_generated_dir
-from sim.yosys_synth import _current_step, parse_stat, summarize
+from sim.synth import _current_step, parse_stat, summarize
 from sim.yowasp import YosysError, YosysSandbox, check
 
 #: Filter blocks in the published order; a chain top, where generated, after them.

@@ -9,6 +9,8 @@ same two files (16x12 Bayer crops, bilinear and bin2).
 """
 from __future__ import annotations
 
+import os
+
 import json
 import shutil
 import subprocess
@@ -356,6 +358,7 @@ def test_cocotb_replay_raw(raw_set: Path):
     run_cocotb_replay(raw_set)
 
 
+@pytest.mark.skipif(os.environ.get("TAISP_FULL_MATRIX", "") in ("", "0"), reason="the Zynq-7020 build: TAISP_FULL_MATRIX=1")
 def test_cocotb_replay_compact_zynq7020(isp, shared_raw_dir: Path):
     """compact.toml built for a Zynq-7020 (12 of the 16 mask-head regions on LUT-RAM tables:
     ``ZYNQ7020_PARAMS`` of sim/tb/taisp/test_taisp_core.py): a set of the two real RAW files

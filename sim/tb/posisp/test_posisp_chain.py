@@ -352,7 +352,7 @@ def _checkpoint(name: str) -> str:
     return str(CHECKPOINT_DIR / f"posisp_{name if name in ('frozen', 'joint') else 'frozen'}.pth")
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_chain_empty_frames(simulator):
     """The chain with no filter (input and output requantizers, thumbnail, stream control):
     two frames per pattern, idle x backpressure crossed, bit-exact, thumbnail sums read back;
