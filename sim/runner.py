@@ -32,6 +32,8 @@ RTL_DIR = REPO / "hls" / "rtl"
 RTL_COMMON = RTL_DIR / "common"
 RTL_MODEL_DIRS = {"taisp": RTL_DIR / "taisp", "posisp": RTL_DIR / "posisp"}
 RTL_INCLUDE_DIRS = (RTL_COMMON, *RTL_MODEL_DIRS.values())
+#: Shared Verilog of the plain testbenches (``isp_tb_*.vh``: AXI4-Lite master, stream source).
+TB_HDL_DIR = REPO / "sim" / "hdl"
 BUILD_DIR = Path(os.environ.get("TAISP_SIM_BUILD", REPO / "build" / "sim"))
 SIMULATORS = ("icarus", "verilator")
 

@@ -20,7 +20,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, model_rtl, tool_env
+from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, TB_HDL_DIR, model_rtl, tool_env
 from ..taisp.vector_replay import ReplayResult, _gcc, run_replay
 
 TB = REPO / "sim" / "posisp" / "hdl" / "posisp_vectors_tb.v"
@@ -53,7 +53,7 @@ def iverilog_command(vector_dir: Path, out: Path) -> list[str]:
     """The ``iverilog`` command that builds the testbench for a set."""
     v = vector_dir.resolve()
     return (["iverilog", "-g2005", "-o", str(out), "-s", TOP, "-I", str(v), "-I", str(v / "gen"),
-             *[a for d in RTL_INCLUDE_DIRS for a in ("-I", str(d))]]
+             *[a for d in (*RTL_INCLUDE_DIRS, TB_HDL_DIR) for a in ("-I", str(d))]]
             + [f"-P{TOP}.{k}={val}" for k, val in _params(v).items()] + [str(p) for p in _sources(v)])
 
 
@@ -61,7 +61,7 @@ def verilator_command(vector_dir: Path, mdir: Path) -> list[str]:
     """The ``verilator --binary --timing`` command that builds the testbench for a set."""
     v = vector_dir.resolve()
     cmd = ["verilator", "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", str(mdir),
-           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS],
+           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in (*RTL_INCLUDE_DIRS, TB_HDL_DIR)],
            *[f"-G{k}={val}" for k, val in _params(v).items()]]
     if _gcc():
         cmd += ["-CFLAGS", "-fcoroutines"]

@@ -163,7 +163,7 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp, cfg
                       "frame_writes": {"hex": "frame_writes.hex", "bin": "frame_writes.bin", "count": len(fw),
                                        "hex_line": "{frame[31:0], address[31:0], data[31:0]}"}},
         "testbench": {"plain": "sim/posisp/hdl/posisp_vectors_tb.v", "include": "vectors.vh",
-                      "include_dirs": [".", "gen"], "mem_dir": "gen", "chain": "gen/posisp_chain.v"},
+                      "include_dirs": [".", "gen"], "tb_include_dir": "sim/hdl", "mem_dir": "gen", "chain": "gen/posisp_chain.v"},
     }
     (d / "vectors.vh").write_text(_verilog_include(m))
     files = sorted(p for p in d.rglob("*") if p.is_file() and p.name != "manifest.json")

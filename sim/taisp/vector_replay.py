@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, RTL_MODEL_DIRS, model_rtl, tool_env
+from ..runner import BUILD_DIR, REPO, RTL_INCLUDE_DIRS, RTL_MODEL_DIRS, TB_HDL_DIR, model_rtl, tool_env
 
 TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
 TOP = "taisp_vectors_tb"
@@ -82,7 +82,7 @@ def iverilog_command(vector_dir: Path, out: Path, probes: bool = True, max_w: in
     block's line-buffer depth, default :func:`replay_max_w` of the set's width)."""
     v = vector_dir.resolve()
     max_w = replay_max_w(set_width(v)) if max_w is None else max_w
-    cmd = ["iverilog", "-g2005", "-o", str(out), "-s", TOP, "-I", str(v), "-I", str(v / "gen"), *[a for d in RTL_INCLUDE_DIRS for a in ("-I", str(d))],
+    cmd = ["iverilog", "-g2005", "-o", str(out), "-s", TOP, "-I", str(v), "-I", str(v / "gen"), *[a for d in (*RTL_INCLUDE_DIRS, TB_HDL_DIR) for a in ("-I", str(d))],
            f'-P{TOP}.MEM_DIR="{v / "gen"}"', f"-P{TOP}.MAX_W={max_w}"]
     if not probes:
         cmd.append("-DTAISP_TB_NO_PROBES")
@@ -95,7 +95,7 @@ def verilator_command(vector_dir: Path, mdir: Path, probes: bool = True, max_w: 
     v = vector_dir.resolve()
     max_w = replay_max_w(set_width(v)) if max_w is None else max_w
     cmd = ["verilator", "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--Mdir", str(mdir),
-           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS], f'-GMEM_DIR="{v / "gen"}"',
+           "-o", TOP, "--top-module", TOP, f"-I{v}", f"-I{v / 'gen'}", *[f"-I{d}" for d in (*RTL_INCLUDE_DIRS, TB_HDL_DIR)], f'-GMEM_DIR="{v / "gen"}"',
            f"-GMAX_W={max_w}"]
     if _gcc():
         cmd += ["-CFLAGS", "-fcoroutines"]  # the wheel's build of g++ < 13 needs it for --timing

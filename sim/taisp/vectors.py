@@ -423,7 +423,7 @@ def _write(d: Path, frames: Sequence[InputFrame], xs: list[np.ndarray], isp: TAI
                                                   "(parameters ready)")},
                       "c_header": "taisp_vectors.h", "build_time_weights": "gen/weights.hex"},
         "testbench": {"plain": "sim/taisp/hdl/taisp_vectors_tb.v", "include": "vectors.vh",
-                      "include_dirs": [".", "gen"], "mem_dir": "gen"},
+                      "include_dirs": [".", "gen"], "tb_include_dir": "sim/hdl", "mem_dir": "gen"},
     }
     if cam is not None:
         bw, bh = cam["width"], cam["height"]

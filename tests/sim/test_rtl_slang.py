@@ -21,7 +21,7 @@ import pyslang  # a dependency (pyproject.toml, scripts/setup.sh): missing is an
 import pytest
 from pyslang.driver import Driver
 
-from sim.runner import REPO, RTL_INCLUDE_DIRS, all_rtl, generated_dir, model_rtl, posisp_generated_dir, rtl_model, rtl_sources
+from sim.runner import REPO, RTL_INCLUDE_DIRS, TB_HDL_DIR, all_rtl, generated_dir, model_rtl, posisp_generated_dir, rtl_model, rtl_sources
 
 PLAIN_TB = REPO / "sim" / "taisp" / "hdl" / "taisp_vectors_tb.v"
 TABLE_BANK = REPO / "sim" / "tb" / "common" / "isp_table_bank.v"
@@ -126,7 +126,7 @@ def test_slang_plain_testbench(tmp_path, top):
         frames = scene_bayer_frames(1, cfg, (8, 4), cfa="RGGB") + scene_bayer_frames(1, cfg, (8, 4), cfa="GBRG", seed=1)
         write_camera_vector_set(vec, frames, isp, cfg, checkpoint=DEFAULT_CHECKPOINT)
         assert "TAISP_VEC_NFWRITES" in (vec / "vectors.vh").read_text()
-    _check("taisp_vectors_tb", [PLAIN_TB, *model_rtl("taisp")], [vec, vec / "gen", *RTL_INCLUDE_DIRS],
+    _check("taisp_vectors_tb", [PLAIN_TB, *model_rtl("taisp")], [vec, vec / "gen", *RTL_INCLUDE_DIRS, TB_HDL_DIR],
            {"MEM_DIR": f'"{vec / "gen"}"'})
 
 

@@ -14,7 +14,7 @@
 // FRAMES the frame count. The last line is "POSISP_VECTORS RESULT: PASS ..." or "... FAIL ...".
 //
 // Compile (the set VEC and VEC/gen on the include path; MEM_DIR = VEC/gen):
-//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/posisp -s posisp_vectors_tb \
+//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/posisp -I sim/hdl -s posisp_vectors_tb \
 //            -Pposisp_vectors_tb.MEM_DIR=\"VEC/gen\" -o tb.vvp sim/posisp/hdl/posisp_vectors_tb.v \
 //            VEC/gen/posisp_chain.v hls/rtl/common/*.v hls/rtl/posisp/*.v
 //   vvp -n tb.vvp +vectors=VEC [plusargs]
@@ -43,6 +43,7 @@ localparam NF = `POSISP_VEC_FRAMES;
 localparam W = `POSISP_VEC_WIDTH;
 localparam H = `POSISP_VEC_HEIGHT;
 localparam NPIX = W * H;
+localparam NPIX_IN = NPIX;                 // input beats per frame (isp_tb_stream_source.vh)
 localparam NB = `POSISP_VEC_NBEATS;
 localparam SW = `POSISP_VEC_S_TDATA_W;
 localparam MW = `POSISP_VEC_M_TDATA_W;
@@ -56,6 +57,7 @@ localparam AXIL_ADDR_W = 18;
 
 // ------------------------------------------------------------------ clock, reset, DUT
 localparam SAMPLE = 1;
+localparam TB_TAG = "POSISP_VECTORS";
 reg clk = 1'b0;
 reg rst = 1'b1;
 always #2 clk = ~clk;
@@ -70,20 +72,7 @@ wire                   m_axis_tvalid;
 reg                    m_axis_tready = 1'b0;
 wire                   m_axis_tlast;
 wire                   m_axis_tuser;
-reg  [AXIL_ADDR_W-1:0] s_axil_awaddr = {AXIL_ADDR_W{1'b0}};
-reg                    s_axil_awvalid = 1'b0;
-wire                   s_axil_awready;
-reg  [31:0]            s_axil_wdata = 32'd0;
-reg                    s_axil_wvalid = 1'b0;
-wire                   s_axil_wready;
-wire [1:0]             s_axil_bresp;
-wire                   s_axil_bvalid;
-reg  [AXIL_ADDR_W-1:0] s_axil_araddr = {AXIL_ADDR_W{1'b0}};
-reg                    s_axil_arvalid = 1'b0;
-wire                   s_axil_arready;
-wire [31:0]            s_axil_rdata;
-wire [1:0]             s_axil_rresp;
-wire                   s_axil_rvalid;
+`include "isp_tb_axil_master.vh"      // s_axil_* and the tasks axil_write, axil_read
 
 posisp_chain #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(W), .INIT_HEIGHT(H), .MEM_DIR(MEM_DIR),
                .AXIL_ADDR_W(AXIL_ADDR_W)) dut (
@@ -125,55 +114,6 @@ task load;
     end
 endtask
 
-// ------------------------------------------------------------------ AXI4-Lite master
-task axil_write;
-    input [31:0] addr;
-    input [31:0] data;
-    begin
-        @(negedge clk);
-        s_axil_awaddr = addr[AXIL_ADDR_W-1:0];
-        s_axil_wdata = data;
-        s_axil_awvalid = 1'b1;
-        s_axil_wvalid = 1'b1;
-        #(SAMPLE);
-        while (!(s_axil_awready && s_axil_wready)) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        @(negedge clk);
-        s_axil_awvalid = 1'b0;
-        s_axil_wvalid = 1'b0;
-        #(SAMPLE);
-        while (!s_axil_bvalid) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-    end
-endtask
-
-task axil_read;
-    input  [31:0] addr;
-    output [31:0] data;
-    begin
-        @(negedge clk);
-        s_axil_araddr = addr[AXIL_ADDR_W-1:0];
-        s_axil_arvalid = 1'b1;
-        #(SAMPLE);
-        while (!s_axil_arready) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        @(negedge clk);
-        s_axil_arvalid = 1'b0;
-        #(SAMPLE);
-        while (!s_axil_rvalid) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        data = s_axil_rdata;
-    end
-endtask
-
 reg [31:0] rd, rd_hi;
 
 task wait_applied;
@@ -187,36 +127,7 @@ task wait_applied;
 endtask
 
 // ------------------------------------------------------------------ input stream
-task send_frame;
-    input integer k;
-    integer i;
-    reg [SW+1:0] b;
-    begin
-        for (i = 0; i < NPIX; i = i + 1) begin
-            @(negedge clk);
-            if (stall_in > 0) begin
-                while (($unsigned($random(seed_in)) % 100) < stall_in) begin
-                    s_axis_tvalid = 1'b0;
-                    @(negedge clk);
-                end
-            end
-            b = in_mem[k*NPIX + i];
-            s_axis_tdata = b[SW-1:0];
-            s_axis_tuser = b[SW];
-            s_axis_tlast = b[SW+1];
-            s_axis_tvalid = 1'b1;
-            #(SAMPLE);
-            while (!s_axis_tready) begin
-                @(negedge clk);
-                #(SAMPLE);
-            end
-        end
-        @(negedge clk);
-        s_axis_tvalid = 1'b0;
-        s_axis_tuser = 1'b0;
-        s_axis_tlast = 1'b0;
-    end
-endtask
+`include "isp_tb_stream_source.vh"     // the task send_frame(k)
 
 // ------------------------------------------------------------------ thumbnail read-back
 task check_thumbnail;

@@ -29,7 +29,7 @@
 // leave them out (for a netlist, or a changed RTL), and only the output is compared.
 //
 // Compile (the vector set folder VEC and its gen/ on the include path; MEM_DIR = VEC/gen):
-//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/taisp -s taisp_vectors_tb \
+//   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/taisp -I sim/hdl -s taisp_vectors_tb \
 //            -Ptaisp_vectors_tb.MEM_DIR=\"VEC/gen\" -o tb.vvp sim/taisp/hdl/taisp_vectors_tb.v \
 //            hls/rtl/common/*.v hls/rtl/taisp/*.v
 //   vvp -n tb.vvp +vectors=VEC [plusargs]
@@ -110,6 +110,7 @@ localparam M_TDATA_RTL = ((3 * `TAISP_RGFC_OUT_W) + 7) / 8 * 8;
 // after a falling edge and samples the block SAMPLE ns later, when nothing moves; a handshake
 // seen there is a transfer at the next rising edge. Period 4 ns.
 localparam SAMPLE = 1;
+localparam TB_TAG = "TAISP_VECTORS";
 reg clk = 1'b0;
 reg rst = 1'b1;
 always #2 clk = ~clk;
@@ -124,20 +125,7 @@ wire                   m_axis_tvalid;
 reg                    m_axis_tready = 1'b0;
 wire                   m_axis_tlast;
 wire [0:0]             m_axis_tuser;
-reg  [AXIL_ADDR_W-1:0] s_axil_awaddr = {AXIL_ADDR_W{1'b0}};
-reg                    s_axil_awvalid = 1'b0;
-wire                   s_axil_awready;
-reg  [31:0]            s_axil_wdata = 32'd0;
-reg                    s_axil_wvalid = 1'b0;
-wire                   s_axil_wready;
-wire [1:0]             s_axil_bresp;
-wire                   s_axil_bvalid;
-reg  [AXIL_ADDR_W-1:0] s_axil_araddr = {AXIL_ADDR_W{1'b0}};
-reg                    s_axil_arvalid = 1'b0;
-wire                   s_axil_arready;
-wire [31:0]            s_axil_rdata;
-wire [1:0]             s_axil_rresp;
-wire                   s_axil_rvalid;
+`include "isp_tb_axil_master.vh"      // s_axil_* and the tasks axil_write, axil_read
 
 `ifdef TAISP_VEC_CAMERA
 taisp_camera #(.MAX_W(MAX_W), .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W), .DN_W(`TAISP_VEC_DN_W)) dut (
@@ -299,56 +287,6 @@ initial begin : probes
 end
 `endif
 
-// ------------------------------------------------------------------ AXI4-Lite master
-task axil_write;
-    input [31:0] addr;
-    input [31:0] data;
-    begin
-        @(negedge clk);
-        s_axil_awaddr = addr[AXIL_ADDR_W-1:0];
-        s_axil_wdata = data;
-        s_axil_awvalid = 1'b1;
-        s_axil_wvalid = 1'b1;
-        #(SAMPLE);
-        while (!(s_axil_awready && s_axil_wready)) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        @(negedge clk);                      // after the rising edge that took address and data
-        s_axil_awvalid = 1'b0;
-        s_axil_wvalid = 1'b0;
-        #(SAMPLE);
-        while (!s_axil_bvalid) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        if (s_axil_bresp != 2'b00) $display("TAISP_VECTORS WARNING: write to 'h%0h answered %0d", addr, s_axil_bresp);
-    end
-endtask
-
-task axil_read;
-    input  [31:0] addr;
-    output [31:0] data;
-    begin
-        @(negedge clk);
-        s_axil_araddr = addr[AXIL_ADDR_W-1:0];
-        s_axil_arvalid = 1'b1;
-        #(SAMPLE);
-        while (!s_axil_arready) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        @(negedge clk);
-        s_axil_arvalid = 1'b0;
-        #(SAMPLE);
-        while (!s_axil_rvalid) begin
-            @(negedge clk);
-            #(SAMPLE);
-        end
-        data = s_axil_rdata;
-    end
-endtask
-
 reg [31:0] rd;
 
 task wait_ready;
@@ -398,36 +336,7 @@ task check_params_for;
 endtask
 
 // ------------------------------------------------------------------ input stream
-task send_frame;
-    input integer k;
-    integer i;
-    reg [SW+1:0] b;
-    begin
-        for (i = 0; i < NPIX_IN; i = i + 1) begin
-            @(negedge clk);
-            if (stall_in > 0) begin
-                while (($unsigned($random(seed_in)) % 100) < stall_in) begin
-                    s_axis_tvalid = 1'b0;
-                    @(negedge clk);
-                end
-            end
-            b = in_mem[k*NPIX_IN + i];
-            s_axis_tdata = b[SW-1:0];
-            s_axis_tuser = b[SW];
-            s_axis_tlast = b[SW+1];
-            s_axis_tvalid = 1'b1;
-            #(SAMPLE);
-            while (!s_axis_tready) begin
-                @(negedge clk);
-                #(SAMPLE);
-            end
-        end
-        @(negedge clk);
-        s_axis_tvalid = 1'b0;
-        s_axis_tuser = 1'b0;
-        s_axis_tlast = 1'b0;
-    end
-endtask
+`include "isp_tb_stream_source.vh"     // the task send_frame(k)
 
 // ------------------------------------------------------------------ output monitor
 task where_is;
