@@ -74,7 +74,13 @@ def raw_set(cfg, isp, shared_raw_dir) -> Path:
     return d
 
 
-@pytest.fixture(scope="module", params=["bilinear", "bin2"])
+#: the full matrix (opt-in): TAISP_FULL_MATRIX=1 adds the bilinear camera set and the cocotb replays of
+#: the scene and RAW sets (the default run replays the camera set through cocotb, and the scene and
+#: RAW sets through the plain testbench and the fast cocotb path)
+FULL = os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0")
+
+
+@pytest.fixture(scope="module", params=["bilinear", "bin2"] if FULL else ["bin2"])
 def camera_set(request, cfg, isp, shared_raw_dir) -> Path:
     """A camera set (top camera): the two RAW files' Bayer samples, 16x12 centred crops, 2 frames
     each (the second file's front-end settings written between frames 1 and 2)."""
@@ -335,6 +341,7 @@ def test_plain_tb_verilator(scene_set: Path, tmp_path: Path):
 
 
 # ---------------------------------------------------------------------------- cocotb (Icarus)
+@pytest.mark.skipif(not FULL, reason="the cocotb replay of the scene set: TAISP_FULL_MATRIX=1")
 def test_cocotb_replay_scene(scene_set: Path):
     from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
@@ -352,13 +359,14 @@ def test_cocotb_replay_camera(shared_raw_dir: Path, cfg, isp):
     run_cocotb_replay(d, {"idle": True, "backpressure": True, "seed": 1})
 
 
+@pytest.mark.skipif(not FULL, reason="the cocotb replay of the RAW set: TAISP_FULL_MATRIX=1")
 def test_cocotb_replay_raw(raw_set: Path):
     from sim.tb.taisp.test_taisp_vectors_replay import run_cocotb_replay
 
     run_cocotb_replay(raw_set)
 
 
-@pytest.mark.skipif(os.environ.get("TAISP_FULL_MATRIX", "") in ("", "0"), reason="the Zynq-7020 build: TAISP_FULL_MATRIX=1")
+@pytest.mark.skipif(not FULL, reason="the Zynq-7020 build: TAISP_FULL_MATRIX=1")
 def test_cocotb_replay_compact_zynq7020(isp, shared_raw_dir: Path):
     """compact.toml built for a Zynq-7020 (12 of the 16 mask-head regions on LUT-RAM tables:
     ``ZYNQ7020_PARAMS`` of sim/tb/taisp/test_taisp_core.py): a set of the two real RAW files

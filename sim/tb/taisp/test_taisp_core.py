@@ -268,16 +268,20 @@ def _run_core(simulator: str, testcase: str, case: dict, gen=None, rtl_params: d
 FULL = os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0")
 
 
-@pytest.mark.parametrize("simulator", SIMS)
-@pytest.mark.parametrize("weights", ["w1-4", "w5-9", "spread"])
+#: (simulator, weight set) pairs of test_core_frames: every set on Verilator; on Icarus, the slower
+#: simulator, the default run has the spread set (programmed over AXI4-Lite) and the full matrix all
+CORE_FRAME_CASES = [(s, w) for w in ("w1-4", "w5-9", "spread") for s in SIMS if FULL or s == "verilator" or w == "spread"]
+
+
+@pytest.mark.parametrize("simulator,weights", CORE_FRAME_CASES)
 def test_core_frames(simulator, weights):
     """Multi-frame sequences, bit-exact on every beat: the smallest frames the windows allow
     (2x1), odd sizes, idle x backpressure crossed, each pattern started by RESTART. The shipped
     weights are the build's defaults; the other sets are programmed over AXI4-Lite."""
     if FULL:
         sizes, n, pats = [[5, 5], [7, 3], [2, 1], [13, 6], [31, 9], [64, 3]], 4, PATTERNS
-    elif weights == "w1-4":  # Icarus is the slower simulator: 2-frame sequences there
-        sizes, n, pats = [[5, 5], [7, 3], [2, 1]], 3 if simulator == "verilator" else 2, PATTERNS
+    elif weights == "w1-4":  # (the default run has it on Verilator only)
+        sizes, n, pats = [[5, 5], [7, 3], [2, 1]], 3, PATTERNS
     else:
         sizes, n, pats = [[6, 4]], 3, [[False, False], [True, True]]
     _run_core(simulator, "run_frames", {"sizes": sizes, "frames": n, "weights": weights, "patterns": pats})
@@ -287,7 +291,7 @@ def test_core_frames(simulator, weights):
 COMPACT = DEFAULT_CONFIG.with_name("compact.toml")
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_core_frames_compact(simulator):
     """compact.toml (other word lengths everywhere, the mask head's input narrower than the power
     curve's): its own build, multi-frame sequences bit-exact on every beat, the shipped weights
@@ -337,14 +341,16 @@ def test_core_robustness(simulator):
     _run_core(simulator, "run_robustness", {})
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_core_saturation_counters(simulator):
-    """The status saturation counters equal the model's overflow counts."""
+    """The status saturation counters equal the model's overflow counts (the default run on
+    Verilator; both simulators in the full matrix)."""
     _run_core(simulator, "run_saturation_counters", {})
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_core_throughput(simulator):
     """Frame period W*H + 3W + constant and latency 3W + constant with no stalls (cycle counts
-    from the simulation, which are exact; wall-clock speed is in benchmarks/bench_sim.py)."""
+    from the simulation, which are exact; wall-clock speed is in benchmarks/bench_sim.py; the
+    default run on Verilator, both simulators in the full matrix)."""
     _run_core(simulator, "run_throughput", {"sizes": [[32, 4], [7, 3]]})
