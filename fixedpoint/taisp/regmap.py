@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from golden.cfa import BAYER_PATTERNS, cell_colours, check_pattern
+from golden.cfa import BAYER_PATTERNS
 from golden.taisp.model import PUBLISHED_SHAPES
 
 from .. import regmap as _rm
