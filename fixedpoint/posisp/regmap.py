@@ -140,6 +140,25 @@ def order_words(order) -> tuple[int, int]:
     return w0, w1
 
 
+def camera_frame_size(width: int, height: int, demosaic: str, max_w: int, max_h: int) -> tuple[int, int]:
+    """The chain's frame size in a camera (``posisp_camera``) for a Bayer frame of ``width`` x
+    ``height`` (bin2: half); ValueError naming WIDTH or HEIGHT for a size the camera refuses on
+    COMMIT (ERROR.FE_SIZE): bin2 odd, above ``max_w`` x ``max_h``, or a demosaiced size under
+    the chain's smallest frame :data:`MIN_SIZE`."""
+    if demosaic not in _rm.DEMOSAIC_CODES:
+        raise ValueError(f"FE_CONFIG.DEMOSAIC: {demosaic!r} is not one of {', '.join(_rm.DEMOSAIC_CODES)}")
+    div = 2 if demosaic == "bin2" else 1
+    for name, v, top in (("WIDTH", width, max_w), ("HEIGHT", height, max_h)):
+        if v > top:
+            raise ValueError(f"{name} {v}: above the camera's largest Bayer frame ({top})")
+        if div == 2 and v % 2:
+            raise ValueError(f"{name} {v}: bin2 takes even Bayer sizes only")
+        if v // div < MIN_SIZE:
+            raise ValueError(f"{name} {v}: the chain gets {v // div} ({demosaic}), under its smallest frame "
+                             f"{MIN_SIZE} (ERROR.FE_SIZE)")
+    return width // div, height // div
+
+
 def check_tables(cfg: QuantConfig) -> None:
     """Every per-frame table fits its window and its words (ValueError naming the table)."""
     for t in TABLE_BASES:
@@ -234,7 +253,7 @@ def cpp_header(cfg: QuantConfig, order=None) -> str:
                              _hex_digits, _WORDS, {"ID": "REGMAP_ID"})
 
 
-__all__ = ["FIELDS", "FILTER_CODES", "ID_VALUE", "ORDER_NONE", "PARAM_BASE", "PARAM_REGISTERS", "REGISTERS", "SAT_BASE",
+__all__ = ["FIELDS", "camera_frame_size", "FILTER_CODES", "ID_VALUE", "ORDER_NONE", "PARAM_BASE", "PARAM_REGISTERS", "REGISTERS", "SAT_BASE",
            "SAT_ENTRIES", "TABLE_BASES", "TABLE_WINDOW_WORDS", "THUMB_BASE", "THUMB_SIZE", "address", "check_tables",
            "commit_write", "cpp_header", "field", "frontend_writes", "MIN_SIZE", "header_constants", "order_words", "pack_fields", "register_writes",
            "unpack_fields", "verilog_header"]

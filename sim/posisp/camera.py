@@ -20,7 +20,6 @@ from cocotbext.axi import AxiStreamFrame
 from fixedpoint.config import QuantConfig
 from fixedpoint.frontend import frontend as fixed_frontend, gains as raw_gains
 from fixedpoint.posisp import regmap
-from fixedpoint.regmap import DEMOSAIC_CODES
 from golden.raw import RawImage
 
 from .testbench import INIT_HEIGHT, INIT_WIDTH, MAX_H, MAX_W, ChainTB
@@ -30,22 +29,10 @@ DN_W = 16
 
 
 def camera_out_size(width: int, height: int, demosaic: str, max_w: int = MAX_W, max_h: int = MAX_H) -> tuple[int, int]:
-    """The chain's frame size for a Bayer frame of ``width`` x ``height`` (bin2: half); ValueError
-    naming WIDTH or HEIGHT for a size the camera refuses on COMMIT (ERROR.FE_SIZE): bin2 odd or
-    under 4 x 2, bilinear under 2 x 2, above MAX_W x MAX_H, or a demosaiced size under the
-    chain's smallest frame (``regmap.MIN_SIZE``, denoise's mirror border)."""
-    if demosaic not in DEMOSAIC_CODES:
-        raise ValueError(f"FE_CONFIG.DEMOSAIC: {demosaic!r} is not one of {', '.join(DEMOSAIC_CODES)}")
-    div = 2 if demosaic == "bin2" else 1
-    for name, v, top in (("WIDTH", width, max_w), ("HEIGHT", height, max_h)):
-        if v > top:
-            raise ValueError(f"{name} {v}: above the camera's largest Bayer frame ({top})")
-        if div == 2 and v % 2:
-            raise ValueError(f"{name} {v}: bin2 takes even Bayer sizes only")
-        if v // div < regmap.MIN_SIZE:
-            raise ValueError(f"{name} {v}: the chain gets {v // div} ({demosaic}), under its smallest frame "
-                             f"{regmap.MIN_SIZE} (ERROR.FE_SIZE)")
-    return width // div, height // div
+    """The chain's frame size for a Bayer frame in the benches' build
+    (:func:`fixedpoint.posisp.regmap.camera_frame_size`: ValueError naming WIDTH or HEIGHT for a
+    size the camera refuses)."""
+    return regmap.camera_frame_size(width, height, demosaic, max_w, max_h)
 
 
 def frontend_writes(raw: RawImage, cfg: QuantConfig, demosaic: str) -> list[tuple[int, int]]:

@@ -66,11 +66,10 @@ from ..vector_format import (
     SCHEMA_VERSION,
     StreamFormat,
     VectorSetError,
-    bayer_stream_beats,
     hex_lines,
     read_hex,
     read_records,
-    records,
+    write_bayer_stream,
     split_beat,
     stream_beats,
     stream_formats,
@@ -337,13 +336,7 @@ def _write_writes(d: Path, writes: list[tuple[int, int]]) -> None:
 
 
 def _write_bayer_stream(d: Path, cam: dict[str, Any]) -> None:
-    fmt: BayerFormat = cam["fmt"]
-    beats = bayer_stream_beats([f.mosaic for f in cam["frames"]], fmt)
-    comment = [(f"taisp_camera input stream: {len(cam['frames'])} frame(s) x {cam['height']} lines x {cam['width']} "
-                f"Bayer samples, raster order; one beat per line: {{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
-               f"tdata: the sample (DN) in bits [{fmt.sample_bits - 1}:0]; sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}"]
-    (d / "stream_in.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
-    (d / "stream_in.bin").write_bytes(records(beats, fmt.record_bytes))
+    write_bayer_stream(d, "stream_in", [f.mosaic for f in cam["frames"]], cam["fmt"], "taisp_camera")
 
 
 def _write_frame_writes(d: Path, fwrites: list[tuple[int, int, int]]) -> None:
