@@ -116,6 +116,17 @@ def params_header(cfg: QuantConfig) -> str:
     return "\n".join(lines)
 
 
+#: The AXI4-Lite slave ports of the generated tops (all but the last, ``s_axil_rready``).
+_AXIL_PORTS: tuple[str, ...] = tuple(
+    f"    {d:<6} wire {w:<24}s_axil_{n}," for d, w, n in (
+        ("input", "[AXIL_ADDR_W-1:0]", "awaddr"), ("input", "[2:0]", "awprot"), ("input", "", "awvalid"),
+        ("output", "", "awready"), ("input", "[31:0]", "wdata"), ("input", "[3:0]", "wstrb"), ("input", "", "wvalid"),
+        ("output", "", "wready"), ("output", "[1:0]", "bresp"), ("output", "", "bvalid"), ("input", "", "bready"),
+        ("input", "[AXIL_ADDR_W-1:0]", "araddr"), ("input", "[2:0]", "arprot"), ("input", "", "arvalid"),
+        ("output", "", "arready"), ("output", "[31:0]", "rdata"), ("output", "[1:0]", "rresp"),
+        ("output", "", "rvalid")))
+
+
 def _filter_instance(name: str, k: int, src: str, dst: str, declared: set[str]) -> list[str]:
     """Verilog of filter ``name`` in chain slot ``k`` from stream ``src`` into ``dst`` (``declared``:
     the module's parameters)."""
@@ -186,24 +197,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "    input  wire                         clk,",
         "    input  wire                         rst,",
         "",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_awaddr,",
-        "    input  wire [2:0]                   s_axil_awprot,",
-        "    input  wire                         s_axil_awvalid,",
-        "    output wire                         s_axil_awready,",
-        "    input  wire [31:0]                  s_axil_wdata,",
-        "    input  wire [3:0]                   s_axil_wstrb,",
-        "    input  wire                         s_axil_wvalid,",
-        "    output wire                         s_axil_wready,",
-        "    output wire [1:0]                   s_axil_bresp,",
-        "    output wire                         s_axil_bvalid,",
-        "    input  wire                         s_axil_bready,",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_araddr,",
-        "    input  wire [2:0]                   s_axil_arprot,",
-        "    input  wire                         s_axil_arvalid,",
-        "    output wire                         s_axil_arready,",
-        "    output wire [31:0]                  s_axil_rdata,",
-        "    output wire [1:0]                   s_axil_rresp,",
-        "    output wire                         s_axil_rvalid,",
+        *_AXIL_PORTS,
         "    input  wire                         s_axil_rready,",
         "",
         "    input  wire [3*`POSISP_FRONTEND_X_W-1:0] s_axis_tdata,",
@@ -415,24 +409,7 @@ def camera_verilog(order: Sequence[str]) -> str:
         "    output wire                         m_axis_tlast,",
         "    output wire [0:0]                   m_axis_tuser,",
         "",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_awaddr,",
-        "    input  wire [2:0]                   s_axil_awprot,",
-        "    input  wire                         s_axil_awvalid,",
-        "    output wire                         s_axil_awready,",
-        "    input  wire [31:0]                  s_axil_wdata,",
-        "    input  wire [3:0]                   s_axil_wstrb,",
-        "    input  wire                         s_axil_wvalid,",
-        "    output wire                         s_axil_wready,",
-        "    output wire [1:0]                   s_axil_bresp,",
-        "    output wire                         s_axil_bvalid,",
-        "    input  wire                         s_axil_bready,",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_araddr,",
-        "    input  wire [2:0]                   s_axil_arprot,",
-        "    input  wire                         s_axil_arvalid,",
-        "    output wire                         s_axil_arready,",
-        "    output wire [31:0]                  s_axil_rdata,",
-        "    output wire [1:0]                   s_axil_rresp,",
-        "    output wire                         s_axil_rvalid,",
+        *_AXIL_PORTS,
         "    input  wire                         s_axil_rready",
         ");",
         "",

@@ -15,7 +15,6 @@ import json
 from typing import Sequence
 
 import numpy as np
-from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.config import QuantConfig
 from fixedpoint.frontend import frontend as fixed_frontend, gains as raw_gains
@@ -48,7 +47,7 @@ def camera_input(raw: RawImage, cfg: QuantConfig, demosaic: str) -> np.ndarray:
 
 class CameraChainTB(ChainTB):
     """``posisp_camera``: the chain bench with Bayer samples in (one per beat, SOF on the first,
-    tlast on each line's last) and the front-end registers."""
+    tlast on each line's last: ``StreamTB.send_bayer``) and the front-end registers."""
 
     async def configure_camera(self, width: int, height: int, writes: list[tuple[int, int]], demosaic: str) -> None:
         """Bayer frame size, front-end writes, COMMIT; wait until applied; check the chain's size
@@ -63,17 +62,6 @@ class CameraChainTB(ChainTB):
         assert await self.read("ACTIVE_SIZE") == regmap.pack_fields("ACTIVE_SIZE", WIDTH=ow, HEIGHT=oh)
         cfg_word = dict(writes)[regmap.address("FE_CONFIG")]
         assert await self.read("FE_ACTIVE") == cfg_word, "FE_ACTIVE after COMMIT"
-
-    @staticmethod
-    def bayer_beats(mosaic: np.ndarray) -> list[AxiStreamFrame]:
-        """One AXI4-Stream packet per Bayer line (tlast on its last sample), SOF on the first."""
-        h, w = mosaic.shape
-        return [AxiStreamFrame(tdata=[int(v) for v in mosaic[r]],
-                               tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)]) for r in range(h)]
-
-    async def send_bayer(self, mosaic: np.ndarray) -> None:
-        for f in self.bayer_beats(mosaic):
-            await self.source.send(f)
 
     def state(self) -> str:
         sig = dict(self.handshakes())

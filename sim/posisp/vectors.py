@@ -53,7 +53,7 @@ from fixedpoint.posisp.model import FixedPOSISP
 
 from ..vector_format import (BayerFormat, StreamFormat, VectorSetError, check_rgb_frames, hex_lines, tool_version,
                              write_bayer_stream, write_frame_writes, write_set_folder, write_stream)
-from ..vector_inputs import BayerFrame, InputFrame, file_sha256
+from ..vector_inputs import BayerFrame, InputFrame, bayer_inputs, check_bayer_set, file_sha256
 
 SCHEMA_NAME = "posisp-vectors"
 SCHEMA_VERSION = 1
@@ -135,24 +135,13 @@ def write_posisp_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[
     demosaic and one Bayer size), the front end with each frame's settings, then the chain in
     ``previous`` mode. ValueError naming WIDTH/HEIGHT for a size the camera refuses or whose
     demosaiced size is under the thumbnail's 64 x 64."""
-    from fixedpoint.frontend import demosaic, normalize_mosaic
-
-    if not frames:
-        raise ValueError("a vector set needs at least one frame")
-    h, w = frames[0].mosaic.shape
-    dms = {f.demosaic for f in frames}
-    if len(dms) != 1:
-        raise ValueError(f"one demosaic per camera set, got {sorted(dms)}")
-    for k, f in enumerate(frames):
-        if f.mosaic.shape != (h, w):
-            raise ValueError(f"frame {k}: Bayer size {f.mosaic.shape[1]}x{f.mosaic.shape[0]}, the set's is {w}x{h}")
-    ow, oh = regmap.camera_frame_size(w, h, frames[0].demosaic, *CAMERA_MAX)
+    w, h, dm = check_bayer_set(frames)
+    ow, oh = regmap.camera_frame_size(w, h, dm, *CAMERA_MAX)
     if ow < MIN_SIZE or oh < MIN_SIZE:
-        raise ValueError(f"vector set: WIDTH x HEIGHT {w}x{h} ({frames[0].demosaic}) gives the chain {ow}x{oh}, smaller "
+        raise ValueError(f"vector set: WIDTH x HEIGHT {w}x{h} ({dm}) gives the chain {ow}x{oh}, smaller "
                          f"than the thumbnail's {MIN_SIZE}x{MIN_SIZE}; use a larger --crop")
-    xs = [demosaic(normalize_mosaic(f.mosaic, f.black, f.gain, cfg), f.cfa, f.demosaic, cfg).astype(np.int64)
-          for f in frames]
-    inputs = [InputFrame(x, f.source) for x, f in zip(xs, frames)]
+    inputs = bayer_inputs(frames, cfg)
+    xs = [f.x for f in inputs]
     cam = {"frames": list(frames), "fmt": BayerFormat(dn_w), "width": w, "height": h}
     return write_set_folder(out_dir, lambda tmp: _write(tmp, inputs, xs, isp, cfg, order, checkpoint, description, cam))
 

@@ -35,15 +35,15 @@ import pytest
 
 import cocotb
 from cocotb.triggers import ClockCycles
-from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.posisp import regmap
 from golden.raw import read_raw
 from sim.posisp.camera import CameraChainTB, camera_input, camera_out_size, frontend_writes, run_camera
 from sim.posisp.model import chain_frame
 from sim.posisp.testbench import INIT_HEIGHT, INIT_WIDTH
-from sim.taisp.camera import broken_mosaic, crop_raw
+from sim.taisp.camera import crop_raw
 from sim.tblib import CROSSED_PATTERNS, compare_frames
+from sim.tblib.bayer import broken_bayer_streams, broken_mosaic
 
 RAW_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "raw"
 G = regmap.THUMB_SIZE
@@ -84,13 +84,15 @@ async def run_frames(dut):
     raws = _raws(c["files"], w, h)
     for di, dm in enumerate(c["demosaics"]):
         ow, oh = camera_out_size(w, h, dm)
+        assert not previous or (ow >= G and oh >= G), "previous mode needs the thumbnail: frames of 64 x 64 or more"
         for pi, (idle, bp) in enumerate(c.get("patterns", CROSSED_PATTERNS)):
-            # each sequence from the programmed defaults, counters cleared
+            # each sequence from the programmed defaults (previous mode: written again with the first
+            # frame's front-end settings), counters cleared
             tb.set_patterns(False, False)
+            drv = None
             if model is not None:
                 if frames_done:
-                    await tb.program(default_output(cfg))
-                    await tb.wait_applied()
+                    drv = default_output(cfg)
                 model.reset()
             await tb.ctrl("CLEAR_COUNTERS")
             tb.set_patterns(idle, bp, seed=10 * di + pi)
@@ -98,8 +100,13 @@ async def run_frames(dut):
             for k in range(c["frames"]):
                 raw = raws[(pi + k) % len(raws)]
                 label = f"{order} {dm} idle={idle} bp={bp} {w}x{h} Bayer -> {ow}x{oh} frame {k} ({raw.source})"
-                # this frame's front-end settings (its file's pattern, black level, gains), committed
-                await tb.configure_camera(w, h, frontend_writes(raw, cfg, dm), dm)
+                # this frame's front-end settings (its file's pattern, black level, gains) and, in
+                # previous mode, the driver's output (registers and tables): one COMMIT (each COMMIT
+                # swaps the per-frame table banks: the tables go with the COMMIT that applies them)
+                writes = frontend_writes(raw, cfg, dm)
+                if drv is not None:
+                    writes += regmap.register_writes(drv, cfg)
+                await tb.configure_camera(w, h, writes, dm)
                 x = camera_input(raw, cfg, dm)
                 if model is not None:
                     res = model.frame(x, "previous")
@@ -114,9 +121,8 @@ async def run_frames(dut):
                 frames_done += 1
                 if ow >= G and oh >= G:
                     sums = await tb.check_thumb(x, frames_done, label, full=c.get("full_thumb", False))
-                    if model is not None and k + 1 < c["frames"]:
-                        await tb.program(drive(model.params_from_thumbnail(sums, oh, ow), cfg))
-                        await tb.wait_applied()
+                    if model is not None:
+                        drv = drive(model.params_from_thumbnail(sums, oh, ow), cfg)
             for e in regmap.SAT_ENTRIES:
                 got_s = await tb.read(f"SAT:{e}")
                 assert got_s == sat.get(e, 0), f"{order} {dm}: saturation counter {e} RTL {got_s}, model {sat.get(e, 0)}"
@@ -162,24 +168,18 @@ async def run_robustness(dut):
 
     await good(0, "before errors")
     bad0 = await tb.read("BAD_FRAMES")
-    pk = tb.bayer_beats(ms[1])
-    await broken(pk[:2] + [AxiStreamFrame(tdata=pk[2].tdata[:-1], tuser=pk[2].tuser[:-1])] + pk[3:],
-                 broken_mosaic(ms[1], 2, w - 1), "short Bayer line")
-    assert (await tb.read("ERROR")) & _err("BAYER_SHORT_LINE"), "short Bayer line not flagged"
-    await good(1, "after a short Bayer line")
-    pk = tb.bayer_beats(ms[2])
-    await broken(pk[:1] + [AxiStreamFrame(tdata=pk[1].tdata + [7], tuser=pk[1].tuser + [0])] + pk[2:],
-                 broken_mosaic(ms[2], 2, 0), "long Bayer line")
-    assert (await tb.read("ERROR")) & _err("BAYER_LONG_LINE"), "long Bayer line not flagged"
-    await good(2, "after a long Bayer line")
-    pk = tb.bayer_beats(ms[3])
-    pk[0] = AxiStreamFrame(tdata=pk[0].tdata, tuser=[0] * w)
-    for f in pk:
-        await tb.source.send(f)
-    await tb.source.wait()
-    await ClockCycles(dut.clk, 50)
-    assert (await tb.read("ERROR")) & _err("BAYER_MISSING_SOF"), "missing Bayer SOF not flagged"
-    await good(3, "after a missing Bayer SOF")
+    # short line (line 2), long line (line 1; the rest discarded up to the next SOF), missing SOF
+    # (the frame dropped); each followed by a good frame
+    for k, b in enumerate(broken_bayer_streams(ms[1:4]), start=1):
+        if b.filled is None:
+            for f in b.packets:
+                await tb.source.send(f)
+            await tb.source.wait()
+            await ClockCycles(dut.clk, 50)
+        else:
+            await broken(b.packets, b.filled, b.label)
+        assert (await tb.read("ERROR")) & _err(b.error), f"{b.label} not flagged"
+        await good(k, f"after a {b.label}")
     pk = tb.bayer_beats(ms[0])
     for f in pk[:2]:
         await tb.source.send(f)
