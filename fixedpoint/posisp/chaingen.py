@@ -127,6 +127,18 @@ _AXIL_PORTS: tuple[str, ...] = tuple(
         ("output", "", "rvalid")))
 
 
+#: The connection of an instance's AXI4-Lite slave to the top's (the same names).
+_AXIL_CONNECT: tuple[str, ...] = (
+    "    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),",
+    "    .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),",
+    "    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),",
+    "    .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),",
+    "    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),",
+    "    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),",
+    "    .s_axil_rready(s_axil_rready),",
+)
+
+
 def _filter_instance(name: str, k: int, src: str, dst: str, declared: set[str]) -> list[str]:
     """Verilog of filter ``name`` in chain slot ``k`` from stream ``src`` into ``dst`` (``declared``:
     the module's parameters)."""
@@ -300,13 +312,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "posisp_regs #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),",
         "              .AXIL_ADDR_W(AXIL_ADDR_W), .SUM_W(`POSISP_THUMB_SUM_W)) u_regs (",
         "    .clk(clk), .rst(rst),",
-        "    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),",
-        "    .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),",
-        "    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),",
-        "    .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),",
-        "    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),",
-        "    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),",
-        "    .s_axil_rready(s_axil_rready),",
+        *_AXIL_CONNECT,
         "    .apply_req(apply_req), .apply(apply), .frame_good(frame_good), .frame_bad(frame_bad),",
         "    .err_set(err_set), .in_frame(in_frame), .width(width), .height(height), .param(param),",
         "    .tab_bank(tab_bank), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),",
@@ -452,13 +458,7 @@ def camera_verilog(order: Sequence[str]) -> str:
         "                  .AXIL_ADDR_W(AXIL_ADDR_W), .STATUS_READY_MASK(32'd0),",
         f"                  {regs_params}) u_regs (",
         "    .clk(clk), .rst(rst),",
-        "    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),",
-        "    .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),",
-        "    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),",
-        "    .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),",
-        "    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),",
-        "    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),",
-        "    .s_axil_rready(s_axil_rready),",
+        *_AXIL_CONNECT,
         "    .m_axil_awaddr(c_awaddr), .m_axil_awprot(c_awprot), .m_axil_awvalid(c_awvalid), .m_axil_awready(c_awready),",
         "    .m_axil_wdata(c_wdata), .m_axil_wstrb(c_wstrb), .m_axil_wvalid(c_wvalid), .m_axil_wready(c_wready),",
         "    .m_axil_bresp(c_bresp), .m_axil_bvalid(c_bvalid), .m_axil_bready(c_bready),",

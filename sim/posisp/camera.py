@@ -49,16 +49,20 @@ class CameraChainTB(ChainTB):
     """``posisp_camera``: the chain bench with Bayer samples in (one per beat, SOF on the first,
     tlast on each line's last: ``StreamTB.send_bayer``) and the front-end registers."""
 
-    async def configure_camera(self, width: int, height: int, writes: list[tuple[int, int]], demosaic: str) -> None:
-        """Bayer frame size, front-end writes, COMMIT; wait until applied; check the chain's size
-        in use (the demosaiced size) and FE_ACTIVE."""
-        ow, oh = camera_out_size(width, height, demosaic)
+    async def commit_camera(self, width: int, height: int, writes: list[tuple[int, int]]) -> None:
+        """Bayer frame size, ``writes`` (front end, and registers or tables), COMMIT; wait until
+        applied (or refused)."""
         await self.write("WIDTH", width)
         await self.write("HEIGHT", height)
         for addr, data in writes:
             await self.axil.write_dword(addr, data)
         await self.ctrl("COMMIT")
         await self.wait_applied()
+
+    async def configure_camera(self, width: int, height: int, writes: list[tuple[int, int]], demosaic: str) -> None:
+        """:meth:`commit_camera`, then check the chain's size in use (the demosaiced size) and FE_ACTIVE."""
+        ow, oh = camera_out_size(width, height, demosaic)
+        await self.commit_camera(width, height, writes)
         assert await self.read("ACTIVE_SIZE") == regmap.pack_fields("ACTIVE_SIZE", WIDTH=ow, HEIGHT=oh)
         cfg_word = dict(writes)[regmap.address("FE_CONFIG")]
         assert await self.read("FE_ACTIVE") == cfg_word, "FE_ACTIVE after COMMIT"

@@ -47,4 +47,24 @@ def broken_bayer_streams(mosaics) -> list[BrokenStream]:
             BrokenStream("missing Bayer SOF", nosof, None, "BAYER_MISSING_SOF")]
 
 
-__all__ = ["BrokenStream", "broken_bayer_streams", "broken_mosaic"]
+async def check_broken_streams(tb, mosaics, broken, good, error_mask) -> None:
+    """Stream :func:`broken_bayer_streams` of ``mosaics[0..2]`` into a camera (``tb``: a
+    :class:`StreamTB` with register reads by name, ``await tb.read("ERROR")``): ``await broken(packets,
+    filled, label)`` sends a broken frame and checks the output of its zero-completed mosaic; a
+    dropped frame is sent and waited for; then ``ERROR`` must have the stream's bit
+    (``error_mask(field)``) and ``await good(k, label)`` checks good frame k (1, 2, 3) after it."""
+    from cocotb.triggers import ClockCycles
+
+    for k, b in enumerate(broken_bayer_streams(mosaics), start=1):
+        if b.filled is None:
+            for f in b.packets:
+                await tb.source.send(f)
+            await tb.source.wait()
+            await ClockCycles(tb.dut.clk, 50)
+        else:
+            await broken(b.packets, b.filled, b.label)
+        assert (await tb.read("ERROR")) & error_mask(b.error), f"{b.label} not flagged"
+        await good(k, f"after a {b.label}")
+
+
+__all__ = ["BrokenStream", "broken_bayer_streams", "broken_mosaic", "check_broken_streams"]

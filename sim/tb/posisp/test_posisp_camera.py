@@ -34,7 +34,6 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import ClockCycles
 
 from fixedpoint.posisp import regmap
 from golden.raw import read_raw
@@ -43,7 +42,7 @@ from sim.posisp.model import chain_frame
 from sim.posisp.testbench import INIT_HEIGHT, INIT_WIDTH
 from sim.taisp.camera import crop_raw
 from sim.tblib import CROSSED_PATTERNS, compare_frames
-from sim.tblib.bayer import broken_bayer_streams, broken_mosaic
+from sim.tblib.bayer import broken_mosaic, check_broken_streams
 
 RAW_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "raw"
 G = regmap.THUMB_SIZE
@@ -170,16 +169,7 @@ async def run_robustness(dut):
     bad0 = await tb.read("BAD_FRAMES")
     # short line (line 2), long line (line 1; the rest discarded up to the next SOF), missing SOF
     # (the frame dropped); each followed by a good frame
-    for k, b in enumerate(broken_bayer_streams(ms[1:4]), start=1):
-        if b.filled is None:
-            for f in b.packets:
-                await tb.source.send(f)
-            await tb.source.wait()
-            await ClockCycles(dut.clk, 50)
-        else:
-            await broken(b.packets, b.filled, b.label)
-        assert (await tb.read("ERROR")) & _err(b.error), f"{b.label} not flagged"
-        await good(k, f"after a {b.label}")
+    await check_broken_streams(tb, ms[1:4], broken, good, _err)
     pk = tb.bayer_beats(ms[0])
     for f in pk[:2]:
         await tb.source.send(f)
@@ -201,12 +191,7 @@ async def run_robustness(dut):
     for bw, bh in ((w + 1, h), (2 * regmap.MIN_SIZE - 2, 2 * regmap.MIN_SIZE)):
         with pytest.raises(ValueError, match="WIDTH"):
             camera_out_size(bw, bh, "bin2")
-        await tb.write("WIDTH", bw)
-        await tb.write("HEIGHT", bh)
-        for addr, data in bin2_writes:
-            await tb.axil.write_dword(addr, data)
-        await tb.ctrl("COMMIT")
-        await tb.wait_applied()
+        await tb.commit_camera(bw, bh, bin2_writes)
         assert await tb.read("ERROR") == _err("FE_SIZE"), f"bin2 {bw}x{bh} not refused"
         assert await tb.read("ACTIVE_SIZE") == size, f"size in use after a refused {bw}x{bh}"
         assert regmap.unpack_fields("FE_ACTIVE", await tb.read("FE_ACTIVE"))["DEMOSAIC"] == 0

@@ -31,7 +31,7 @@ from sim.taisp.camera import (BILINEAR_LATENCY_CONST, BILINEAR_PERIOD_CONST, BIN
                               run_camera, scene_mosaic)
 from sim.taisp.stimulus import weight_set
 from sim.tblib import CROSSED_PATTERNS as PATTERNS, compare_frames as compare
-from sim.tblib.bayer import broken_bayer_streams
+from sim.tblib.bayer import check_broken_streams
 
 RAW_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "raw"
 EXPOSURES = ("normal", "dark", "bright")
@@ -162,16 +162,7 @@ async def run_robustness(dut):
     bad0 = await tb.read("BAD_FRAMES")
     # short line (line 2), long line (line 1; the rest discarded up to the next SOF), missing SOF
     # (the frame dropped); each followed by a good frame
-    for k, b in enumerate(broken_bayer_streams(ms[1:4]), start=1):
-        if b.filled is None:
-            for f in b.packets:
-                await tb.source.send(f)
-            await tb.source.wait()
-            await ClockCycles(dut.clk, 50)
-        else:
-            await broken(b.packets, b.filled, b.label)
-        assert (await tb.read("ERROR")) & _err(b.error), f"{b.label} not flagged"
-        await good(k, f"after a {b.label}")
+    await check_broken_streams(tb, ms[1:4], broken, good, _err)
     # -- early SOF: a frame cut after two lines, then a complete one
     pk = tb.bayer_beats(ms[0])
     res_cut = model.frame(broken_mosaic(ms[0], 2, 0), bad=True)
