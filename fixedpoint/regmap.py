@@ -89,6 +89,54 @@ ACTIVE_SIZE_FIELDS: tuple[Field, ...] = (
 DEMOSAIC_CODES: dict[str, int] = {"bilinear": 0, "bin2": 1}
 
 
+def cfa_cells() -> int:
+    """Every Bayer pattern's cell colours packed in one word: 2 bits per position (golden.cfa);
+    the front end's ``CFA_CELLS`` parameter."""
+    from golden.cfa import BAYER_PATTERNS, cell_colours
+
+    v = 0
+    for k, pat in enumerate(BAYER_PATTERNS):
+        for p, col in enumerate(cell_colours(pat).reshape(-1)):
+            v |= int(col) << (2 * (4 * k + p))
+    return v
+
+
+def frontend_writes(registers: dict[str, tuple[int, str, str]], fields: dict[str, tuple[Field, ...]], cfa: str,
+                    demosaic: str, black, gains) -> list[tuple[int, int]]:
+    """(address, data) pairs that program a camera front end (:data:`FRONTEND_REGISTERS` of a
+    model's map ``registers``/``fields``): FE_CONFIG, FE_BLACK0..3 (DN, rounded) and FE_GAIN0..3
+    (raw frontend.gain, low and high words); applied on COMMIT. ValueError naming the field for
+    a pattern or demosaic the front end does not know, a black level or gain that does not fit."""
+    from golden.cfa import BAYER_PATTERNS, check_pattern
+
+    if demosaic not in DEMOSAIC_CODES:
+        raise ValueError(f"FE_CONFIG.DEMOSAIC: {demosaic!r} is not one of {', '.join(DEMOSAIC_CODES)}")
+    w = [(registers["FE_CONFIG"][0], pack(fields, "FE_CONFIG", CFA=BAYER_PATTERNS.index(check_pattern(cfa)),
+                                          DEMOSAIC=DEMOSAIC_CODES[demosaic]))]
+    for p in range(4):
+        b = int(round(black[p]))
+        if not 0 <= b < (1 << 32):
+            raise ValueError(f"FE_BLACK{p}: black level {black[p]} does not fit a 32-bit register")
+        w.append((registers[f"FE_BLACK{p}"][0], b))
+    for p in range(4):
+        g = int(gains[p])
+        if not 0 <= g < (1 << 64):
+            raise ValueError(f"FE_GAIN{p}: gain {gains[p]} does not fit 64 bits")
+        w.append((registers[f"FE_GAIN{p}_LO"][0], g & 0xFFFFFFFF))
+        w.append((registers[f"FE_GAIN{p}_HI"][0], (g >> 32) & 0xFFFFFFFF))
+    return w
+
+
+def frontend_constants() -> list[tuple[str, int, str]]:
+    """The front end's codes for a generated header: ``DEMOSAIC_*``, ``CFA_<pattern>``, ``CFA_CELLS``."""
+    from golden.cfa import BAYER_PATTERNS
+
+    c = [(f"DEMOSAIC_{n.upper()}", code, f"FE_CONFIG.DEMOSAIC code of {n}") for n, code in DEMOSAIC_CODES.items()]
+    c += [(f"CFA_{pat}", code, f"FE_CONFIG.CFA code of {pat}") for code, pat in enumerate(BAYER_PATTERNS)]
+    c.append(("CFA_CELLS", cfa_cells(), "colour (R 0, G 1, B 2) of 2x2 position p of CFA code k at bits 2*(4k + p)"))
+    return c
+
+
 def check_fields(registers: dict, fields: dict[str, tuple[Field, ...]]) -> None:
     """Every field belongs to a register, fits in 32 bits and overlaps no other (ValueError)."""
     for reg, fs in fields.items():
@@ -194,5 +242,5 @@ def cpp_constants(namespace: str, guard: str, source: str, constants: list[tuple
     return "\n".join(out)
 
 
-__all__ = ["ACTIVE_SIZE_FIELDS", "BLOCK_REGISTERS", "CAMERA_ERROR_FIELDS", "DEMOSAIC_CODES", "STREAM_ERROR_FIELDS", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field",
+__all__ = ["ACTIVE_SIZE_FIELDS", "BLOCK_REGISTERS", "CAMERA_ERROR_FIELDS", "DEMOSAIC_CODES", "STREAM_ERROR_FIELDS", "FRONTEND_FIELDS", "FRONTEND_REGISTERS", "Field", "cfa_cells", "check_addresses", "check_fields", "cpp_constants", "describe", "field_constants", "find_field", "frontend_constants", "frontend_writes",
            "pack", "unpack", "verilog_defines"]

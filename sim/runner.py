@@ -88,10 +88,10 @@ def generated_dir(config: str | os.PathLike | None = None, checkpoint: str | os.
 
 def posisp_generated_dir(config: str | os.PathLike | None = None, order: Sequence[str] | None = None) -> Path:
     """Folder with POS-ISP's generated files (``fixedpoint/posisp/codegen.py``: ``posisp_config.vh``,
-    ``posisp_regmap.vh``, ``tab_*.hex``; ``posisp_params.vh`` and the chain top ``posisp_chain.v`` of :mod:`fixedpoint.posisp.chaingen`) for this config and chain order (default: the shipped
+    ``posisp_regmap.vh``, ``tab_*.hex``; ``posisp_params.vh``, the chain top ``posisp_chain.v`` and the camera top ``posisp_camera.v`` of :mod:`fixedpoint.posisp.chaingen`) for this config and chain order (default: the shipped
     checkpoint's order), made once in ``build/sim/posgen-<hash>``."""
     from fixedpoint.posisp import DEFAULT_CONFIG as POSISP_CONFIG
-    from fixedpoint.posisp.chaingen import chain_verilog, params_header
+    from fixedpoint.posisp.chaingen import camera_verilog, chain_verilog, params_header
     from fixedpoint.posisp.codegen import default_order, write_all as posisp_write_all
     from fixedpoint.posisp.schema import load_posisp_config
 
@@ -109,6 +109,7 @@ def posisp_generated_dir(config: str | os.PathLike | None = None, order: Sequenc
             posisp_write_all(cfg, tmp, order)
             (tmp / "posisp_params.vh").write_text(params_header(cfg))
             (tmp / "posisp_chain.v").write_text(chain_verilog(order))
+            (tmp / "posisp_camera.v").write_text(camera_verilog(order))
             if out.exists():
                 shutil.rmtree(tmp)
             else:

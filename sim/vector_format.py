@@ -145,6 +145,19 @@ def split_beat(v: int, fmt: StreamFormat) -> tuple[int, int, int, tuple[int, int
         ((tdata >> 2 * fmt.comp_bits) & m, tdata & m, (tdata >> fmt.comp_bits) & m)
 
 
+def write_bayer_stream(d: Path, name: str, mosaics: Sequence[np.ndarray], fmt: BayerFormat,
+                       block: str = "taisp_camera") -> None:
+    """``<name>.hex`` and ``<name>.bin`` in folder ``d``: a camera block's input stream of (H, W)
+    Bayer frames, one sample per beat (:func:`bayer_stream_beats`)."""
+    beats = bayer_stream_beats(mosaics, fmt)
+    h, w = np.asarray(mosaics[0]).shape
+    comment = [(f"{block} input stream: {len(mosaics)} frame(s) x {h} lines x {w} "
+                f"Bayer samples, raster order; one beat per line: {{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
+               f"tdata: the sample (DN) in bits [{fmt.sample_bits - 1}:0]; sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}"]
+    (d / f"{name}.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
+    (d / f"{name}.bin").write_bytes(records(beats, fmt.record_bytes))
+
+
 def write_stream(d: Path, name: str, imgs: Sequence[np.ndarray], fmt: StreamFormat, what: str, entry: str,
                  block: str = "taisp_core") -> None:
     """``<name>.hex`` and ``<name>.bin`` in folder ``d``: a stream of (3, H, W) frames of
@@ -258,5 +271,5 @@ def read_records(path: str | os.PathLike, nbytes: int) -> list[int]:
 
 
 __all__ = ["BayerFormat", "SCHEMA_NAME", "SCHEMA_VERSION", "StreamFormat", "bayer_stream_beats", "VectorSetError", "hex_lines", "read_hex", "read_records",
-           "records", "split_beat", "stream_beats", "stream_formats", "tool_version", "write_frame_writes", "write_stream",
+           "records", "split_beat", "stream_beats", "stream_formats", "tool_version", "write_bayer_stream", "write_frame_writes", "write_stream",
            "check_rgb_frames", "write_set_folder"]

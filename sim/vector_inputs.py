@@ -154,6 +154,30 @@ def check_bayer_size(width: int, height: int, demosaic: str, where: str = "vecto
         check_size(width, height, where)
 
 
+def check_bayer_set(frames: Sequence[BayerFrame]) -> tuple[int, int, str]:
+    """The Bayer size and demosaic of a camera set's frames: at least one, one demosaic, one
+    size (ValueError naming the frame otherwise)."""
+    if not frames:
+        raise ValueError("a vector set needs at least one frame")
+    h, w = frames[0].mosaic.shape
+    dms = {f.demosaic for f in frames}
+    if len(dms) != 1:
+        raise ValueError(f"one demosaic per camera set, got {sorted(dms)}")
+    for k, f in enumerate(frames):
+        if f.mosaic.shape != (h, w):
+            raise ValueError(f"frame {k}: Bayer size {f.mosaic.shape[1]}x{f.mosaic.shape[0]}, the set's is {w}x{h}")
+    return w, h, frames[0].demosaic
+
+
+def bayer_inputs(frames: Sequence[BayerFrame], cfg: QuantConfig) -> list[InputFrame]:
+    """What a camera's front end delivers for each Bayer frame with its settings (the registers'):
+    :func:`fixedpoint.frontend.normalize_mosaic`, then :func:`fixedpoint.frontend.demosaic`."""
+    from fixedpoint.frontend import demosaic, normalize_mosaic
+
+    return [InputFrame(demosaic(normalize_mosaic(f.mosaic, f.black, f.gain, cfg), f.cfa, f.demosaic, cfg).astype(np.int64),
+                       f.source) for f in frames]
+
+
 def _raw_gains(raw, cfg: QuantConfig) -> list[int]:
     from fixedpoint.frontend import gains
 
@@ -203,6 +227,8 @@ def scene_bayer_frames(frames: int, cfg: QuantConfig, crop: tuple[int, int] = DE
 __all__ = [
     "BayerFrame",
     "bayer_crop",
+    "bayer_inputs",
+    "check_bayer_set",
     "check_bayer_size",
     "raw_bayer_frames",
     "scene_bayer_frames",

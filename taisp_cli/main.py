@@ -178,7 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
                    help="the ISP (default taisp); posisp: also writes posisp_chain.v, the filters in the checkpoint's order")
     g.add_argument("--order", help="posisp: the chain's filters, comma-separated (instead of a checkpoint's order)")
-    g.add_argument("--frontend", action="store_true", help="posisp: the chain after the camera front end (isp_frontend)")
+    g.add_argument("--frontend", action="store_true",
+                   help="posisp: also posisp_camera.v, the camera top (Bayer RAW in: the shared front end isp_frontend "
+                        "ahead of the chain, one AXI4-Lite map)")
 
     from .vectors import add_parser as add_vectors
 

@@ -5,6 +5,7 @@
     taisp vectors --check out/vectors                                      # hashes and schema
     taisp vectors --replay out/vectors --stall 20                          # plain Verilog testbench, Icarus
     taisp vectors --model posisp [RAW ...] --crop 128x96 --out out/vec_posisp  # a generated POS-ISP chain
+    taisp vectors --model posisp --top camera RAW ... --crop 128x96 ...   # its camera top: Bayer samples in
 
 Inputs: each RAW file gives ``--frames`` frames (the still repeated); with no RAW file the
 built-in scene gives ``--frames`` frames at cycling exposures. The inputs are concatenated into
@@ -39,7 +40,9 @@ def add_parser(sub, add_headerless, size_type) -> None:
     v.add_argument("--top", choices=("camera", "core"), default=None,
                    help="the block the set drives: camera (taisp_camera: Bayer samples in, front-end registers; "
                         "the default for RAW input) or core (taisp_core: frontend.x RGB in; the default for the "
-                        "built-in scene, whose --top camera set is its synthetic Bayer mosaic at the crop size)")
+                        "built-in scene, whose --top camera set is its synthetic Bayer mosaic at the crop size); "
+                        "posisp: core (the default) is the chain (frontend.x RGB in), camera its camera top "
+                        "posisp_camera (Bayer samples in, front-end registers)")
     v.add_argument("--model", choices=("taisp", "posisp"), default="taisp",
                    help="the ISP (default taisp); posisp: a chain generated in the checkpoint's order, frontend.x RGB "
                         "in, previous mode (frame k's parameters from frame k-1's thumbnail)")
@@ -109,7 +112,7 @@ def _write(args: argparse.Namespace, headerless: dict) -> int:
     from fixedpoint.taisp.codegen import DEFAULT_CHECKPOINT
     from fixedpoint.config import load_config
     from golden.taisp.checkpoint import load_checkpoint
-    from sim.vector_inputs import check_size, raw_bayer_frames, raw_frames, scene_bayer_frames, scene_frames
+    from sim.vector_inputs import check_size
     from sim.taisp.vectors import write_camera_vector_set, write_vector_set
 
     if args.frames < 1:
@@ -126,26 +129,37 @@ def _write(args: argparse.Namespace, headerless: dict) -> int:
     what = ", ".join(Path(p).name for p in args.raw) if args.raw else "the built-in scene"
     desc = f"{what}, {args.frames} frame(s) each, top {top}"
     if top == "camera":
-        if args.raw:
-            bframes = [f for p in args.raw
-                       for f in raw_bayer_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
-        else:
-            if args.crop is None:
-                raise ValueError("--top camera with the built-in scene needs a --crop WxH (the Bayer size)")
-            bframes = scene_bayer_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed)
-        m = write_camera_vector_set(args.out, bframes, isp, cfg, checkpoint=ck, description=desc)
+        m = write_camera_vector_set(args.out, _bayer_frames(args, cfg, headerless), isp, cfg, checkpoint=ck,
+                                    description=desc)
     else:
-        if args.raw:
-            frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
-        else:
-            frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
-        m = write_vector_set(args.out, frames, isp, cfg, checkpoint=ck, description=desc)
+        m = write_vector_set(args.out, _rgb_frames(args, cfg, headerless), isp, cfg, checkpoint=ck, description=desc)
     f = m["frames"]
     _warn_max_w(f.get("bayer", f)["width"])
     bayer = f" (Bayer {f['bayer']['width']}x{f['bayer']['height']} in)" if "bayer" in f else ""
     print(f"[taisp vectors] wrote a {top} set: {f['count']} frame(s) of {f['width']}x{f['height']}{bayer} from {what} "
           f"({len(m['files'])} files and manifest.json) to {args.out}/; check with: taisp vectors --check {args.out}")
     return 0
+
+
+def _bayer_frames(args: argparse.Namespace, cfg, headerless: dict) -> list:
+    """A camera set's Bayer frames: each RAW file's (``--frames`` copies, ``--crop`` the Bayer
+    size) or the built-in scene's synthetic mosaic at ``--crop``."""
+    from sim.vector_inputs import raw_bayer_frames, scene_bayer_frames
+
+    if args.raw:
+        return [f for p in args.raw for f in raw_bayer_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+    if args.crop is None:
+        raise ValueError("--top camera with the built-in scene needs a --crop WxH (the Bayer size)")
+    return scene_bayer_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed)
+
+
+def _rgb_frames(args: argparse.Namespace, cfg, headerless: dict) -> list:
+    """A core or chain set's frames: the fixed-point front end's output of each RAW file or the scene."""
+    from sim.vector_inputs import raw_frames, scene_frames
+
+    if args.raw:
+        return [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+    return scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
 
 
 def _main_posisp(args: argparse.Namespace, headerless: dict) -> int:
@@ -156,8 +170,9 @@ def _main_posisp(args: argparse.Namespace, headerless: dict) -> int:
         d = args.check or args.replay
         m = check_posisp_vector_set(d)
         f = m["frames"]
+        bayer = f" from {f['bayer']['width']}x{f['bayer']['height']} Bayer (camera)" if "bayer" in f else ""
         print(f"[taisp vectors] {d}: OK: POS-ISP set, chain {' -> '.join(m['order']) or '(no filter)'}, {f['count']} "
-              f"frame(s) of {f['width']}x{f['height']}, {len(m['files'])} files verified (SHA-256)")
+              f"frame(s) of {f['width']}x{f['height']}{bayer}, {len(m['files'])} files verified (SHA-256)")
         if args.check:
             return 0
         from sim.posisp.vector_replay import run_posisp_plain_tb
@@ -169,8 +184,7 @@ def _main_posisp(args: argparse.Namespace, headerless: dict) -> int:
     from fixedpoint.posisp.chaingen import chain_order
     from fixedpoint.posisp.schema import load_posisp_config
     from golden.posisp import DEFAULT_CHECKPOINT, load_posisp_checkpoint
-    from sim.posisp.vectors import write_posisp_vector_set
-    from sim.vector_inputs import raw_frames, scene_frames
+    from sim.posisp.vectors import write_posisp_camera_vector_set, write_posisp_vector_set
 
     if args.frames < 1:
         raise ValueError(f"--frames must be at least 1, got {args.frames}")
@@ -179,14 +193,16 @@ def _main_posisp(args: argparse.Namespace, headerless: dict) -> int:
     isp = load_posisp_checkpoint(ck)
     order = chain_order(ck, args.order)
     what = ", ".join(Path(p).name for p in args.raw) if args.raw else "the built-in scene"
-    if args.raw:
-        frames = [f for p in args.raw for f in raw_frames(p, args.frames, cfg, args.crop, args.demosaic, headerless)]
+    desc = f"{what}, {args.frames} frame(s) each"
+    if args.top == "camera":
+        m = write_posisp_camera_vector_set(args.out, _bayer_frames(args, cfg, headerless), isp, cfg, order=order,
+                                           checkpoint=ck, description=desc + ", camera")
     else:
-        frames = scene_frames(args.frames, cfg, args.crop, args.demosaic, args.scene_cfa, args.seed, args.scene_size)
-    m = write_posisp_vector_set(args.out, frames, isp, cfg, order=order, checkpoint=ck,
-                                description=f"{what}, {args.frames} frame(s) each")
+        m = write_posisp_vector_set(args.out, _rgb_frames(args, cfg, headerless), isp, cfg, order=order, checkpoint=ck,
+                                    description=desc)
     f = m["frames"]
+    bayer = f" (Bayer {f['bayer']['width']}x{f['bayer']['height']} in, posisp_camera)" if "bayer" in f else ""
     print(f"[taisp vectors] wrote a POS-ISP set: chain {' -> '.join(order) or '(no filter)'}, {f['count']} frame(s) of "
-          f"{f['width']}x{f['height']} from {what} ({len(m['files'])} files and manifest.json) to {args.out}/; "
+          f"{f['width']}x{f['height']}{bayer} from {what} ({len(m['files'])} files and manifest.json) to {args.out}/; "
           f"replay with: taisp vectors --model posisp --replay {args.out}")
     return 0

@@ -116,6 +116,29 @@ def params_header(cfg: QuantConfig) -> str:
     return "\n".join(lines)
 
 
+#: The AXI4-Lite slave ports of the generated tops (all but the last, ``s_axil_rready``).
+_AXIL_PORTS: tuple[str, ...] = tuple(
+    f"    {d:<6} wire {w:<24}s_axil_{n}," for d, w, n in (
+        ("input", "[AXIL_ADDR_W-1:0]", "awaddr"), ("input", "[2:0]", "awprot"), ("input", "", "awvalid"),
+        ("output", "", "awready"), ("input", "[31:0]", "wdata"), ("input", "[3:0]", "wstrb"), ("input", "", "wvalid"),
+        ("output", "", "wready"), ("output", "[1:0]", "bresp"), ("output", "", "bvalid"), ("input", "", "bready"),
+        ("input", "[AXIL_ADDR_W-1:0]", "araddr"), ("input", "[2:0]", "arprot"), ("input", "", "arvalid"),
+        ("output", "", "arready"), ("output", "[31:0]", "rdata"), ("output", "[1:0]", "rresp"),
+        ("output", "", "rvalid")))
+
+
+#: The connection of an instance's AXI4-Lite slave to the top's (the same names).
+_AXIL_CONNECT: tuple[str, ...] = (
+    "    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),",
+    "    .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),",
+    "    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),",
+    "    .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),",
+    "    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),",
+    "    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),",
+    "    .s_axil_rready(s_axil_rready),",
+)
+
+
 def _filter_instance(name: str, k: int, src: str, dst: str, declared: set[str]) -> list[str]:
     """Verilog of filter ``name`` in chain slot ``k`` from stream ``src`` into ``dst`` (``declared``:
     the module's parameters)."""
@@ -186,24 +209,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "    input  wire                         clk,",
         "    input  wire                         rst,",
         "",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_awaddr,",
-        "    input  wire [2:0]                   s_axil_awprot,",
-        "    input  wire                         s_axil_awvalid,",
-        "    output wire                         s_axil_awready,",
-        "    input  wire [31:0]                  s_axil_wdata,",
-        "    input  wire [3:0]                   s_axil_wstrb,",
-        "    input  wire                         s_axil_wvalid,",
-        "    output wire                         s_axil_wready,",
-        "    output wire [1:0]                   s_axil_bresp,",
-        "    output wire                         s_axil_bvalid,",
-        "    input  wire                         s_axil_bready,",
-        "    input  wire [AXIL_ADDR_W-1:0]       s_axil_araddr,",
-        "    input  wire [2:0]                   s_axil_arprot,",
-        "    input  wire                         s_axil_arvalid,",
-        "    output wire                         s_axil_arready,",
-        "    output wire [31:0]                  s_axil_rdata,",
-        "    output wire [1:0]                   s_axil_rresp,",
-        "    output wire                         s_axil_rvalid,",
+        *_AXIL_PORTS,
         "    input  wire                         s_axil_rready,",
         "",
         "    input  wire [3*`POSISP_FRONTEND_X_W-1:0] s_axis_tdata,",
@@ -306,13 +312,7 @@ def chain_verilog(order: Sequence[str]) -> str:
         "posisp_regs #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),",
         "              .AXIL_ADDR_W(AXIL_ADDR_W), .SUM_W(`POSISP_THUMB_SUM_W)) u_regs (",
         "    .clk(clk), .rst(rst),",
-        "    .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),",
-        "    .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),",
-        "    .s_axil_wvalid(s_axil_wvalid), .s_axil_wready(s_axil_wready), .s_axil_bresp(s_axil_bresp),",
-        "    .s_axil_bvalid(s_axil_bvalid), .s_axil_bready(s_axil_bready), .s_axil_araddr(s_axil_araddr),",
-        "    .s_axil_arprot(s_axil_arprot), .s_axil_arvalid(s_axil_arvalid), .s_axil_arready(s_axil_arready),",
-        "    .s_axil_rdata(s_axil_rdata), .s_axil_rresp(s_axil_rresp), .s_axil_rvalid(s_axil_rvalid),",
-        "    .s_axil_rready(s_axil_rready),",
+        *_AXIL_CONNECT,
         "    .apply_req(apply_req), .apply(apply), .frame_good(frame_good), .frame_bad(frame_bad),",
         "    .err_set(err_set), .in_frame(in_frame), .width(width), .height(height), .param(param),",
         "    .tab_bank(tab_bank), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),",
@@ -334,21 +334,208 @@ def chain_verilog(order: Sequence[str]) -> str:
     return "\n".join(L)
 
 
+#: isp_camera_regs' parameters from POS-ISP's register map (posisp_regmap.vh): parameter -> define.
+_CAMERA_REGS_MAP: tuple[tuple[str, str], ...] = (
+    *((f"REG_{r}", f"REG_{r}") for r in ("CTRL", "STATUS", "ERROR", "WIDTH", "HEIGHT", "FE_CONFIG", "FE_BLACK0",
+                                         "FE_GAIN0_LO", "FE_GAIN0_HI", "FE_ACTIVE")),
+    ("CTRL_COMMIT", "CTRL_COMMIT"), ("CTRL_RESTART", "CTRL_RESTART"),
+    *((f, f) for f in ("FE_CONFIG_CFA", "FE_CONFIG_DEMOSAIC", "FE_ACTIVE_CFA", "FE_ACTIVE_DEMOSAIC")),
+    *((f"ERROR_{e}", f"ERROR_{e}") for e in ("BAYER_SHORT_LINE", "BAYER_LONG_LINE", "BAYER_MISSING_SOF",
+                                             "BAYER_EARLY_SOF", "FE_SIZE")),
+    ("STATUS_IN_FRAME_MASK", "STATUS_IN_FRAME_MASK"), ("STATUS_COMMIT_PENDING_MASK", "STATUS_COMMIT_PENDING_MASK"),
+    ("MIN_OUT_W", "MIN_SIZE"), ("MIN_OUT_H", "MIN_SIZE"),
+)
+
+
+def camera_verilog(order: Sequence[str]) -> str:
+    """``posisp_camera.v``: the camera top of a chain of ``order`` (``taisp gen --model posisp
+    --frontend``): the shared front end ``isp_frontend`` (black level and gain per 2x2 CFA
+    position, bilinear or bin2 demosaic into frontend.x) ahead of the generated ``posisp_chain``,
+    behind one AXI4-Lite map held by the shared ``isp_camera_regs`` (the front-end registers and the
+    Bayer frame size; every other register bridged to the chain's ``posisp_regs``)."""
+    order = check_order(order)
+    regs_params = ", ".join(f".{p}(`POSISP_{d})" for p, d in _CAMERA_REGS_MAP)
+    return "\n".join([
+        "// Generated by fixedpoint/posisp/chaingen.py (taisp gen --model posisp --frontend): do not edit.",
+        "// POS-ISP camera block: sensor RAW in, POS-ISP out. The shared streaming front end (isp_frontend:",
+        "// black level and gain per 2x2 CFA position, bilinear or bin2 demosaic, into frontend.x) ahead of",
+        f"// the generated chain posisp_chain ({' -> '.join(order) if order else 'no filter'}), behind one",
+        "// AXI4-Lite map (posisp_regmap.vh): the shared isp_camera_regs holds the front-end registers",
+        "// (FE_*) and the Bayer frame size, and bridges every other register to the chain's.",
+        "//",
+        "// Input: AXI4-Stream Bayer samples, one per beat (DN in the low DN_W bits of a whole number of",
+        "// bytes), SOF on tuser[0], EOL on tlast. Output: the chain's (RGB of chain.out, UG934 order).",
+        "// WIDTH and HEIGHT are the Bayer frame size; on COMMIT the camera programs the chain with the",
+        "// size the front end delivers (bin2: half). A COMMIT with a size the demosaic cannot take, or",
+        "// whose demosaiced size is under the chain's smallest frame (POSISP_MIN_SIZE), sets ERROR.FE_SIZE",
+        "// and leaves the settings in use unchanged. RESTART also returns the front end and the Bayer",
+        "// size to their reset values (the chain's RESTART returns its size to INIT_WIDTH x INIT_HEIGHT).",
+        "//",
+        "// Errors: the front end's input checks (short or long Bayer line, missing or early SOF) set",
+        "// ERROR.BAYER_*; the broken frame is completed with zero samples and reaches the chain with its",
+        "// last beat without EOL, so the chain counts it in BAD_FRAMES (and sets ERROR.LONG_LINE).",
+        "",
+        "`resetall",
+        "`timescale 1ns / 1ps",
+        "`default_nettype none",
+        "",
+        '`include "posisp_config.vh"',
+        '`include "posisp_regmap.vh"',
+        "",
+        "module posisp_camera #",
+        "(",
+        "    // Largest frame width (line buffers of the front end and the chain)",
+        "    parameter MAX_W = 1920,",
+        "    // Largest frame height",
+        "    parameter MAX_H = 1080,",
+        "    // Bayer frame width after reset (bilinear: also the chain's)",
+        "    parameter INIT_WIDTH = 64,",
+        "    // Bayer frame height after reset",
+        "    parameter INIT_HEIGHT = 64,",
+        "    // Bits of a Bayer sample (DN); 1 .. 32",
+        "    parameter DN_W = 16,",
+        "    // Folder of the generated tables tab_*.hex",
+        '    parameter MEM_DIR = ".",',
+        "    // AXI4-Lite address width (holds the thumbnail window)",
+        "    parameter AXIL_ADDR_W = 18",
+        ")",
+        "(",
+        "    input  wire                         clk,",
+        "    input  wire                         rst,",
+        "",
+        "    input  wire [(DN_W+7)/8*8-1:0]      s_axis_tdata,",
+        "    input  wire                         s_axis_tvalid,",
+        "    output wire                         s_axis_tready,",
+        "    input  wire                         s_axis_tlast,",
+        "    input  wire [0:0]                   s_axis_tuser,",
+        "",
+        "    output wire [3*`POSISP_CHAIN_OUT_W-1:0] m_axis_tdata,",
+        "    output wire                         m_axis_tvalid,",
+        "    input  wire                         m_axis_tready,",
+        "    output wire                         m_axis_tlast,",
+        "    output wire [0:0]                   m_axis_tuser,",
+        "",
+        *_AXIL_PORTS,
+        "    input  wire                         s_axil_rready",
+        ");",
+        "",
+        "// frame size counters: hold MAX_W and MAX_H",
+        "localparam MAX_DIM = MAX_W > MAX_H ? MAX_W : MAX_H;",
+        "localparam CW = $clog2(MAX_DIM + 1);",
+        "localparam GW = `POSISP_FRONTEND_GAIN_W;",
+        "localparam FXW = `POSISP_FRONTEND_X_W;",
+        "// the front end's output: the three components padded to whole bytes",
+        "localparam XPW = (3 * FXW + 7) / 8 * 8;",
+        "",
+        "initial begin",
+        "    if (MAX_W < 8 || MAX_W > 65535 || MAX_H < 8 || MAX_H > 65535) begin",
+        '        $error("posisp_camera: MAX_W %0d / MAX_H %0d out of range 8..65535", MAX_W, MAX_H);',
+        "        $finish;",
+        "    end",
+        "    if (`POSISP_FRONTEND_GAIN_S != 0 || `POSISP_FRONTEND_X_S != 0 || `POSISP_FRONTEND_AVG_S != 0) begin",
+        '        $error("posisp_camera: frontend.gain, frontend.x and frontend.avg must be unsigned");',
+        "        $finish;",
+        "    end",
+        "end",
+        "",
+        "// ------------------------------------------------------------------ registers",
+        "wire [AXIL_ADDR_W-1:0] c_awaddr, c_araddr;",
+        "wire [2:0] c_awprot, c_arprot;",
+        "wire c_awvalid, c_awready, c_wvalid, c_wready, c_bvalid, c_bready, c_arvalid, c_arready, c_rvalid, c_rready;",
+        "wire [31:0] c_wdata, c_rdata;",
+        "wire [3:0] c_wstrb;",
+        "wire [1:0] c_bresp, c_rresp;",
+        "wire [CW-1:0] fe_width, fe_height;",
+        "wire [1:0] fe_cfa;",
+        "wire fe_bin2, fe_hold, fe_idle;",
+        "wire [4*DN_W-1:0] fe_black;",
+        "wire [4*GW-1:0] fe_gain;",
+        "wire [3:0] fe_err;",
+        "",
+        "// POS-ISP has no STATUS.READY (STATUS_READY_MASK 0); RESTART returns the front end to its reset values",
+        "isp_camera_regs #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),",
+        "                  .RESTART_FE(1), .DN_W(DN_W), .GAIN_W(GW), .GAIN_F(`POSISP_FRONTEND_GAIN_F),",
+        "                  .AXIL_ADDR_W(AXIL_ADDR_W), .STATUS_READY_MASK(32'd0),",
+        f"                  {regs_params}) u_regs (",
+        "    .clk(clk), .rst(rst),",
+        *_AXIL_CONNECT,
+        "    .m_axil_awaddr(c_awaddr), .m_axil_awprot(c_awprot), .m_axil_awvalid(c_awvalid), .m_axil_awready(c_awready),",
+        "    .m_axil_wdata(c_wdata), .m_axil_wstrb(c_wstrb), .m_axil_wvalid(c_wvalid), .m_axil_wready(c_wready),",
+        "    .m_axil_bresp(c_bresp), .m_axil_bvalid(c_bvalid), .m_axil_bready(c_bready),",
+        "    .m_axil_araddr(c_araddr), .m_axil_arprot(c_arprot), .m_axil_arvalid(c_arvalid), .m_axil_arready(c_arready),",
+        "    .m_axil_rdata(c_rdata), .m_axil_rresp(c_rresp), .m_axil_rvalid(c_rvalid), .m_axil_rready(c_rready),",
+        "    .fe_width(fe_width), .fe_height(fe_height), .fe_cfa(fe_cfa), .fe_bin2(fe_bin2), .fe_black(fe_black),",
+        "    .fe_gain(fe_gain), .fe_hold(fe_hold), .fe_idle(fe_idle), .fe_err(fe_err)",
+        ");",
+        "",
+        "// ------------------------------------------------------------------ front end",
+        "wire [XPW-1:0] x_tdata;",
+        "wire x_tvalid, x_tready, x_tlast;",
+        "wire [0:0] x_tuser;",
+        "",
+        "isp_frontend #(.MAX_W(MAX_W), .CW(CW), .DN_W(DN_W), .GAIN_W(GW), .GAIN_F(`POSISP_FRONTEND_GAIN_F),",
+        "               .X_W(FXW), .X_F(`POSISP_FRONTEND_X_F), .X_RND(`POSISP_FRONTEND_X_RND),",
+        "               .X_OVF(`POSISP_FRONTEND_X_OVF), .AVG_W(`POSISP_FRONTEND_AVG_W), .AVG_F(`POSISP_FRONTEND_AVG_F),",
+        "               .AVG_RND(`POSISP_FRONTEND_AVG_RND), .AVG_OVF(`POSISP_FRONTEND_AVG_OVF),",
+        "               .CFA_CELLS(`POSISP_CFA_CELLS)) u_frontend (",
+        "    .clk(clk), .rst(rst),",
+        "    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),",
+        "    .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),",
+        "    .m_axis_tdata(x_tdata), .m_axis_tvalid(x_tvalid), .m_axis_tready(x_tready), .m_axis_tlast(x_tlast),",
+        "    .m_axis_tuser(x_tuser),",
+        "    .width(fe_width), .height(fe_height), .cfa(fe_cfa), .bin2(fe_bin2), .black(fe_black), .gain(fe_gain),",
+        "    .hold(fe_hold), .idle(fe_idle), .err_set(fe_err)",
+        ");",
+        "",
+        "// ------------------------------------------------------------------ chain",
+        "posisp_chain #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),",
+        "               .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W)) u_chain (",
+        "    .clk(clk), .rst(rst),",
+        "    .s_axil_awaddr(c_awaddr), .s_axil_awprot(c_awprot), .s_axil_awvalid(c_awvalid), .s_axil_awready(c_awready),",
+        "    .s_axil_wdata(c_wdata), .s_axil_wstrb(c_wstrb), .s_axil_wvalid(c_wvalid), .s_axil_wready(c_wready),",
+        "    .s_axil_bresp(c_bresp), .s_axil_bvalid(c_bvalid), .s_axil_bready(c_bready),",
+        "    .s_axil_araddr(c_araddr), .s_axil_arprot(c_arprot), .s_axil_arvalid(c_arvalid), .s_axil_arready(c_arready),",
+        "    .s_axil_rdata(c_rdata), .s_axil_rresp(c_rresp), .s_axil_rvalid(c_rvalid), .s_axil_rready(c_rready),",
+        "    .s_axis_tdata(x_tdata[3*FXW-1:0]), .s_axis_tvalid(x_tvalid), .s_axis_tready(x_tready),",
+        "    .s_axis_tlast(x_tlast), .s_axis_tuser(x_tuser[0]),",
+        "    .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),",
+        "    .m_axis_tlast(m_axis_tlast), .m_axis_tuser(m_axis_tuser[0])",
+        ");",
+        "",
+        "// the padding bits of the front end's output (zero)",
+        "generate",
+        "    if (XPW > 3 * FXW) begin : g_pad",
+        "        /* verilator lint_off UNUSEDSIGNAL */",
+        "        wire unused_pad = |x_tdata[XPW-1:3*FXW];",
+        "        /* verilator lint_on UNUSEDSIGNAL */",
+        "    end",
+        "endgenerate",
+        "",
+        "endmodule",
+        "",
+        "`resetall",
+        "",
+    ])
+
+
 def write_chain(cfg: QuantConfig, out_dir: str | os.PathLike, order: Sequence[str], frontend: bool = False) -> list[Path]:
     """Write ``posisp_chain.v`` for ``order`` with every generated file it needs
     (:func:`fixedpoint.posisp.codegen.write_all` with that order, ``posisp_params.vh``); returns the paths.
-    ``frontend``: the chain after the camera front end (not built yet: ValueError)."""
+    ``frontend``: also ``posisp_camera.v`` (:func:`camera_verilog`), the camera top with the
+    shared front end ahead of the chain (it also needs hls/rtl/common's ``isp_frontend`` and
+    ``isp_camera_regs``)."""
     order = check_order(order)
-    if frontend:
-        raise ValueError("posisp chain after the camera front end (--frontend): not built yet (docs/issues/ISSUE21c_NOTE.md)")
     out = Path(out_dir)
     paths = codegen.write_all(cfg, out, order)
-    for fname, text in (("posisp_params.vh", params_header(cfg)), ("posisp_chain.v", chain_verilog(order))):
+    files = [("posisp_params.vh", params_header(cfg)), ("posisp_chain.v", chain_verilog(order))]
+    if frontend:
+        files.append(("posisp_camera.v", camera_verilog(order)))
+    for fname, text in files:
         p = out / fname
         p.write_text(text)
         paths.append(p)
     return paths
 
 
-__all__ = ["FILTERS", "RTL_DIR", "WINDOW_FILTERS", "chain_order", "chain_verilog", "check_order", "checkpoint_order",
-           "filter_parameters", "param_layout", "params_header", "write_chain"]
+__all__ = ["FILTERS", "RTL_DIR", "WINDOW_FILTERS", "camera_verilog", "chain_order", "chain_verilog", "check_order",
+           "checkpoint_order", "filter_parameters", "param_layout", "params_header", "write_chain"]

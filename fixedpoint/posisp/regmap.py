@@ -27,6 +27,10 @@ from ..config import QuantConfig
 from ..regmap import Field
 from .driver import FILTER_REGISTERS, REGISTER_ENTRIES, FILTER_NAMES
 
+#: Smallest frame (width and height, pixels) the chain takes: denoise's mirror border (posisp_regs,
+#: and a camera's front-end size check: ERROR.FE_SIZE below it).
+MIN_SIZE = 8
+
 #: Register map version.
 REGMAP_VERSION = 1
 ID_VALUE = 0x504F5349  # "POSI"
@@ -81,7 +85,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("DEFAULTS", 3, 1, "the active bank holds the programmed defaults"),
     ),
     "ERROR": _rm.STREAM_ERROR_FIELDS + _rm.CAMERA_ERROR_FIELDS + (
-        Field("SIZE", 9, 1, "COMMIT refused: the frame is smaller than denoise's mirror border needs (8x8) "
+        Field("SIZE", 9, 1, f"COMMIT refused: the frame is smaller than denoise's mirror border needs ({MIN_SIZE}x{MIN_SIZE}) "
                             "or wider than MAX_WIDTH; the previous size stays in use"),
     ),
     "ACTIVE_SIZE": _rm.ACTIVE_SIZE_FIELDS,
@@ -136,6 +140,25 @@ def order_words(order) -> tuple[int, int]:
     return w0, w1
 
 
+def camera_frame_size(width: int, height: int, demosaic: str, max_w: int, max_h: int) -> tuple[int, int]:
+    """The chain's frame size in a camera (``posisp_camera``) for a Bayer frame of ``width`` x
+    ``height`` (bin2: half); ValueError naming WIDTH or HEIGHT for a size the camera refuses on
+    COMMIT (ERROR.FE_SIZE): bin2 odd, above ``max_w`` x ``max_h``, or a demosaiced size under
+    the chain's smallest frame :data:`MIN_SIZE`."""
+    if demosaic not in _rm.DEMOSAIC_CODES:
+        raise ValueError(f"FE_CONFIG.DEMOSAIC: {demosaic!r} is not one of {', '.join(_rm.DEMOSAIC_CODES)}")
+    div = 2 if demosaic == "bin2" else 1
+    for name, v, top in (("WIDTH", width, max_w), ("HEIGHT", height, max_h)):
+        if v > top:
+            raise ValueError(f"{name} {v}: above the camera's largest Bayer frame ({top})")
+        if div == 2 and v % 2:
+            raise ValueError(f"{name} {v}: bin2 takes even Bayer sizes only")
+        if v // div < MIN_SIZE:
+            raise ValueError(f"{name} {v}: the chain gets {v // div} ({demosaic}), under its smallest frame "
+                             f"{MIN_SIZE} (ERROR.FE_SIZE)")
+    return width // div, height // div
+
+
 def check_tables(cfg: QuantConfig) -> None:
     """Every per-frame table fits its window and its words (ValueError naming the table)."""
     for t in TABLE_BASES:
@@ -160,6 +183,13 @@ def register_writes(out, cfg: QuantConfig) -> list[tuple[int, int]]:
     return w
 
 
+def frontend_writes(cfa: str, demosaic: str, black, gains) -> list[tuple[int, int]]:
+    """(address, data) pairs that program a camera's front end (``posisp_camera``): FE_CONFIG,
+    FE_BLACK0..3 (DN, rounded) and FE_GAIN0..3 (raw frontend.gain, low and high words); applied
+    on COMMIT."""
+    return _rm.frontend_writes(REGISTERS, FIELDS, cfa, demosaic, black, gains)
+
+
 def commit_write() -> tuple[int, int]:
     """The (address, data) of CTRL.COMMIT."""
     return address("CTRL"), field("CTRL", "COMMIT").mask
@@ -178,6 +208,7 @@ def header_constants(cfg: QuantConfig, order=None) -> list[tuple[str, int, str]]
     c.append(("NSAT", len(SAT_ENTRIES), "saturation counters"))
     for i, e in enumerate(SAT_ENTRIES):
         c.append((f"SAT_{e.upper()}", i, f"counter index of {e}"))
+    c.append(("MIN_SIZE", MIN_SIZE, "smallest frame width and height the chain takes"))
     c.append(("PARAM_BASE", PARAM_BASE, "first per-frame parameter register"))
     c.append(("NPARAM", len(PARAM_REGISTERS), "per-frame parameter registers"))
     c.append(("TABLE_WINDOW_WORDS", TABLE_WINDOW_WORDS, "words of a per-frame table window"))
@@ -194,13 +225,12 @@ def header_constants(cfg: QuantConfig, order=None) -> list[tuple[str, int, str]]
         c.append(("ORDER_COUNT", len(list(order)), "filters in the generated chain"))
         c.append(("ORDER0_VALUE", w0, "ORDER0 of the generated chain: " + ", ".join(order)))
         c.append(("ORDER1_VALUE", w1, "ORDER1 of the generated chain"))
-    for name, code in _rm.DEMOSAIC_CODES.items():
-        c.append((f"DEMOSAIC_{name.upper()}", code, f"FE_CONFIG.DEMOSAIC code of {name}"))
+    c += _rm.frontend_constants()
     return c
 
 
-_HEX = {"ID": 8, "SAT_BASE": 3, "PARAM_BASE": 3, "THUMB_BASE": 5, "ORDER0_VALUE": 8, "ORDER1_VALUE": 8}
-_WORDS = ("ID", "ORDER0_VALUE", "ORDER1_VALUE")
+_HEX = {"ID": 8, "CFA_CELLS": 8, "SAT_BASE": 3, "PARAM_BASE": 3, "THUMB_BASE": 5, "ORDER0_VALUE": 8, "ORDER1_VALUE": 8}
+_WORDS = ("ID", "ORDER0_VALUE", "ORDER1_VALUE", "CFA_CELLS")
 
 
 def _hex_digits(name: str) -> int:
@@ -223,7 +253,7 @@ def cpp_header(cfg: QuantConfig, order=None) -> str:
                              _hex_digits, _WORDS, {"ID": "REGMAP_ID"})
 
 
-__all__ = ["FIELDS", "FILTER_CODES", "ID_VALUE", "ORDER_NONE", "PARAM_BASE", "PARAM_REGISTERS", "REGISTERS", "SAT_BASE",
+__all__ = ["FIELDS", "camera_frame_size", "FILTER_CODES", "ID_VALUE", "ORDER_NONE", "PARAM_BASE", "PARAM_REGISTERS", "REGISTERS", "SAT_BASE",
            "SAT_ENTRIES", "TABLE_BASES", "TABLE_WINDOW_WORDS", "THUMB_BASE", "THUMB_SIZE", "address", "check_tables",
-           "commit_write", "cpp_header", "field", "header_constants", "order_words", "pack_fields", "register_writes",
+           "commit_write", "cpp_header", "field", "frontend_writes", "MIN_SIZE", "header_constants", "order_words", "pack_fields", "register_writes",
            "unpack_fields", "verilog_header"]

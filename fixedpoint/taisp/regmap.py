@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from golden.cfa import BAYER_PATTERNS, cell_colours, check_pattern
+from golden.cfa import BAYER_PATTERNS
 from golden.taisp.model import PUBLISHED_SHAPES
 
 from .. import regmap as _rm
@@ -299,25 +299,13 @@ def header_constants(cfg: QuantConfig) -> list[tuple[str, int, str]]:
 
 def cfa_cells() -> int:
     """Every Bayer pattern's cell colours packed in one word: 2 bits per position (golden.cfa)."""
-    v = 0
-    for k, pat in enumerate(BAYER_PATTERNS):
-        for p, col in enumerate(cell_colours(pat).reshape(-1)):
-            v |= int(col) << (2 * (4 * k + p))
-    return v
+    return _rm.cfa_cells()
 
 
 def frontend_writes(cfa: str, demosaic: str, black, gains) -> list[tuple[int, int]]:
     """(address, data) pairs that program the camera front end: FE_CONFIG, FE_BLACK0..3 (DN,
     rounded) and FE_GAIN0..3 (raw frontend.gain, low and high words); applied on COMMIT."""
-    w = [(address("FE_CONFIG"), pack_fields("FE_CONFIG", CFA=BAYER_PATTERNS.index(check_pattern(cfa)),
-                                            DEMOSAIC=DEMOSAIC_CODES[demosaic]))]
-    for p in range(4):
-        w.append((address(f"FE_BLACK{p}"), int(round(black[p])) & 0xFFFFFFFF))
-    for p in range(4):
-        g = int(gains[p])
-        w.append((address(f"FE_GAIN{p}_LO"), g & 0xFFFFFFFF))
-        w.append((address(f"FE_GAIN{p}_HI"), (g >> 32) & 0xFFFFFFFF))
-    return w
+    return _rm.frontend_writes(REGISTERS, FIELDS, cfa, demosaic, black, gains)
 
 
 _HEX = {"ID": 8, "CFA_CELLS": 8, "SAT_BASE": 3, "PARAM_BASE": 3, "WEIGHT_BASE": 4}

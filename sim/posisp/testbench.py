@@ -97,6 +97,29 @@ class ChainTB(StreamTB):
         return await self.within(self.recv_frame(width, height, self.ow), limit,
                                  f"a complete {width}x{height} output frame", self.state)
 
+    async def check_thumb(self, x: np.ndarray, frames: int, label: str, full: bool) -> np.ndarray:
+        """THUMB_READY, THUMB_FRAME == ``frames`` and the window's sums against the model's for the
+        chain input ``x`` (every cell, or the corners and a diagonal); returns the sums read (the
+        model's where only some cells were read: they matched)."""
+        from .model import thumb_sums
+
+        g = regmap.THUMB_SIZE
+        ready = regmap.field("STATUS", "THUMB_READY").mask
+
+        async def poll():
+            while not ((await self.read("STATUS")) & ready and await self.read("THUMB_FRAME") == frames):
+                await ClockCycles(self.dut.clk, 10)
+        await self.within(poll(), 20000, f"{label}: THUMB_READY with THUMB_FRAME {frames}", self.state)
+        want = thumb_sums(x, self.cfg)
+        cells = None if full else sorted({(0, 0), (0, g - 1), (g - 1, 0), (g - 1, g - 1), *((k, k) for k in range(0, g, 9))})
+        got = await self.read_thumb(cells)
+        mask = got >= 0
+        bad = np.argwhere((got != want) & mask)
+        assert bad.size == 0, (f"{label}: thumbnail sum (c, i, j) {tuple(bad[0])} RTL {got[tuple(bad[0])]}, "
+                               f"model {want[tuple(bad[0])]}")
+        assert int(mask.sum()) == 3 * (g * g if full else len(cells))
+        return got if full else want
+
     async def read_thumb(self, cells: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
         """The thumbnail window: (3, 64, 64) sums (``cells``: only those (i, j), the rest -1)."""
         g = regmap.THUMB_SIZE

@@ -32,15 +32,22 @@ MAX_W, MAX_H = 1920, 1080
 
 
 def _size(v: Path) -> tuple[int, int]:
+    """The largest frame of the set: the chain's, or a camera set's Bayer frame."""
     try:
         f = json.loads((v / "manifest.json").read_text())["frames"]
+        f = f.get("bayer", f)
         return int(f["width"]), int(f["height"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise RuntimeError(f"{v}: cannot read the frame size from manifest.json ({exc})") from None
 
 
 def _sources(v: Path) -> list[Path]:
-    return [TB, v / "gen" / "posisp_chain.v", *model_rtl("posisp")]
+    """The testbench, the set's generated chain (and a camera set's camera top), the RTL."""
+    try:
+        camera = json.loads((v / "manifest.json").read_text()).get("top") == "camera"
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"{v}: cannot read manifest.json ({exc})") from None
+    return [TB, *([v / "gen" / "posisp_camera.v"] if camera else []), v / "gen" / "posisp_chain.v", *model_rtl("posisp")]
 
 
 def _params(v: Path) -> dict[str, object]:

@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
-from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.config import QuantConfig
 from fixedpoint.frontend import demosaic, gains as raw_gains, normalize_mosaic
@@ -23,6 +22,7 @@ from fixedpoint.taisp.model import FixedTAISP
 from golden.raw import RawImage
 from golden.scene import synthetic_raw
 
+from ..tblib.bayer import broken_mosaic  # noqa: F401 (the benches import it from here)
 from .testbench import INIT_HEIGHT, INIT_WIDTH, MAX_W, CoreTB
 
 #: Bits of a Bayer sample the camera is built with in the regressions (its DN_W parameter).
@@ -93,15 +93,6 @@ class CameraModel:
         return res
 
 
-def broken_mosaic(mosaic: np.ndarray, line: int, valid: int) -> np.ndarray:
-    """The mosaic the block completes after an error: samples of line ``line`` from ``valid`` on,
-    and every later line, are zero."""
-    m = np.array(mosaic, dtype=np.int64)
-    m[line, valid:] = 0
-    m[line + 1:, :] = 0
-    return m
-
-
 def scene_mosaic(width: int, height: int, cfa: str, seed: int, exposure: str = "normal", bits: int = 12,
                  black: int = 64) -> RawImage:
     """A Bayer frame of the built-in scene (any size, odd included)."""
@@ -119,8 +110,8 @@ def crop_raw(raw: RawImage, width: int, height: int) -> RawImage:
 
 
 class CameraTB(CoreTB):
-    """``taisp_camera``: the core bench with Bayer samples in (one per beat) and the front-end
-    registers."""
+    """``taisp_camera``: the core bench with Bayer samples in (one per beat: ``StreamTB.send_bayer``)
+    and the front-end registers."""
 
     async def configure_camera(self, width: int, height: int, fe: FrontendSettings, isp=None,
                                restart: bool = True) -> None:
@@ -139,16 +130,6 @@ class CameraTB(CoreTB):
         assert await self.read("FE_ACTIVE") == regmap.pack_fields(
             "FE_ACTIVE", CFA=regmap.unpack_fields("FE_CONFIG", fe.writes()[0][1])["CFA"],
             DEMOSAIC=regmap.DEMOSAIC_CODES[fe.demosaic])
-
-    def bayer_beats(self, mosaic: np.ndarray) -> list[AxiStreamFrame]:
-        """One AXI4-Stream packet per Bayer line (tlast on its last sample), SOF on the first."""
-        h, w = mosaic.shape
-        return [AxiStreamFrame(tdata=[int(v) for v in mosaic[r]],
-                               tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)]) for r in range(h)]
-
-    async def send_bayer(self, mosaic: np.ndarray) -> None:
-        for f in self.bayer_beats(mosaic):
-            await self.source.send(f)
 
     def state(self) -> str:
         extra: dict = dict(self.handshakes())

@@ -66,11 +66,10 @@ from ..vector_format import (
     SCHEMA_VERSION,
     StreamFormat,
     VectorSetError,
-    bayer_stream_beats,
     hex_lines,
     read_hex,
     read_records,
-    records,
+    write_bayer_stream,
     split_beat,
     stream_beats,
     stream_formats,
@@ -80,7 +79,8 @@ from ..vector_format import (
     write_set_folder,
     write_stream,
 )
-from ..vector_inputs import BayerFrame, InputFrame, check_bayer_size, check_size, file_sha256
+from ..vector_inputs import (BayerFrame, InputFrame, bayer_inputs, check_bayer_set, check_bayer_size, check_size,
+                             file_sha256)
 
 REPO = Path(__file__).resolve().parents[2]
 #: Stages written as taps: name -> config entry ("index" is the region index, 4 bits).
@@ -227,22 +227,10 @@ def write_camera_vector_set(out_dir: str | os.PathLike, frames: Sequence[BayerFr
     and parameters: the fixed-point front end with the registers' settings
     (:func:`fixedpoint.frontend.normalize_mosaic`, :func:`fixedpoint.frontend.demosaic`), then
     ``FixedTAISP`` in ``previous`` mode from reset."""
-    from fixedpoint.frontend import demosaic, normalize_mosaic
-
-    if not frames:
-        raise ValueError("a vector set needs at least one frame")
-    h, w = frames[0].mosaic.shape
-    dms = {f.demosaic for f in frames}
-    if len(dms) != 1:
-        raise ValueError(f"one demosaic per camera set, got {sorted(dms)}")
-    check_bayer_size(w, h, frames[0].demosaic)
-    for k, f in enumerate(frames):
-        if f.mosaic.shape != (h, w):
-            raise ValueError(f"frame {k}: Bayer size {f.mosaic.shape[1]}x{f.mosaic.shape[0]}, the set's is {w}x{h}")
-    xs = [demosaic(normalize_mosaic(f.mosaic, f.black, f.gain, cfg), f.cfa, f.demosaic, cfg).astype(np.int64)
-          for f in frames]
+    w, h, dm = check_bayer_set(frames)
+    check_bayer_size(w, h, dm)
+    inputs = bayer_inputs(frames, cfg)
     cam = {"frames": list(frames), "fmt": BayerFormat(dn_w), "width": w, "height": h}
-    inputs = [InputFrame(x, f.source) for x, f in zip(xs, frames)]
     return write_vector_set(out_dir, inputs, isp, cfg, checkpoint=checkpoint, description=description, _camera=cam,
                             taps=taps)
 
@@ -337,13 +325,7 @@ def _write_writes(d: Path, writes: list[tuple[int, int]]) -> None:
 
 
 def _write_bayer_stream(d: Path, cam: dict[str, Any]) -> None:
-    fmt: BayerFormat = cam["fmt"]
-    beats = bayer_stream_beats([f.mosaic for f in cam["frames"]], fmt)
-    comment = [(f"taisp_camera input stream: {len(cam['frames'])} frame(s) x {cam['height']} lines x {cam['width']} "
-                f"Bayer samples, raster order; one beat per line: {{eol, sof, tdata[{fmt.tdata_bits - 1}:0]}}"),
-               f"tdata: the sample (DN) in bits [{fmt.sample_bits - 1}:0]; sof bit {fmt.sof_bit}, eol bit {fmt.eol_bit}"]
-    (d / "stream_in.hex").write_text(hex_lines(beats, fmt.tdata_bits + 2, comment))
-    (d / "stream_in.bin").write_bytes(records(beats, fmt.record_bytes))
+    write_bayer_stream(d, "stream_in", [f.mosaic for f in cam["frames"]], cam["fmt"], "taisp_camera")
 
 
 def _write_frame_writes(d: Path, fwrites: list[tuple[int, int, int]]) -> None:

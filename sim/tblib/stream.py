@@ -84,6 +84,21 @@ class StreamTB(ClockedTB):
         return [AxiStreamFrame(tdata=[int(v) for v in b[r]], tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)])
                 for r in range(h)]
 
+    @staticmethod
+    def bayer_beats(mosaic) -> list:
+        """(H, W) Bayer samples -> one AXI4-Stream packet per line (one sample per beat, tlast on
+        the line's last sample), SOF (tuser) on the frame's first sample (a camera block's input)."""
+        from cocotbext.axi import AxiStreamFrame
+
+        h, w = mosaic.shape
+        return [AxiStreamFrame(tdata=[int(v) for v in mosaic[r]], tuser=[1 if (r == 0 and c == 0) else 0 for c in range(w)])
+                for r in range(h)]
+
+    async def send_bayer(self, mosaic) -> None:
+        """Queue a Bayer frame on the source (:meth:`bayer_beats`)."""
+        for f in self.bayer_beats(mosaic):
+            await self.source.send(f)
+
     async def send_frame(self, x, comp_bits: int) -> None:
         """Queue a (3, H, W) frame on the source (:meth:`frame_beats`)."""
         for f in self.frame_beats(x, comp_bits):

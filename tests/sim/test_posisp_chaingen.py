@@ -1,7 +1,8 @@
 """The POS-ISP chain generator (``fixedpoint/posisp/chaingen.py``, ``taisp gen --model posisp``):
 generated chain tops lint clean (Verilator ``-Wall``) and elaborate (Icarus, slang) for the shipped
-checkpoints' orders, two random orders and the empty chain; bad orders are one-line errors; the
-parameter bus header holds the driver's defaults.
+checkpoints' orders, two random orders and the empty chain; the camera top (``--frontend``:
+``posisp_camera``, the shared front end ahead of the chain) lints clean and elaborates; bad orders
+are one-line errors; the parameter bus header holds the driver's defaults.
 """
 from __future__ import annotations
 
@@ -14,12 +15,27 @@ import numpy as np
 import pytest
 
 from fixedpoint.posisp import regmap
+from fixedpoint.regmap import cfa_cells
 from fixedpoint.posisp.chaingen import (FILTERS, chain_order, chain_verilog, check_order, checkpoint_order, param_layout,
                                         params_header, write_chain)
 from fixedpoint.posisp.driver import default_output
 from fixedpoint.posisp.schema import load_posisp_config
 from golden.posisp import CHECKPOINT_DIR
 from sim.runner import RTL_INCLUDE_DIRS, model_rtl, simulator_available, tool_env
+
+
+def _lint(top: str, srcs: list[str], gen: Path, tmp_path: Path) -> None:
+    """Verilator --lint-only -Wall silent and Icarus -g2005 elaborates ``top``."""
+    incs = [f"-I{gen}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS]]
+    assert simulator_available("verilator") and simulator_available("icarus")
+    tool_env()
+    v = subprocess.run([shutil.which("verilator"), "--lint-only", "-Wall", *incs, "--top-module", top,
+                        f'-GMEM_DIR="{gen}"', *srcs], capture_output=True, text=True, timeout=600)
+    problems = [ln for ln in (v.stdout + v.stderr).splitlines() if ln.startswith(("%Warning", "%Error"))]
+    assert v.returncode == 0 and not problems, "\n".join(problems[:20])
+    i = subprocess.run(["iverilog", "-g2005", "-o", str(tmp_path / "a.vvp"), *incs, "-s", top,
+                        f'-P{top}.MEM_DIR="{gen}"', *srcs], capture_output=True, text=True, timeout=600)
+    assert i.returncode == 0, i.stdout + i.stderr
 
 
 def _orders() -> dict[str, list[str]]:
@@ -47,17 +63,22 @@ def test_generated_chain_lints(name, tmp_path: Path, cfg):
     text = (gen / "posisp_chain.v").read_text()
     insts = re.findall(r"^posisp_(\w+) (?:#\(.*?\) )?u(\d+)_", text, re.MULTILINE)
     assert [n for n, _ in insts] == ORDERS[name], insts
-    srcs = [str(gen / "posisp_chain.v"), *map(str, model_rtl("posisp"))]
-    incs = [f"-I{gen}", *[f"-I{d}" for d in RTL_INCLUDE_DIRS]]
-    assert simulator_available("verilator") and simulator_available("icarus")
-    tool_env()
-    v = subprocess.run([shutil.which("verilator"), "--lint-only", "-Wall", *incs, "--top-module", "posisp_chain",
-                        f'-GMEM_DIR="{gen}"', *srcs], capture_output=True, text=True, timeout=600)
-    problems = [ln for ln in (v.stdout + v.stderr).splitlines() if ln.startswith(("%Warning", "%Error"))]
-    assert v.returncode == 0 and not problems, "\n".join(problems[:20])
-    i = subprocess.run(["iverilog", "-g2005", "-o", str(tmp_path / "a.vvp"), *incs, "-s", "posisp_chain",
-                        f'-Pposisp_chain.MEM_DIR="{gen}"', *srcs], capture_output=True, text=True, timeout=600)
-    assert i.returncode == 0, i.stdout + i.stderr
+    _lint("posisp_chain", [str(gen / "posisp_chain.v"), *map(str, model_rtl("posisp"))], gen, tmp_path)
+
+
+def test_generated_camera_lints(tmp_path: Path, cfg):
+    """``posisp_camera.v`` (``write_chain(frontend=True)``) around a short chain (a pointwise filter,
+    a window filter, a per-frame table): Verilator --lint-only -Wall silent, Icarus -g2005
+    elaborates; it instantiates the shared front end, the shared camera register file and the chain."""
+    gen = tmp_path / "gen"
+    paths = write_chain(cfg, gen, ["exposure", "sharpen", "gamma"], frontend=True)
+    assert gen / "posisp_camera.v" in paths
+    text = (gen / "posisp_camera.v").read_text()
+    for inst in ("isp_camera_regs", "isp_frontend", "posisp_chain"):
+        assert re.search(rf"^{inst} #\(", text, re.MULTILINE), inst
+    assert "posisp_camera.v" not in [p.name for p in write_chain(cfg, tmp_path / "plain", [])]
+    _lint("posisp_camera", [str(gen / "posisp_camera.v"), str(gen / "posisp_chain.v"), *map(str, model_rtl("posisp"))],
+          gen, tmp_path)
 
 
 def test_orders_and_errors():
@@ -102,3 +123,19 @@ def test_cli_gen(tmp_path: Path, capsys):
     assert f"{w0:08x}" in (tmp_path / "g" / "posisp_regmap.vh").read_text()
     assert main(["gen", "--model", "posisp", "--order", "gamma,nope", "--out", str(tmp_path / "h")]) != 0
     assert "nope" in capsys.readouterr().err
+    assert not (tmp_path / "g" / "posisp_camera.v").exists()
+
+
+def test_cli_gen_frontend(tmp_path: Path, capsys):
+    """``taisp gen --model posisp --frontend`` also writes the camera top ``posisp_camera.v``, whose
+    comment names the chain's order; the register map holds the front end's codes."""
+    from taisp_cli.main import main
+
+    assert main(["gen", "--model", "posisp", "--order", "wb,gamma", "--frontend", "--out", str(tmp_path / "g")]) == 0
+    out = capsys.readouterr().out
+    assert "posisp_camera.v" in out and "posisp_chain.v" in out
+    cam = (tmp_path / "g" / "posisp_camera.v").read_text()
+    assert "module posisp_camera" in cam and "wb -> gamma" in cam
+    vh = (tmp_path / "g" / "posisp_regmap.vh").read_text()
+    assert f"`define POSISP_CFA_CELLS 32'h{cfa_cells():08x}" in vh
+    assert f"`define POSISP_MIN_SIZE {regmap.MIN_SIZE}" in vh

@@ -7,6 +7,9 @@ chain by the plain Verilog testbench (sim/posisp/hdl/posisp_vectors_tb.v).
   between frames and compares every output beat, with random stalls on both streams. Default run:
   the frozen checkpoint's order without denoise on Icarus; TAISP_FULL_MATRIX=1: the whole frozen
   chain on both simulators, the thumbnail window read back after each frame.
+* A camera set (``--top camera``: Bayer samples into ``posisp_camera``, the shared front end ahead
+  of the chain): two RAW files of different Bayer patterns as one previous-mode sequence (the
+  front-end registers rewritten between the frames), replayed with stalls on Icarus.
 * One full 1080p frame (the colorchecker RAW) through the whole frozen chain on Verilator: opt-in
   (TAISP_FULL_MATRIX=1 or TAISP_1080P=1; minutes).
 """
@@ -77,6 +80,34 @@ def test_posisp_cli(tmp_path: Path, capsys):
     assert "chain wb -> exposure" in capsys.readouterr().out
     assert main(["vectors", "--model", "posisp", "--frames", "1", "--crop", "32x32", "--out", str(tmp_path / "w")]) != 0
     assert "smaller than the chain's 64x64" in capsys.readouterr().err
+
+
+def test_posisp_camera_set(tmp_path: Path, shared_raw_dir: Path, capsys):
+    """``taisp vectors --model posisp --top camera``: a camera set of two RAW crops (RGGB, then
+    BGGR: the front-end registers are written again before frame 1, with the driver's output),
+    checked, then replayed through ``posisp_camera`` by the plain testbench on Icarus with 20%
+    stalls both ways: PASS, every output beat. A Bayer crop whose output is under the thumbnail's
+    64 x 64 is one line naming WIDTH."""
+    from fixedpoint.posisp import regmap
+    from taisp_cli.main import main
+
+    d = tmp_path / "cam"
+    raws = [str(shared_raw_dir / n) for n in ("rose_768x512_14bit_rggb.raw", "colorchecker_1920x1080_12bit_bggr.raw")]
+    assert main(["vectors", "--model", "posisp", "--top", "camera", "--order", "exposure,gamma", "--frames", "1",
+                 "--crop", "64x64", *raws, "--out", str(d)]) == 0
+    assert "Bayer 64x64 in, posisp_camera" in capsys.readouterr().out
+    m = check_posisp_vector_set(d)
+    assert m["top"] == "camera" and m["frames"]["bayer"]["beats"] == 2 * 64 * 64
+    assert [f["cfa"] for f in m["frontend"]["frames"]] == ["RGGB", "BGGR"]
+    fw = (d / "frame_writes.hex").read_text()
+    assert f"00000001{regmap.address('FE_CONFIG'):08x}" in fw, "frame 1's front-end writes"
+    assert (d / "gen" / "posisp_camera.v").is_file()
+    res = run_posisp_plain_tb(d, stall_in=20, stall_out=20)
+    assert res.passed, f"{res.result_line}\n{res.first_mismatch}\n{res.log[-3000:]}"
+    assert f"{2 * 64 * 64} output beats" in res.result_line
+    assert main(["vectors", "--model", "posisp", "--top", "camera", "--demosaic", "bin2", "--frames", "1",
+                 "--crop", "64x64", raws[0], "--out", str(tmp_path / "small")]) != 0
+    assert "WIDTH x HEIGHT 64x64 (bin2) gives the chain 32x32" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("simulator", ["icarus", "verilator"] if FULL else ["icarus"])

@@ -122,7 +122,7 @@ localparam integer TAB2_BASE = `POSISP_TAB_DENOISE_BASE, TAB2_LEN = `POSISP_TAB_
 localparam TG = `POSISP_THUMB_SIZE;
 localparam THUMB_WORDS = 2 * 3 * TG * TG;
 // the frame size limits as register values (denoise's mirror border needs 8 x 8)
-localparam [CW-1:0] MIN_SIZE = 8;
+localparam [CW-1:0] MIN_SIZE = `POSISP_MIN_SIZE;
 localparam [CW-1:0] MAX_W_C = MAX_W[CW-1:0];
 localparam [CW-1:0] MAX_H_C = MAX_H[CW-1:0];
 localparam [CW-1:0] INIT_W_C = INIT_WIDTH[CW-1:0];

@@ -1,8 +1,8 @@
 // TA-ISP camera block: sensor RAW in, TA-ISP out. The shared streaming front end
 // (isp_frontend: black level and gain per 2x2 CFA position, bilinear or bin2 demosaic, into
 // frontend.x) chained with the TA-ISP core (taisp_core), behind one AXI4-Lite map
-// (taisp_regmap.vh; taisp_camera_regs holds the front end's registers and the Bayer frame
-// size, and bridges every other register to the core's).
+// (taisp_regmap.vh; the shared isp_camera_regs holds the front end's registers and the Bayer
+// frame size, and bridges every other register to the core's).
 //
 // Input: AXI4-Stream Bayer samples, one per beat (DN in the low DN_W bits of a whole number of
 // bytes), SOF on tuser[0], EOL on tlast. Output: the core's (8-bit RGB, UG934 order). WIDTH and
@@ -113,8 +113,22 @@ wire [4*DN_W-1:0] fe_black;
 wire [4*GW-1:0] fe_gain;
 wire [3:0] fe_err;
 
-taisp_camera_regs #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),
-                    .DN_W(DN_W), .GAIN_W(GW), .GAIN_F(`TAISP_FRONTEND_GAIN_F), .AXIL_ADDR_W(AXIL_ADDR_W)) u_regs (
+isp_camera_regs #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(INIT_WIDTH), .INIT_HEIGHT(INIT_HEIGHT),
+                  .DN_W(DN_W), .GAIN_W(GW), .GAIN_F(`TAISP_FRONTEND_GAIN_F), .AXIL_ADDR_W(AXIL_ADDR_W),
+                  .REG_CTRL(`TAISP_REG_CTRL), .REG_STATUS(`TAISP_REG_STATUS), .REG_ERROR(`TAISP_REG_ERROR),
+                  .REG_WIDTH(`TAISP_REG_WIDTH), .REG_HEIGHT(`TAISP_REG_HEIGHT),
+                  .REG_FE_CONFIG(`TAISP_REG_FE_CONFIG), .REG_FE_BLACK0(`TAISP_REG_FE_BLACK0),
+                  .REG_FE_GAIN0_LO(`TAISP_REG_FE_GAIN0_LO), .REG_FE_GAIN0_HI(`TAISP_REG_FE_GAIN0_HI),
+                  .REG_FE_ACTIVE(`TAISP_REG_FE_ACTIVE), .CTRL_COMMIT(`TAISP_CTRL_COMMIT),
+                  .CTRL_RESTART(`TAISP_CTRL_RESTART), .FE_CONFIG_CFA(`TAISP_FE_CONFIG_CFA),
+                  .FE_CONFIG_DEMOSAIC(`TAISP_FE_CONFIG_DEMOSAIC), .FE_ACTIVE_CFA(`TAISP_FE_ACTIVE_CFA),
+                  .FE_ACTIVE_DEMOSAIC(`TAISP_FE_ACTIVE_DEMOSAIC),
+                  .ERROR_BAYER_SHORT_LINE(`TAISP_ERROR_BAYER_SHORT_LINE),
+                  .ERROR_BAYER_LONG_LINE(`TAISP_ERROR_BAYER_LONG_LINE),
+                  .ERROR_BAYER_MISSING_SOF(`TAISP_ERROR_BAYER_MISSING_SOF),
+                  .ERROR_BAYER_EARLY_SOF(`TAISP_ERROR_BAYER_EARLY_SOF), .ERROR_FE_SIZE(`TAISP_ERROR_FE_SIZE),
+                  .STATUS_IN_FRAME_MASK(`TAISP_STATUS_IN_FRAME_MASK), .STATUS_READY_MASK(`TAISP_STATUS_READY_MASK),
+                  .STATUS_COMMIT_PENDING_MASK(`TAISP_STATUS_COMMIT_PENDING_MASK)) u_regs (
     .clk(clk), .rst(rst),
     .s_axil_awaddr(s_axil_awaddr), .s_axil_awprot(s_axil_awprot), .s_axil_awvalid(s_axil_awvalid),
     .s_axil_awready(s_axil_awready), .s_axil_wdata(s_axil_wdata), .s_axil_wstrb(s_axil_wstrb),

@@ -13,6 +13,10 @@
 // tready backpressure) is compared with the expected stream. At the end ERROR must read 0 and
 // FRAMES the frame count. The last line is "POSISP_VECTORS RESULT: PASS ..." or "... FAIL ...".
 //
+// A camera set (manifest top "camera", POSISP_VEC_CAMERA in vectors.vh) drives the camera top
+// gen/posisp_camera.v (the shared front end ahead of the chain) instead: Bayer samples in, one
+// per beat (BAYER_WIDTH x BAYER_HEIGHT per frame); add VEC/gen/posisp_camera.v to the sources.
+//
 // Compile (the set VEC and VEC/gen on the include path; MEM_DIR = VEC/gen):
 //   iverilog -g2005 -I VEC -I VEC/gen -I hls/rtl/common -I hls/rtl/posisp -I sim/hdl -s posisp_vectors_tb \
 //            -Pposisp_vectors_tb.MEM_DIR=\"VEC/gen\" -o tb.vvp sim/posisp/hdl/posisp_vectors_tb.v \
@@ -43,8 +47,18 @@ localparam NF = `POSISP_VEC_FRAMES;
 localparam W = `POSISP_VEC_WIDTH;
 localparam H = `POSISP_VEC_HEIGHT;
 localparam NPIX = W * H;
-localparam NPIX_IN = NPIX;                 // input beats per frame (isp_tb_stream_source.vh)
 localparam NB = `POSISP_VEC_NBEATS;
+`ifdef POSISP_VEC_CAMERA
+// the camera's input: Bayer frames, one sample per beat
+localparam BW = `POSISP_VEC_BAYER_WIDTH;
+localparam BH = `POSISP_VEC_BAYER_HEIGHT;
+localparam NB_IN = `POSISP_VEC_NBEATS_IN;
+`else
+localparam BW = W;
+localparam BH = H;
+localparam NB_IN = NB;
+`endif
+localparam NPIX_IN = BW * BH;               // input beats per frame (isp_tb_stream_source.vh)
 localparam SW = `POSISP_VEC_S_TDATA_W;
 localparam MW = `POSISP_VEC_M_TDATA_W;
 localparam ICW = `POSISP_VEC_IN_COMP_W;
@@ -74,10 +88,17 @@ wire                   m_axis_tlast;
 wire                   m_axis_tuser;
 `include "isp_tb_axil_master.vh"      // s_axil_* and the tasks axil_write, axil_read
 
+`ifdef POSISP_VEC_CAMERA
+posisp_camera #(.MAX_W(MAX_W), .MAX_H(MAX_H), .INIT_WIDTH(BW), .INIT_HEIGHT(BH), .DN_W(`POSISP_VEC_DN_W),
+                .MEM_DIR(MEM_DIR), .AXIL_ADDR_W(AXIL_ADDR_W)) dut (
+    .clk(clk), .rst(rst),
+    .s_axis_tdata(s_axis_tdata), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+`else
 posisp_chain #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(W), .INIT_HEIGHT(H), .MEM_DIR(MEM_DIR),
                .AXIL_ADDR_W(AXIL_ADDR_W)) dut (
     .clk(clk), .rst(rst),
     .s_axis_tdata(s_axis_tdata[3*ICW-1:0]), .s_axis_tvalid(s_axis_tvalid), .s_axis_tready(s_axis_tready),
+`endif
     .s_axis_tlast(s_axis_tlast), .s_axis_tuser(s_axis_tuser),
     .m_axis_tdata(m_axis_tdata), .m_axis_tvalid(m_axis_tvalid), .m_axis_tready(m_axis_tready),
     .m_axis_tlast(m_axis_tlast), .m_axis_tuser(m_axis_tuser),
@@ -91,7 +112,7 @@ posisp_chain #(.MAX_W(MAX_W), .MAX_H(MAX_H), .CW(CW), .INIT_WIDTH(W), .INIT_HEIG
 );
 
 // ------------------------------------------------------------------ the vector set
-reg [SW+1:0] in_mem  [0:NB-1];     // {eol, sof, tdata}
+reg [SW+1:0] in_mem  [0:NB_IN-1];  // {eol, sof, tdata}
 reg [MW+1:0] exp_mem [0:NB-1];
 reg [95:0]   fw_mem  [0:NFW-1];    // {frame, address, data}
 reg [TW-1:0] th_mem  [0:NTH-1];    // frame, channel (R, G, B), cell row, cell column
@@ -244,10 +265,15 @@ initial begin
     if (stall_in > 95) stall_in = 95;
     if (stall_out > 95) stall_out = 95;
     if (!$value$plusargs("timeout=%d", timeout))
-        timeout = 100000 + 8 * NFW + nframes * (30 * (NPIX + 30 * W) * (100 / (100 - (stall_in > stall_out ? stall_in : stall_out)))
+        timeout = 100000 + 8 * NFW + nframes * (30 * (NPIX_IN + 30 * BW) * (100 / (100 - (stall_in > stall_out ? stall_in : stall_out)))
                                                + check_thumb * 80 * 3 * G * G);
+`ifdef POSISP_VEC_CAMERA
+    if (ICW > SW || ICW != `POSISP_VEC_DN_W || 3 * OCW > MW || OCW != `POSISP_CHAIN_OUT_W
+        || `POSISP_VEC_REGMAP_VERSION != `POSISP_REGMAP_VERSION) begin
+`else
     if (3 * ICW > SW || 3 * OCW > MW || ICW != `POSISP_FRONTEND_X_W || OCW != `POSISP_CHAIN_OUT_W
         || `POSISP_VEC_REGMAP_VERSION != `POSISP_REGMAP_VERSION) begin
+`endif
         $display("POSISP_VECTORS ERROR: the vector set (vectors.vh) does not match the generated headers: include the set's gen/");
         $display("POSISP_VECTORS RESULT: FAIL setup");
         $finish;
@@ -256,7 +282,7 @@ initial begin
     load("stream_out.hex");
     load("frame_writes.hex");
     if (check_thumb) load("thumb.hex");
-    if (^in_mem[NB-1] === 1'bx || ^exp_mem[NB-1] === 1'bx || ^fw_mem[NFW-1] === 1'bx
+    if (^in_mem[NB_IN-1] === 1'bx || ^exp_mem[NB-1] === 1'bx || ^fw_mem[NFW-1] === 1'bx
         || (check_thumb && ^th_mem[NTH-1] === 1'bx)) begin
         $display("POSISP_VECTORS ERROR: could not read the vector set from %0s (give +vectors=DIR)", vdir);
         $display("POSISP_VECTORS RESULT: FAIL setup");

@@ -21,7 +21,6 @@ import pytest
 
 import cocotb
 from cocotb.triggers import ClockCycles, RisingEdge
-from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.taisp import regmap
 from fixedpoint.taisp.model import FixedTAISP
@@ -32,6 +31,7 @@ from sim.taisp.camera import (BILINEAR_LATENCY_CONST, BILINEAR_PERIOD_CONST, BIN
                               run_camera, scene_mosaic)
 from sim.taisp.stimulus import weight_set
 from sim.tblib import CROSSED_PATTERNS as PATTERNS, compare_frames as compare
+from sim.tblib.bayer import check_broken_streams
 
 RAW_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "raw"
 EXPOSURES = ("normal", "dark", "bright")
@@ -160,27 +160,9 @@ async def run_robustness(dut):
 
     await good(0, "before errors")
     bad0 = await tb.read("BAD_FRAMES")
-    # -- short line: line 2 ends one sample early
-    pk = tb.bayer_beats(ms[1])
-    await broken(pk[:2] + [AxiStreamFrame(tdata=pk[2].tdata[:-1], tuser=pk[2].tuser[:-1])] + pk[3:],
-                 broken_mosaic(ms[1], 2, w - 1), "short Bayer line")
-    assert (await tb.read("ERROR")) & _err("BAYER_SHORT_LINE"), "short Bayer line not flagged"
-    await good(1, "after a short Bayer line")
-    # -- long line: line 1 has an extra sample (the rest of the frame is discarded up to the next SOF)
-    pk = tb.bayer_beats(ms[2])
-    await broken(pk[:1] + [AxiStreamFrame(tdata=pk[1].tdata + [7], tuser=pk[1].tuser + [0])] + pk[2:],
-                 broken_mosaic(ms[2], 2, 0), "long Bayer line")
-    assert (await tb.read("ERROR")) & _err("BAYER_LONG_LINE"), "long Bayer line not flagged"
-    await good(2, "after a long Bayer line")
-    # -- missing SOF: a frame without tuser is dropped entirely
-    pk = tb.bayer_beats(ms[3])
-    pk[0] = AxiStreamFrame(tdata=pk[0].tdata, tuser=[0] * w)
-    for f in pk:
-        await tb.source.send(f)
-    await tb.source.wait()
-    await ClockCycles(dut.clk, 50)
-    assert (await tb.read("ERROR")) & _err("BAYER_MISSING_SOF"), "missing Bayer SOF not flagged"
-    await good(3, "after a missing Bayer SOF")
+    # short line (line 2), long line (line 1; the rest discarded up to the next SOF), missing SOF
+    # (the frame dropped); each followed by a good frame
+    await check_broken_streams(tb, ms[1:4], broken, good, _err)
     # -- early SOF: a frame cut after two lines, then a complete one
     pk = tb.bayer_beats(ms[0])
     res_cut = model.frame(broken_mosaic(ms[0], 2, 0), bad=True)
