@@ -33,6 +33,7 @@ FIRST = (
     "tests/sim/test_regress.py",
     "tests/sim/test_formal.py",
     "sim/tb/taisp/test_taisp_camera.py",
+    "sim/tb/posisp/test_posisp_camera.py",
     "tests/hls/test_hls_csim.py",
     "tests/hls/test_camera_csim.py",
     "tests/fixedpoint/test_arith_oracle_apfixed.py",
