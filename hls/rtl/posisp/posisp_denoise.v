@@ -10,29 +10,36 @@
 //   Fnum + Finv, chain.x), ONE_x).
 //
 // Schedule (the incremental box sums of the spec): a 15x15 mirror window (isp_window, BORDER 1;
-// patch +-2 around search +-5) of {x, Y}; each clock one "feed" computes, for all 121 offsets,
-// the column sum C_o(j) = sum_{u=-2..2} e_o(r + u, c + j) of one window column j, and the
-// running sums D_o += C_o(j) - C_o(j - 5) (a 5-deep history per offset). A centre inside a
-// row needs one feed (j = +2: the column entering the patch); the first centre of each row
-// needs five (j = -2 .. +2, the window held by posisp_wstream's 4 hold slots): W + 4 clocks per
-// line, one pixel per clock inside a line (99.8 % of the pixel rate at W = 1920).
+// patch +-2 around search +-5) of {x, Y}; every window push is a slot. In each slot the
+// column-sum unit computes, for all 121 offsets, the column sum C_o(c) = sum_{u=-2..2} e_o(r + u, c)
+// of the window's centre column, and the box-sum stage forms D_o of the centre two slots back
+// (D_o += C_o(p + 2) - C_o(p - 3), a 5-deep history per offset). The mirror symmetry
+// C_o(-j) = C_{o'}(j), C_o(W - 1 + j) = C_{o'}(W - 1 - j), o' = (dy, -dx), gives the padded
+// columns -2, -1, W, W + 1 from the partner offset's history: a line's first centre is formed
+// in the slot of its column 2 (C(0) + S(1) + S(2) with the pair sum S = C_o + C_{o'}), its last two
+// in the next line's first two slots. One pixel per clock: W clocks per line, no hold slots;
+// posisp_wstream flushes RP = 2 pushes more per frame (R W + R + 2) for the last two centres.
 //
 // What it costs (widths of the default config: chain.x 32 bits, denoise.y u21.20, denoise.w 17 bits):
 //   line buffers  14 lines x (3 x 32 + 21 + 1) bits = 14 x 118 x MAX_W (one 15x15 window carries
 //                 x, Y and Y's overflow bit; 12 lines of x would do with a separate 11x11 x
 //                 window behind a 2-line delay: x rows r-5 .. r+6 are live when row r's centre is
 //                 out)
-//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column)
+//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column);
+//                 read: Y of the 15 x 11 elements of columns -5 .. 5, x of the 11 x 11 search window
 //   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
 //                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
-//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (5 + 2) for C and D
+//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (4 + 2) for C and D (a 3-input
+//                 add with operand muxes for the line-end cases), 55 pair sums S (dx > 0; dx = 0: 2 C)
 //   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
 //                 read port), den_recip (isp_table, build time, 641 x 24 bits)
-//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); the 11x11 x
-//                 search window (121 x 96 bits) held 5 clocks until the weights come
-// Latency: 7 W + 23 clocks from a frame's first beat to its first output beat (no stalls):
-// the window lag 7 W + 7, a line's 4 hold slots and the pipeline.
-// AXI4-Stream at one pixel per clock inside a line, full backpressure; frames of at least 8x8.
+//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); per pair (dx >= 0)
+//                 S and the previous slot's S (44 bits); the 11x11 x search window (121 x 96 bits)
+//                 held two slots (the centre two slots back), then 3 clocks until the weights come
+// Latency: 7 W + 21 clocks from a frame's first beat to its first output beat (no stalls):
+// the window lag 7 W + 7, the two-slot lag and the pipeline; with no stalls a frame's W*H output
+// beats come on consecutive clocks (sim/posisp/cost.py window_latency, window_frame_clocks).
+// AXI4-Stream at one pixel per clock, full backpressure; frames of at least 8x8.
 
 `resetall
 `timescale 1ns / 1ps
@@ -314,7 +321,7 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
         reg [CSW:0] sF, sH;
         always @(posedge clk) begin
             if (ce) begin
-                sF <= {1'b0, ps[KP*CSW +: CSW]} + {1'b0, call[PO*CSW +: CSW]};
+                sF <= DX == 0 ? {ps[KP*CSW +: CSW], 1'b0} : {1'b0, ps[KP*CSW +: CSW]} + {1'b0, call[PO*CSW +: CSW]};
                 if (vF) begin
                     sH <= sF;
                 end

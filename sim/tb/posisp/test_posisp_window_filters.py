@@ -315,7 +315,7 @@ SIZES = {
     ("sharpen", "icarus"): ([(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16)], CROSSED),
     ("sharpen", "verilator"): ([(8, 8), (5, 3), (2, 1), (13, 7), (3, 2), (24, 16)], CROSSED),
     ("denoise", "icarus"): ([(8, 8), (9, 8)], [(True, True)]),
-    ("denoise", "verilator"): ([(8, 8), (9, 8), (8, 9), (12, 9)], CROSSED),
+    ("denoise", "verilator"): ([(8, 8), (9, 8), (8, 9), (12, 9), (11, 10), (8, 8)], CROSSED),
 }
 #: TAISP_FULL_MATRIX=1: larger and more frames (every RAW file), every crossing on both simulators.
 FULL_SIZES = {
