@@ -136,6 +136,10 @@ initial begin
         $error("posisp_denoise: expects unsigned chain.x, denoise.y and denoise.w");
         $finish;
     end
+    if (`POSISP_BT601_R + `POSISP_BT601_G + `POSISP_BT601_B > (1 << FB)) begin
+        $error("posisp_denoise: the BT.601 weights sum above 1.0: Y could exceed 1.0, the squares' width assumes Y <= 1.0");
+        $finish;
+    end
     if (RP != 2 || RS < RP) begin
         $error("posisp_denoise: the slot schedule is written for a 5x5 patch (denoise patch radius %0d) and search radius >= 2 (%0d)", RP, RS);
         $finish;
@@ -305,15 +309,20 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
     wire [(KP+1)*CSW-1:0] ps;
     assign ps[0 +: CSW] = {CSW{1'b0}};
     for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
-        // rows u = gu - RP of the centre column and of column dx, row u + dy
-        wire [YW-1:0] ya = w_win[((R - RP + gu)*K + R)*EW +: YW];
-        wire [YW-1:0] yb = w_win[((R - RP + gu + DY)*K + R + DX)*EW +: YW];
-        wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
-        // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
-        /* verilator lint_off UNUSEDSIGNAL */
-        wire signed [2*YW+1:0] sq = df * df;
-        /* verilator lint_on UNUSEDSIGNAL */
-        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+        if (DY == 0 && DX == 0) begin : g_zero
+            // the centre offset: e = 0, no square (the sum stays 0)
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW];
+        end else begin : g_sq
+            // rows u = gu - RP of the centre column and of column dx, row u + dy
+            wire [YW-1:0] ya = w_win[((R - RP + gu)*K + R)*EW +: YW];
+            wire [YW-1:0] yb = w_win[((R - RP + gu + DY)*K + R + DX)*EW +: YW];
+            wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
+            // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire signed [2*YW+1:0] sq = df * df;
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+        end
     end
     assign call[go*CSW +: CSW] = ps[KP*CSW +: CSW];
 
