@@ -163,6 +163,7 @@ class TB:
         self.beats: list[tuple[int, int, int, int]] = []
         self.cycle = 0
         self.sof_in: list[int] = []        # cycle of each frame's first input beat (SOF) taken
+        self.in_cycles: list[int] = []     # cycle of each input beat taken
         self.out_cycles: list[int] = []    # cycle of each output beat taken
         cocotb.start_soon(Clock(dut.clk, 4, unit="ns").start())
         for s in ("s_axis_tvalid", "s_axis_tdata", "s_axis_tlast", "s_axis_tuser", "m_axis_tready"):
@@ -205,8 +206,10 @@ class TB:
         while True:  # taken at the edge after a cycle with tready high
             await ReadOnly()
             taken = int(d.s_axis_tready.value)
-            if taken and sof:
-                self.sof_in.append(self.cycle)
+            if taken:
+                self.in_cycles.append(self.cycle)
+                if sof:
+                    self.sof_in.append(self.cycle)
             await RisingEdge(d.clk)
             if taken:
                 break
@@ -248,6 +251,7 @@ async def run_window_filter(dut):
         tb.beats.clear()
         tb.out_cycles.clear()
         tb.sof_in.clear()
+        tb.in_cycles.clear()
         starts = []  # the first output beat of each frame
         total = 0
         for fi, fr in enumerate(case["frames"]):
@@ -277,11 +281,14 @@ async def run_window_filter(dut):
         assert len(tb.beats) == total, f"{label}: {len(tb.beats)} output beats, expected {total}"
         if not gaps and not stalls:
             # no stalls: every frame's latency and its clocks (first input beat to the clock after its
-            # last output beat: one pixel per clock, no gaps between the output beats) as the cost table states
+            # last output beat: one pixel per clock, no gaps between the output beats) as the cost table
+            # states; the input side takes the frame's beats on consecutive clocks (no hold slots)
             from sim.posisp.cost import window_frame_clocks, window_latency
 
             for fi, fr in enumerate(case["frames"]):
                 w, h = fr["w"], fr["h"]
+                took = tb.in_cycles[starts[fi] + w * h - 1] + 1 - tb.in_cycles[starts[fi]]
+                assert took == w * h, f"{label} frame {fi} ({w}x{h}): input beats over {took} clocks, not {w * h}"
                 lat = tb.out_cycles[starts[fi]] - tb.sof_in[fi]
                 clocks = tb.out_cycles[starts[fi] + w * h - 1] + 1 - tb.sof_in[fi]
                 dut._log.info("frame %d (%dx%d): latency %d clocks, %d clocks first input to last output",
