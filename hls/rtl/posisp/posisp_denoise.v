@@ -27,8 +27,10 @@
 //                 out)
 //   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column);
 //                 read: Y of the 15 x 11 elements of columns -5 .. 5, x of the 11 x 11 search window
-//   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
-//                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
+//   multipliers   590 squares of 22-bit differences per clock: 120 offsets x 5 (none for the
+//                 centre), less 10 that the offsets (dy, 0), dy < 0, take from (-dy, 0) in the same
+//                 column (e_o(q) = e_{-o}(q + o): rows u + dy >= -2 of their patch), 363 multiplies
+//                 17x32 (num) and 121 adds (den), 3 multiplies 28x24
 //                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (4 + 2) for C and D (a 3-input
 //                 add with operand muxes for the line-end cases), 55 pair sums S (dx > 0; dx = 0: 2 C)
 //   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
@@ -297,6 +299,8 @@ wire [NO*3*XW-1:0]    xD;
 // slot of a partner's is never read)
 /* verilator lint_off UNUSEDSIGNAL */
 wire [NO*CSW-1:0]     call;
+// every offset's squares (read by the offsets (dy, 0), dy < 0; zero where no multiplier of its own)
+wire [NO*KP*QW-1:0]   sqall;
 wire [NO*KP*CSW-1:0]  hall;
 /* verilator lint_on UNUSEDSIGNAL */
 wire [NO*(CSW+1)-1:0] sall, shall;
@@ -312,6 +316,13 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
         if (DY == 0 && DX == 0) begin : g_zero
             // the centre offset: e = 0, no square (the sum stays 0)
             assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW];
+            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
+        end else if (DX == 0 && DY < 0 && gu + DY >= 0) begin : g_shared
+            // o = (dy, 0), dy < 0: e_o(r + u, c) = e_{-o}(r + u + dy, c), the square of -o = (-dy, 0)
+            // at its row u + dy of the same column (no multiplier)
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW]
+                + {{(CSW-QW){1'b0}}, sqall[(((RS - DY)*KS + RS)*KP + gu + DY)*QW +: QW]};
+            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
         end else begin : g_sq
             // rows u = gu - RP of the centre column and of column dx, row u + dy
             wire [YW-1:0] ya = w_win[((R - RP + gu)*K + R)*EW +: YW];
@@ -322,6 +333,7 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
             wire signed [2*YW+1:0] sq = df * df;
             /* verilator lint_on UNUSEDSIGNAL */
             assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+            assign sqall[(go*KP + gu)*QW +: QW] = sq[QW-1:0];
         end
     end
     assign call[go*CSW +: CSW] = ps[KP*CSW +: CSW];
