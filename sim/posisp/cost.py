@@ -34,7 +34,9 @@ from sim.yowasp import YosysError, YosysSandbox, check
 FILTERS = ("exposure", "gamma", "ccm", "sharpen", "denoise", "tone", "contrast", "saturation", "wnb", "wb")
 #: Latency of each window filter's block in clocks from a frame's first input beat to its first
 #: output beat with no stalls (W = frame width), measured by sim/tb/posisp/test_posisp_window_filters.py.
-WINDOW_LATENCY = {"sharpen": (1, 6), "denoise": (7, 23)}
+#: Both take one pixel per clock (W clocks per line): with no stalls a frame's W*H output beats
+#: come on consecutive clocks (:func:`window_frame_clocks`).
+WINDOW_LATENCY = {"sharpen": (1, 6), "denoise": (7, 21)}
 
 
 def window_latency(name: str, width: int) -> int | None:
@@ -44,6 +46,13 @@ def window_latency(name: str, width: int) -> int | None:
         return None
     a, b = WINDOW_LATENCY[name]
     return a * width + b
+
+
+def window_frame_clocks(name: str, width: int, height: int) -> int | None:
+    """Clocks from a frame's first input beat to the clock after its last output beat (no
+    stalls) of a window filter: ``W*H + latency`` (one output beat per clock)."""
+    lat = window_latency(name, width)
+    return None if lat is None else width * height + lat
 
 
 def available_tops() -> list[str]:

@@ -10,29 +10,38 @@
 //   Fnum + Finv, chain.x), ONE_x).
 //
 // Schedule (the incremental box sums of the spec): a 15x15 mirror window (isp_window, BORDER 1;
-// patch +-2 around search +-5) of {x, Y}; each clock one "feed" computes, for all 121 offsets,
-// the column sum C_o(j) = sum_{u=-2..2} e_o(r + u, c + j) of one window column j, and the
-// running sums D_o += C_o(j) - C_o(j - 5) (a 5-deep history per offset). A centre inside a
-// row needs one feed (j = +2: the column entering the patch); the first centre of each row
-// needs five (j = -2 .. +2, the window held by posisp_wstream's 4 hold slots): W + 4 clocks per
-// line, one pixel per clock inside a line (99.8 % of the pixel rate at W = 1920).
+// patch +-2 around search +-5) of {x, Y}; every window push is a slot. In each slot the
+// column-sum unit computes, for all 121 offsets, the column sum C_o(c) = sum_{u=-2..2} e_o(r + u, c)
+// of the window's centre column, and the box-sum stage forms D_o of the centre two slots back
+// (D_o += C_o(p + 2) - C_o(p - 3), a 5-deep history per offset). The mirror symmetry
+// C_o(-j) = C_{o'}(j), C_o(W - 1 + j) = C_{o'}(W - 1 - j), o' = (dy, -dx), gives the padded
+// columns -2, -1, W, W + 1 from the partner offset's history: a line's first centre is formed
+// in the slot of its column 2 (C(0) + S(1) + S(2) with the pair sum S = C_o + C_{o'}), its last two
+// in the next line's first two slots. One pixel per clock: W clocks per line, no hold slots;
+// posisp_wstream flushes RP = 2 pushes more per frame (R W + R + 2) for the last two centres.
 //
 // What it costs (widths of the default config: chain.x 32 bits, denoise.y u21.20, denoise.w 17 bits):
 //   line buffers  14 lines x (3 x 32 + 21 + 1) bits = 14 x 118 x MAX_W (one 15x15 window carries
 //                 x, Y and Y's overflow bit; 12 lines of x would do with a separate 11x11 x
 //                 window behind a 2-line delay: x rows r-5 .. r+6 are live when row r's centre is
 //                 out)
-//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column)
-//   multipliers   120 x 5 squares of 22-bit differences (the centre's are constant zero) = 600
-//                 per clock, 363 multiplies 17x32 (num) and 121 adds (den), 3 multiplies 28x24
-//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (5 + 2) for C and D
+//   window        225 x 118-bit registers + the mirror muxes (constant candidates per row/column);
+//                 read: Y of the 15 x 11 elements of columns -5 .. 5, x of the 11 x 11 search window
+//   multipliers   590 squares of 22-bit differences per clock: 120 offsets x 5 (none for the
+//                 centre), less 10 that the offsets (dy, 0), dy < 0, take from (-dy, 0) in the same
+//                 column (e_o(q) = e_{-o}(q + o): rows u + dy >= -2 of their patch), 363 multiplies
+//                 17x32 (num) and 121 adds (den), 3 multiplies 28x24
+//                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (4 + 2) for C and D (a 3-input
+//                 add with operand muxes for the line-end cases), 55 pair sums S (dx > 0; dx = 0: 2 C)
 //   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
 //                 read port), den_recip (isp_table, build time, 641 x 24 bits)
-//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); the 11x11 x
-//                 search window (121 x 96 bits) held 5 clocks until the weights come
-// Latency: 7 W + 23 clocks from a frame's first beat to its first output beat (no stalls):
-// the window lag 7 W + 7, a line's 4 hold slots and the pipeline.
-// AXI4-Stream at one pixel per clock inside a line, full backpressure; frames of at least 8x8.
+//   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); per pair (dx >= 0)
+//                 S and the previous slot's S (44 bits); the 11x11 x search window (121 x 96 bits)
+//                 held two slots (the centre two slots back), then 3 clocks until the weights come
+// Latency: 7 W + 21 clocks from a frame's first beat to its first output beat (no stalls):
+// the window lag 7 W + 7, the two-slot lag and the pipeline; with no stalls a frame's W*H output
+// beats come on consecutive clocks (sim/posisp/cost.py window_latency, window_frame_clocks).
+// AXI4-Stream at one pixel per clock, full backpressure; frames of at least 8x8.
 
 `resetall
 `timescale 1ns / 1ps
@@ -129,6 +138,14 @@ initial begin
         $error("posisp_denoise: expects unsigned chain.x, denoise.y and denoise.w");
         $finish;
     end
+    if (`POSISP_BT601_R + `POSISP_BT601_G + `POSISP_BT601_B > (1 << FB)) begin
+        $error("posisp_denoise: the BT.601 weights sum above 1.0: Y could exceed 1.0, the squares' width assumes Y <= 1.0");
+        $finish;
+    end
+    if (RP != 2 || RS < RP) begin
+        $error("posisp_denoise: the slot schedule is written for a 5x5 patch (denoise patch radius %0d) and search radius >= 2 (%0d)", RP, RS);
+        $finish;
+    end
 end
 
 wire ce = !m_axis_tvalid || m_axis_tready;
@@ -137,7 +154,7 @@ genvar g;
 // ------------------------------------------------------------------ intake, luma, window
 wire push, push_sof;
 wire [CW-1:0] fw, fh;
-posisp_wstream #(.CW(CW), .R(R), .HOLD_COL(R), .HOLD_N(KP - 1)) u_in (
+posisp_wstream #(.CW(CW), .R(R), .FLUSH_X(RP)) u_in (
     .clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
     .s_axis_tvalid(s_axis_tvalid), .s_axis_tuser(s_axis_tuser), .s_axis_tready(s_axis_tready),
     .push(push), .push_sof(push_sof), .fw(fw), .fh(fh)
@@ -163,7 +180,11 @@ isp_rq #(.IN_W(LSW + 1), .IN_F(FX + FB), `POSISP_RQ_DENOISE_Y_PARAMS) u_rq_y (
 );
 
 wire w_push, w_sof, w_inframe, w_eol, w_last, w_yovf;
+// read: Y of columns -5 .. 5 around the centre (all 15 rows), x of the 11x11 search window (the
+// window's other elements are unused: no registers behind them)
+/* verilator lint_off UNUSEDSIGNAL */
 wire [K*K*EW-1:0] w_win;
+/* verilator lint_on UNUSEDSIGNAL */
 isp_window #(.K(K), .DW(EW), .AW(1), .MAX_W(MAX_W), .CW(CW), .BORDER(1)) u_win (
     .clk(clk), .rst(rst), .ce(ce), .width(fw), .height(fh),
     .in_push(push), .in_sof(push_sof), .in_data({s_axis_tdata, y_in}), .in_aux(y_ovf),
@@ -189,118 +210,187 @@ always @(posedge clk) begin
     end
 end
 
-// ------------------------------------------------------------------ feed sequencer
-// seq: the next feed of a row's first centre (1 .. KP-1: column j = seq - RP), 0 when none
-reg [2:0] seq;
-reg       prev_eol;
-reg       rsof;
-wire col0 = w_push && (w_sof || prev_eol);
-// the window's SOF shows on the push only: kept for the row's last feed
-wire f_sof = col0 ? w_sof : (seq != 3'd0 && rsof);
-wire feed = w_push || seq != 3'd0;
-// column of this feed, as j + RP in 0 .. KP-1
-wire [2:0] fj = col0 ? 3'd0 : (seq != 3'd0 ? seq : KP[2:0] - 1'b1);
-wire f_rs = col0;
-wire f_emit = feed && fj == KP[2:0] - 1'b1;
+// ------------------------------------------------------------------ slots
+// Every window push is a slot (one per clock in steady state). In slot s the column-sum unit
+// takes the window's centre column, C_o(c) = sum_{u=-2..2} e_o(r + u, c) for the centre (r, c),
+// and the box-sum stage forms D of the centre two slots back, p = s - 2 (p = c - 2, or W - 2 + c
+// of the previous row for c = 0, 1), by the mirror symmetry C_o(-j) = C_{o'}(j),
+// C_o(W - 1 + j) = C_{o'}(W - 1 - j) with o' = (dy, -dx) (columns -2, -1, W, W + 1 need no
+// column sum of their own):
+//   p = 0      (c = 2): D = C(0) + C(1) + C(2) + C'(1) + C'(2) = C(0) + S(1) + S(2), S = C + C'
+//   p = 1      (c = 3): D += C(3) - C'(2)
+//   p = 2      (c = 4): D += C(4) - C'(1)
+//   p = W - 2  (c = 0): D += C'(W - 2) - C(W - 5)
+//   p = W - 1  (c = 1): D += C'(W - 3) - C(W - 4)
+//   else              : D += C(p + 2) - C(p - 3)
+// C and C' come from a per-offset history of the last 5 slots' column sums (its own and its
+// partner's); the centre two slots back brings its x search window and side band along.
+// wcol: column of this window's centre, saturating at 5 (0 .. 4 are told apart)
+reg [2:0] wc;
+wire [2:0] wcol = w_sof ? 3'd0 : wc;
 always @(posedge clk) begin
     if (rst) begin
-        seq <= 3'd0;
-        prev_eol <= 1'b0;
-        rsof <= 1'b0;
-    end else if (ce) begin
-        if (w_push) begin
-            prev_eol <= w_eol;
-        end
-        if (col0) begin
-            seq <= 3'd1;
-            rsof <= w_sof;
-        end else if (seq != 3'd0) begin
-            seq <= (seq == KP[2:0] - 1'b1) ? 3'd0 : seq + 1'b1;
-        end
+        wc <= 3'd0;
+    end else if (ce && w_push) begin
+        wc <= w_eol ? 3'd0 : (wcol == 3'd5 ? 3'd5 : wcol + 1'b1);
     end
 end
 
-// sel: the 11 window columns j + RP .. j + RP + 2 RS of every row (column j of the patch
-// centre and its search offsets), by the feed's column
-reg [K*KS*YW-1:0] sel;
-integer a, t;
-always @* begin
-    for (a = 0; a < K; a = a + 1) begin
-        for (t = 0; t < KS; t = t + 1) begin
-            sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t)*EW +: YW];
-            if (fj == 3'd1) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 1)*EW +: YW];
-            if (fj == 3'd2) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 2)*EW +: YW];
-            if (fj == 3'd3) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 3)*EW +: YW];
-            if (fj == 3'd4) sel[(a*KS + t)*YW +: YW] = w_win[(a*K + t + 4)*EW +: YW];
-        end
+// the centres one and two slots back: {in frame, sof, eol, Y overflow} and the 11x11 x search
+// window (held from slot to slot: a line's last two centres are formed on the next line's slots)
+wire [NO*3*XW-1:0] xw;
+generate
+for (g = 0; g < NO; g = g + 1) begin : g_xw
+    assign xw[g*3*XW +: 3*XW] = w_win[((R + g / KS - RS)*K + R + g % KS - RS)*EW + YW +: 3*XW];
+end
+endgenerate
+reg [3:0]         sbA, sbB;
+reg [NO*3*XW-1:0] xA, xB;
+always @(posedge clk) begin
+    if (rst) begin
+        sbA <= 4'd0;
+        sbB <= 4'd0;
+    end else if (ce && w_push) begin
+        sbA <= {w_inframe, w_sof, w_eol, w_yovf};
+        sbB <= sbA;
+    end
+    if (ce && w_push) begin
+        xA <= xw;
+        xB <= xA;
     end
 end
 
 // ------------------------------------------------------------------ stages F and D, per offset
-// side band of a feed (stage F) and of its box sums (stage D)
-reg  vF, rsF, eF, sofF, eolF, yovfF;
+// stage F: the slot's column sums (registered), the centre two slots back (x, side band);
+// stage D: its box sums
+reg  vF, eF, sofF, eolF, yovfF;
+reg  kS0, kS1, kS2, kE2, kE1;
+reg  [NO*3*XW-1:0] xF;
 reg  eD, sofD, eolD, yovfD;
 always @(posedge clk) begin
     if (rst) begin
         vF <= 1'b0;
         eD <= 1'b0;
     end else if (ce) begin
-        vF <= feed;
+        vF <= w_push;
         eD <= vF && eF;
     end
     if (ce) begin
-        rsF <= f_rs;
-        eF <= f_emit;
-        sofF <= f_sof;
-        eolF <= w_eol;
-        yovfF <= w_yovf;
+        {eF, sofF, eolF, yovfF} <= sbB;
+        kS0 <= wcol == 3'd2;
+        kS1 <= wcol == 3'd3;
+        kS2 <= wcol == 3'd4;
+        kE2 <= wcol == 3'd0;
+        kE1 <= wcol == 3'd1;
+        xF <= xB;
         sofD <= sofF;
         eolD <= eolF;
         yovfD <= yovfF;
     end
 end
 
-// offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS):
-//   stage F: the feed's column sum C_o = sum_u (Y(u, j) - Y(u + dy, j + dx))^2 (registered), and
-//            x at the centre + o (the window sits on the centre at every feed);
-//   stage D: D_o += C_o - (the column sum 5 feeds back), restarted on a row's first feed
-wire [NO*DW_-1:0]  tin;
-wire [NO*3*XW-1:0] xD;
+// offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS), its partner o' = (dy, -dx)
+//   stage F: C_o = sum_u (Y(u, 0) - Y(u + dy, dx))^2 of the window's centre column (registered);
+//            for dx >= 0 the pair sum S = C_o + C_o' (dx = 0: 2 C_o), shared with the partner
+//   stage D: D_o by the slot's case above; the history shifts every slot
+wire [NO*DW_-1:0]     tin;
+wire [NO*3*XW-1:0]    xD;
+// every offset's column sum (read by the pair sums) and history (read by the partner; the oldest
+// slot of a partner's is never read)
+/* verilator lint_off UNUSEDSIGNAL */
+wire [NO*CSW-1:0]     call;
+// every offset's squares (read by the offsets (dy, 0), dy < 0; zero where no multiplier of its own)
+wire [NO*KP*QW-1:0]   sqall;
+wire [NO*KP*CSW-1:0]  hall;
+/* verilator lint_on UNUSEDSIGNAL */
+wire [NO*(CSW+1)-1:0] sall, shall;
 genvar go, gu;
 generate
 for (go = 0; go < NO; go = go + 1) begin : g_off
     localparam integer DY = go / KS - RS;
     localparam integer DX = go % KS - RS;
+    localparam integer PO = (DY + RS) * KS + RS - DX;
     wire [(KP+1)*CSW-1:0] ps;
     assign ps[0 +: CSW] = {CSW{1'b0}};
     for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
-        // rows u = gu - RP: sel row R + u = RS + gu, and R + u + dy
-        wire [YW-1:0] ya = sel[((RS + gu)*KS + RS)*YW +: YW];
-        wire [YW-1:0] yb = sel[((RS + gu + DY)*KS + DX + RS)*YW +: YW];
-        wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
-        // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
-        /* verilator lint_off UNUSEDSIGNAL */
-        wire signed [2*YW+1:0] sq = df * df;
-        /* verilator lint_on UNUSEDSIGNAL */
-        assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+        if (DY == 0 && DX == 0) begin : g_zero
+            // the centre offset: e = 0, no square (the sum stays 0)
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW];
+            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
+        end else if (DX == 0 && DY < 0 && gu + DY >= 0) begin : g_shared
+            // o = (dy, 0), dy < 0: e_o(r + u, c) = e_{-o}(r + u + dy, c), the square of -o = (-dy, 0)
+            // at its row u + dy of the same column (no multiplier)
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW]
+                + {{(CSW-QW){1'b0}}, sqall[(((RS - DY)*KS + RS)*KP + gu + DY)*QW +: QW]};
+            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
+        end else begin : g_sq
+            // rows u = gu - RP of the centre column and of column dx, row u + dy
+            wire [YW-1:0] ya = w_win[((R - RP + gu)*K + R)*EW +: YW];
+            wire [YW-1:0] yb = w_win[((R - RP + gu + DY)*K + R + DX)*EW +: YW];
+            wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
+            // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire signed [2*YW+1:0] sq = df * df;
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
+            assign sqall[(go*KP + gu)*QW +: QW] = sq[QW-1:0];
+        end
+    end
+    assign call[go*CSW +: CSW] = ps[KP*CSW +: CSW];
+
+    if (DX >= 0) begin : g_pair
+        reg [CSW:0] sF, sH;
+        always @(posedge clk) begin
+            if (ce) begin
+                sF <= DX == 0 ? {ps[KP*CSW +: CSW], 1'b0} : {1'b0, ps[KP*CSW +: CSW]} + {1'b0, call[PO*CSW +: CSW]};
+                if (vF) begin
+                    sH <= sF;
+                end
+            end
+        end
+        assign sall[go*(CSW+1) +: CSW+1] = sF;
+        assign shall[go*(CSW+1) +: CSW+1] = sH;
+    end else begin : g_mate
+        assign sall[go*(CSW+1) +: CSW+1] = sall[PO*(CSW+1) +: CSW+1];
+        assign shall[go*(CSW+1) +: CSW+1] = shall[PO*(CSW+1) +: CSW+1];
     end
 
     reg [CSW-1:0]    cF;
-    reg [3*XW-1:0]   xF, xDr;
+    reg [3*XW-1:0]   xDr;
     reg [DSW-1:0]    d;
     reg [KP*CSW-1:0] hist;
+    assign hall[go*KP*CSW +: KP*CSW] = hist;
+    // partner's history: hp[k] = C'(slot s - 1 - k)
+    wire [(KP-1)*CSW-1:0] hp = hall[PO*KP*CSW +: (KP-1)*CSW];
+    // D <= A + B - E (S0: A + B + E)
+    reg [DSW-1:0] opA, opB, opE;
+    reg           sub;
+    always @* begin
+        opA = d;
+        opB = {{(DSW-CSW){1'b0}}, cF};
+        opE = {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]};
+        sub = 1'b1;
+        if (kS0) begin
+            opA = {{(DSW-CSW){1'b0}}, hist[1*CSW +: CSW]};
+            opB = {{(DSW-CSW-1){1'b0}}, shall[go*(CSW+1) +: CSW+1]};
+            opE = {{(DSW-CSW-1){1'b0}}, sall[go*(CSW+1) +: CSW+1]};
+            sub = 1'b0;
+        end
+        if (kS1) opE = {{(DSW-CSW){1'b0}}, hp[0*CSW +: CSW]};
+        if (kS2) opE = {{(DSW-CSW){1'b0}}, hp[2*CSW +: CSW]};
+        if (kE2) opB = {{(DSW-CSW){1'b0}}, hp[1*CSW +: CSW]};
+        if (kE1) opB = {{(DSW-CSW){1'b0}}, hp[3*CSW +: CSW]};
+    end
     integer h;
     always @(posedge clk) begin
         if (ce) begin
             cF <= ps[KP*CSW +: CSW];
-            xF <= w_win[((R + DY)*K + R + DX)*EW + YW +: 3*XW];
-            xDr <= xF;
+            xDr <= xF[go*3*XW +: 3*XW];
             if (vF) begin
-                d <= (rsF ? {DSW{1'b0}} : d) + {{(DSW-CSW){1'b0}}, cF}
-                   - (rsF ? {DSW{1'b0}} : {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]});
+                d <= opA + opB + (sub ? ~opE : opE) + {{(DSW-1){1'b0}}, sub};
                 hist[0 +: CSW] <= cF;
                 for (h = 1; h < KP; h = h + 1) begin
-                    hist[h*CSW +: CSW] <= rsF ? {CSW{1'b0}} : hist[(h-1)*CSW +: CSW];
+                    hist[h*CSW +: CSW] <= hist[(h-1)*CSW +: CSW];
                 end
             end
         end
@@ -449,7 +539,7 @@ always @(posedge clk) begin
 end
 
 // lines end at the frame width; every centre lies in the frame (the flush is exact)
-wire unused = &{1'b0, s_axis_tlast, w_last, w_inframe};
+wire unused = &{1'b0, s_axis_tlast, w_last};
 
 endmodule
 

@@ -4,9 +4,9 @@
 // windows; then waits for the next SOF. The frame size is taken at SOF and held for the frame and
 // its flush (the register file may change width/height at the frame boundary).
 //
-// Optional hold slots: after every push of column HOLD_COL in a push row >= R (the push that
-// completes a window centred in column 0, HOLD_COL = R), no push for HOLD_N clock-enabled cycles
-// (the window stays put, so the filter can take several clocks on a row's first window).
+// Optional extra flush pushes: FLUSH_X more after the R*W + R (their windows' centres lie
+// below the frame: a filter whose output lags the window by FLUSH_X pushes emits its last
+// pixels on them).
 //
 // Pushes happen on ce (the pipeline's clock enable: the caller's !m_axis_tvalid || m_axis_tready).
 
@@ -20,10 +20,8 @@ module posisp_wstream #
     parameter CW = 12,
     // Window radius (flush R*W + R pushes)
     parameter R = 1,
-    // Column of the pushes followed by hold slots
-    parameter HOLD_COL = 0,
-    // Hold slots after such a push (0: none)
-    parameter HOLD_N = 0
+    // Extra flush pushes after the R*W + R (0: none)
+    parameter FLUSH_X = 0
 )
 (
     input  wire          clk,
@@ -45,28 +43,27 @@ module posisp_wstream #
     output reg  [CW-1:0] fh
 );
 
-// width of the hold counter
-localparam HW = HOLD_N > 0 ? $clog2(HOLD_N + 1) : 1;
-localparam [1:0] ST_IDLE = 2'd0, ST_FRAME = 2'd1, ST_FLUSH = 2'd2;
+// width of the extra-flush counter
+localparam XW = FLUSH_X > 0 ? $clog2(FLUSH_X + 1) : 1;
+localparam [1:0] ST_IDLE = 2'd0, ST_FRAME = 2'd1, ST_FLUSH = 2'd2, ST_XTRA = 2'd3;
 
 initial begin
-    if (R < 1 || HOLD_N < 0 || HOLD_COL < 0) begin
-        $error("posisp_wstream: R = %0d must be >= 1, HOLD_N, HOLD_COL >= 0", R);
+    if (R < 1 || FLUSH_X < 0) begin
+        $error("posisp_wstream: R = %0d must be >= 1, FLUSH_X = %0d >= 0", R, FLUSH_X);
         $finish;
     end
 end
 
 reg [1:0] state;
 reg [CW-1:0] pcol, prow;
-reg [HW-1:0] hold;
-wire held = hold != {HW{1'b0}};
+reg [XW-1:0] xcnt;
 
-assign s_axis_tready = ce && !held && state != ST_FLUSH;
+assign s_axis_tready = ce && (state == ST_IDLE || state == ST_FRAME);
 wire beat = s_axis_tvalid && s_axis_tready;
 wire start = beat && s_axis_tuser && state == ST_IDLE;
 assign push_sof = start;
 assign push = state == ST_IDLE ? start :
-              state == ST_FRAME ? beat : (ce && !held);
+              state == ST_FRAME ? beat : ce;
 
 // frame size of this push (the new one at SOF)
 wire [CW-1:0] w_now = start ? width : fw;
@@ -84,7 +81,7 @@ always @(posedge clk) begin
         state <= ST_IDLE;
         pcol <= {CW{1'b0}};
         prow <= {CW{1'b0}};
-        hold <= {HW{1'b0}};
+        xcnt <= {XW{1'b0}};
         fw <= {CW{1'b0}};
         fh <= {CW{1'b0}};
     end else begin
@@ -92,20 +89,16 @@ always @(posedge clk) begin
             fw <= width;
             fh <= height;
         end
-        if (ce && held) begin
-            hold <= hold - 1'b1;
-        end
         if (push) begin
             pcol <= eol_now ? {CW{1'b0}} : col_now + 1'b1;
             prow <= eol_now ? row_now + 1'b1 : row_now;
-            if (HOLD_N > 0 && col_now == HOLD_COL[CW-1:0] && row_now >= R[CW-1:0]) begin
-                hold <= HOLD_N[HW-1:0];
-            end
             case (state)
                 ST_IDLE:  state <= frame_end ? ST_FLUSH : ST_FRAME;
                 ST_FRAME: state <= frame_end ? ST_FLUSH : ST_FRAME;
-                default:  state <= flush_end ? ST_IDLE : ST_FLUSH;
+                ST_FLUSH: state <= flush_end ? (FLUSH_X > 0 ? ST_XTRA : ST_IDLE) : ST_FLUSH;
+                default:  state <= xcnt == FLUSH_X[XW-1:0] - 1'b1 ? ST_IDLE : ST_XTRA;
             endcase
+            xcnt <= state == ST_XTRA ? xcnt + 1'b1 : {XW{1'b0}};
         end
     end
 end
