@@ -32,6 +32,7 @@ FIRST = (
     "tests/sim/test_posisp_chaingen.py",
     "tests/sim/test_regress.py",
     "tests/sim/test_formal.py",
+    "tests/sim/test_vectors_wide.py",
     "sim/tb/taisp/test_taisp_camera.py",
     "sim/tb/posisp/test_posisp_camera.py",
     "tests/hls/test_hls_csim.py",

@@ -36,6 +36,8 @@ RTL_INCLUDE_DIRS = (RTL_COMMON, *RTL_MODEL_DIRS.values())
 TB_HDL_DIR = REPO / "sim" / "hdl"
 BUILD_DIR = Path(os.environ.get("TAISP_SIM_BUILD", REPO / "build" / "sim"))
 SIMULATORS = ("icarus", "verilator")
+#: make's OPT_FAST for the Verilated models of the cocotb runs (Verilator's own default is -Os)
+DEFAULT_VERILATOR_OPT = os.environ.get("TAISP_VERILATOR_OPT", "-O1")
 
 
 def verilator_bin() -> Path | None:
@@ -168,8 +170,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     calling pytest test if any cocotb test fails. Returns the results XML path.
 
     ``verilator_opt``: the C++ optimisation of the Verilated model's fast path (make's
-    ``OPT_FAST``, ``-Os`` by default), e.g. ``-O1``: a large top builds in half the time and
-    runs as fast (the cocotb benches are bound by Python).
+    ``OPT_FAST``; default :data:`DEFAULT_VERILATOR_OPT`, ``-O1``: a large top builds in half the
+    time of Verilator's own ``-Os`` and runs as fast, the cocotb benches being bound by Python).
 
     ``public_top_only`` (Verilator): make only the top level's signals visible to cocotb
     (``--public-depth 1`` instead of cocotb's ``--public-flat-rw``, which keeps every signal of
@@ -186,7 +188,7 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     waves = waves_requested()
     # the build folder is named by everything that goes into the build (file contents
     # included), so a build is reused only when it is the same build
-    key = (toplevel, sorted(params.items()), str(gen), waves) + ((verilator_opt,) if verilator_opt else ()) \
+    key = (toplevel, sorted(params.items()), str(gen), waves) + ((verilator_opt or DEFAULT_VERILATOR_OPT,) if sim == "verilator" else ()) \
         + (("public_top_only",) if public_top_only and sim == "verilator" else ())
     h = hashlib.sha256(repr(key).encode())
     for f in [*srcs, *rtl_headers(), *sorted(gen.glob("*"))]:
@@ -206,8 +208,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         if "CFG_CXXFLAGS_PCH_I" not in flags:
             os.environ["MAKEFLAGS"] = (flags + " CFG_CXXFLAGS_PCH_I=-include").strip()
     makeflags = os.environ.get("MAKEFLAGS")
-    if sim == "verilator" and verilator_opt:
-        os.environ["MAKEFLAGS"] = f"{makeflags or ''} OPT_FAST={verilator_opt}".strip()
+    if sim == "verilator":
+        os.environ["MAKEFLAGS"] = f"{makeflags or ''} OPT_FAST={verilator_opt or DEFAULT_VERILATOR_OPT}".strip()
     stamp = bdir / "build.ok"
     with build_lock(bdir):  # parallel test processes build a shared build once
         reuse = stamp.exists()

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import numpy as np
+import os
+
 import pytest
 import torch
 
@@ -149,6 +151,7 @@ def test_bad_checkpoints_give_one_line_errors(tmp_path: Path, case):
     assert msg in text and str(path) in text and "\n" not in text
 
 
+@pytest.mark.skipif(os.environ.get("TAISP_FULL_MATRIX", "") in ("", "0"), reason="30 training steps: TAISP_FULL_MATRIX=1")
 def test_training_lowers_the_loss_and_changes_the_order_probabilities():
     data = make_dataset(16, 32, seed=7)
     x, y = data.x, data.y
@@ -213,7 +216,7 @@ def test_posisp_checkpoints_are_shipped():
     assert {"posisp_frozen", "posisp_joint"} <= set(SHIPPED)
 
 
-@pytest.mark.parametrize("stem", SHIPPED)
+@pytest.mark.parametrize("stem", SHIPPED if os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0") else SHIPPED[:1])
 def test_shipped_checkpoints_reproduce_their_cards(stem):
     from golden.taisp.training import evaluate_checkpoints
 

@@ -265,6 +265,7 @@ def test_plain_tb_scene(scene_set: Path, tmp_path: Path):
     assert "frames=3 size=16x12 beats=576" in res.result_line and "probed=576,576,576" in res.result_line
 
 
+@pytest.mark.skipif(not FULL, reason="the RAW set through the plain testbench: TAISP_FULL_MATRIX=1")
 def test_plain_tb_raw(raw_set: Path, tmp_path: Path):
     """Build-time weights, frames back to back (the block stalls its input while its parameter
     engine runs): bit-exact."""
@@ -305,6 +306,7 @@ def test_plain_tb_names_first_mismatch(scene_set: Path, tmp_path: Path):
     assert "expected taps at this pixel" in res.log
 
 
+@pytest.mark.skipif(not FULL, reason="the build without stage probes: TAISP_FULL_MATRIX=1")
 def test_plain_tb_without_probes(scene_set: Path, tmp_path: Path):
     """Built with TAISP_TB_NO_PROBES (as for a netlist): only the output is compared."""
     d = _copy(scene_set, tmp_path / "bad_out")
@@ -314,6 +316,7 @@ def test_plain_tb_without_probes(scene_set: Path, tmp_path: Path):
     assert "frame 0, line 2, pixel 1, channel R, stage unknown (stage probes off)" in res.result_line
 
 
+@pytest.mark.skipif(not FULL, reason="a disagreeing xs tap: TAISP_FULL_MATRIX=1")
 def test_plain_tb_locates_stage(scene_set: Path, tmp_path: Path):
     """An xs tap that disagrees with the block: the internal probe names the HSA stage."""
     d = _copy(scene_set, tmp_path / "bad_xs")
@@ -325,6 +328,7 @@ def test_plain_tb_locates_stage(scene_set: Path, tmp_path: Path):
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not FULL, reason="the plain testbench on Verilator: TAISP_FULL_MATRIX=1")
 def test_plain_tb_verilator(scene_set: Path, tmp_path: Path):
     """The same testbench built by Verilator (--binary --timing), whose scheduler resumes
     edge-triggered processes differently: it passes the same, and fails the same on a bad file."""
@@ -348,6 +352,7 @@ def test_cocotb_replay_scene(scene_set: Path):
     run_cocotb_replay(scene_set, {"idle": True, "backpressure": True, "seed": 1})
 
 
+@pytest.mark.skipif(not FULL, reason="the cocotb replay of a camera set: TAISP_FULL_MATRIX=1")
 def test_cocotb_replay_camera(shared_raw_dir: Path, cfg, isp):
     """A bin2 camera set of the two files (one frame each, the front end reprogrammed between
     them) through cocotb (taisp_camera, idle + backpressure); kept to two frames for time."""

@@ -352,13 +352,13 @@ def test_chain_empty_frames(simulator):
              [])
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_chain_registers(simulator):
     """The register file of the generated chain (parameters, tables, size, RESTART, counters)."""
     _run(simulator, "run_registers", {}, [])
 
 
-@pytest.mark.parametrize("simulator", SIMS)
+@pytest.mark.parametrize("simulator", SIMS if FULL else ["verilator"])
 def test_chain_robustness(simulator):
     """Short/long lines, missing and early SOF, COMMIT mid-frame."""
     _run(simulator, "run_robustness", {"size": [16, 12]}, [])
