@@ -18,8 +18,8 @@ def pytest_configure(config):
         os.environ["TAISP_WAVES"] = "1"
 
 
-#: Test files collected first, longest first (seconds of one core in the default run, measured with
-#: ``pytest --durations=0``; a scheduling hint only: a file missing here runs after these).
+#: Test files collected first, longest first (by the per-test durations of a fresh-clone default run,
+#: ``PYTEST_ADDOPTS=--durations=80 .ci/run``; a scheduling hint only: a file missing here runs after these).
 FIRST = (
     "tests/sim/test_vectors.py",
     "sim/tb/taisp/test_taisp_core.py",

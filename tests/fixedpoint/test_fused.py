@@ -7,11 +7,10 @@ window path as well as the exact float64 one; parallel, single-threaded and any 
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
-import os
-
 import pytest
 
 from fixedpoint.taisp import fused

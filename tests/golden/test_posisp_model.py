@@ -4,11 +4,10 @@ shipped checkpoints reproducing their cards."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
-import os
-
 import pytest
 import torch
 
