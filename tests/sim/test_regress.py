@@ -28,13 +28,19 @@ def test_plan_full(shared_raw_dir: Path):
     assert {(s.config, s.top) for s in sets.values()} == {(c, t) for c in rg.CONFIGS for t in rg.TOPS}
     sims = {(lg.simulator, lg.stall) for lg in legs}
     assert sims == {("verilator", s) for s in rg.FULL_STALLS} | {("csim", "none")} | {("icarus", s) for s in rg.ICARUS_STALLS}
-    assert all(lg.set.size == rg.CROP for lg in legs if lg.simulator == "icarus")
+    icarus = [lg for lg in legs if lg.simulator == "icarus"]
+    assert all(lg.set.size == rg.CROP for lg in icarus)
+    # one Icarus leg per (config, top), every input in its crop set, the stall patterns in turn
+    assert sorted((lg.set.config, lg.set.top) for lg in icarus) == sorted((c, t) for c in rg.CONFIGS for t in rg.TOPS)
+    assert all(len(lg.set.inputs) == len(raws) + 1 for lg in icarus)
+    assert [lg.stall for lg in icarus] == [rg.ICARUS_STALLS[i % len(rg.ICARUS_STALLS)] for i in range(len(icarus))]
     assert len({lg.name for lg in legs}) == len(legs)
 
 
 def test_plan_quick_and_errors(shared_raw_dir: Path):
     legs = rg.plan(rg.raw_files(shared_raw_dir), quick=True)
-    assert {lg.set.size for lg in legs} == {rg.QUICK_CROP}
+    assert {lg.set.size for lg in legs if lg.simulator != "icarus"} == {rg.QUICK_CROP}
+    assert {lg.set.size for lg in legs if lg.simulator == "icarus"} == {rg.QUICK_ICARUS_CROP}
     assert all(len(lg.set.inputs) == 2 for lg in legs)  # one RAW file and the scene
     with pytest.raises(ValueError, match="nothing to regress"):
         rg.plan([], scene=False)
