@@ -18,9 +18,10 @@
 // the branch sums' trees, acc, z, the sigmoid table, A 2, xs 2)
 `define TAISP_HSA_LATENCY 16
 
-// taisp_rgfc: in_push to out_valid, without the window's look-ahead (the window 1, the logit
-// sums, logits, argmax, e 1, the exp2 table, out 1)
-`define TAISP_RGFC_LATENCY 9
+// taisp_rgfc: in_push to out_valid, without the window's look-ahead (the window 1, the
+// per-region sums' trees, acc 1, logits 1, the argmax tournament, the e product 1, e 1, the
+// exp2 table, the out product 1, out 1)
+`define TAISP_RGFC_LATENCY 16
 
 // the pixel pipeline taisp_glc -> taisp_hsa -> taisp_rgfc, push to output beat
 `define TAISP_PIXEL_LATENCY (`TAISP_GLC_LATENCY + `TAISP_HSA_LATENCY + `TAISP_RGFC_LATENCY)
