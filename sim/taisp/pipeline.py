@@ -10,8 +10,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-#: The header the depths live in.
+#: The header the depths live in, and the shared primitives' (isp_table's latency).
 PIPE_HEADER = Path(__file__).resolve().parents[2] / "hls" / "rtl" / "taisp" / "taisp_pipe.vh"
+DEFS_HEADER = Path(__file__).resolve().parents[2] / "hls" / "rtl" / "common" / "isp_defs.vh"
 
 _DEFINE_RE = re.compile(r"^\s*`define\s+(\w+)\s+([^/\n]+?)\s*(?://.*)?$", re.M)
 _TERM_RE = re.compile(r"^(?:\d+|`\w+)$")
@@ -20,8 +21,11 @@ _TERM_RE = re.compile(r"^(?:\d+|`\w+)$")
 #: 3W (HSA 5x5: 2W + 2, mask head 3x3: W + 1, i.e. 3W + 3), the stream control's push register and
 #: the output register's handshake (measured by test_core_throughput with the pipeline's depths).
 STREAM_LATENCY = 3 + 1 + 1
-#: Cycles of the parameter engine between frames (taisp_params; measured by test_core_throughput).
-PARAMS_CYCLES = 5441
+#: The parameter engine between frames (taisp_params) waits for a function table 36 times in
+#: sequence and spends 5,333 cycles on everything else (measured by test_core_throughput: 5,441
+#: cycles with 3-cycle tables, 5,513 with 5-cycle ones).
+PARAMS_TABLE_WAITS = 36
+PARAMS_OTHER_CYCLES = 5333
 #: Frame period minus W*H + 3W + latency: the parameter engine and four cycles of hand-over
 #: (the last output beat, the statistics' capture, the engine's start and its done).
 HANDOVER_CYCLES = 4
@@ -48,12 +52,19 @@ def pipe_defines(header: Path = PIPE_HEADER) -> dict[str, int]:
     return out
 
 
-def pipe_define(name: str) -> int:
-    """One define of ``taisp_pipe.vh`` (``TAISP_HSA_LATENCY``, ...)."""
-    d = pipe_defines()
+def pipe_define(name: str, header: Path = PIPE_HEADER) -> int:
+    """One define of ``taisp_pipe.vh`` (``TAISP_HSA_LATENCY``, ...) or of another such header."""
+    d = pipe_defines(header)
     if name not in d:
-        raise LookupError(f"no `define {name} in {PIPE_HEADER}")
+        raise LookupError(f"no `define {name} in {header}")
     return d[name]
+
+
+#: Latency of the block's function tables (isp_table, pipelined as TAISP_TABLE_PIPE says).
+TABLE_LATENCY = pipe_define("ISP_TABLE_LATENCY_PIPE" if pipe_define("TAISP_TABLE_PIPE") else "ISP_TABLE_LATENCY",
+                            DEFS_HEADER)
+#: Cycles of the parameter engine between frames.
+PARAMS_CYCLES = PARAMS_OTHER_CYCLES + PARAMS_TABLE_WAITS * TABLE_LATENCY
 
 
 #: Pixel pipeline depth (taisp_glc + taisp_hsa + taisp_rgfc) in cycles.

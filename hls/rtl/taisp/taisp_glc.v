@@ -2,8 +2,8 @@
 // statistics GLC needs for the next frame's alpha: exact sums of x and x^2 per channel.
 // The twin of fixedpoint/taisp/glc.py. Channels in the order R, G, B (element 0 in the low bits).
 // alpha is taken from alpha_next at the frame's first push and held for the frame.
-// Latency 2 ce cycles (TAISP_GLC_LATENCY of taisp_pipe.vh): the products' register (alpha * x
-// and x^2), then the requantization and clamp.
+// Latency 4 ce cycles (TAISP_GLC_LATENCY of taisp_pipe.vh): the products' register (alpha * x
+// and x^2), the requantization's rounding (isp_rq_pipe), its saturation, the clamp.
 
 `resetall
 `timescale 1ns / 1ps
@@ -50,8 +50,9 @@ localparam SW = XW + CNT_W;
 localparam QW = 2 * XW + CNT_W;
 // the product alpha * x (unsigned) and its exact signed width
 localparam PW = XW + AW + 1;
-// in_push to out_push: the products' register, the output register
-localparam LAT = 2;
+// in_push to out_push: the products' register, the rounding's register (isp_rq_pipe), the
+// saturation's register, the output register (clamp)
+localparam LAT = 4;
 
 initial begin
     if (`TAISP_FRONTEND_X_S != 0 || `TAISP_GLC_ALPHA_S != 0 || `TAISP_GLC_XG_S != 0) begin
@@ -97,17 +98,48 @@ always @(posedge clk) begin
     end
 end
 
-// ------------------------------------------------------------------ g2: requantize, clamp; x^2 sums
+// ------------------------------------------------------------------ g2: requantize (rounding | saturation)
 wire [3*GW-1:0] xg_rq;
 wire [2:0] ovf;
 genvar c;
 generate
 for (c = 0; c < 3; c = c + 1) begin : g_ch
     wire [PW-1:0] prod = {1'b0, g1_p[c*(XW+AW) +: XW+AW]};
-    isp_rq #(.IN_W(PW), .IN_F(`TAISP_FRONTEND_X_F + `TAISP_GLC_ALPHA_F), `TAISP_RQ_GLC_XG_PARAMS)
-    u_rq (.in(prod), .out(xg_rq[c*GW +: GW]), .ovf(ovf[c]));
+    isp_rq_pipe #(.IN_W(PW), .IN_F(`TAISP_FRONTEND_X_F + `TAISP_GLC_ALPHA_F), `TAISP_RQ_GLC_XG_PARAMS)
+    u_rq (.clk(clk), .ce(ce), .in(prod), .out(xg_rq[c*GW +: GW]), .ovf(ovf[c]));
 end
 endgenerate
+
+reg g2_push, g2_sof, g2_real;
+always @(posedge clk) begin
+    if (rst) begin
+        g2_push <= 1'b0;
+    end else if (ce) begin
+        g2_push <= g1_push;
+    end
+    if (ce) begin
+        g2_sof <= g1_sof;
+        g2_real <= g1_real;
+    end
+end
+
+// ------------------------------------------------------------------ g3: the saturated values (registered)
+reg g3_push, g3_sof, g3_real;
+reg [3*GW-1:0] g3_xg;
+reg [2:0] g3_ovf;
+always @(posedge clk) begin
+    if (rst) begin
+        g3_push <= 1'b0;
+    end else if (ce) begin
+        g3_push <= g2_push;
+    end
+    if (ce) begin
+        g3_sof <= g2_sof;
+        g3_real <= g2_real;
+        g3_xg <= xg_rq;
+        g3_ovf <= ovf;
+    end
+end
 
 // the number of channels saturated (isp_popcount.vh: POPCNT_N flags, POPCNT_W bits)
 localparam POPCNT_N = 3;
@@ -120,20 +152,20 @@ always @(posedge clk) begin
     if (rst) begin
         out_push <= 1'b0;
     end else if (ce) begin
-        out_push <= g1_push;
+        out_push <= g3_push;
     end
     if (ce) begin
-        out_sof <= g1_sof;
-        out_real <= g1_real;
-        out_ovf_xg <= g1_push && g1_real ? isp_popcount(ovf) : 2'd0;
+        out_sof <= g3_sof;
+        out_real <= g3_real;
+        out_ovf_xg <= g3_push && g3_real ? isp_popcount(g3_ovf) : 2'd0;
         for (kg = 0; kg < 3; kg = kg + 1) begin
             // clamp(., 1e-6, 1)
-            if (xg_rq[kg*GW +: GW] < `TAISP_GLC_XG_EPS) begin
+            if (g3_xg[kg*GW +: GW] < `TAISP_GLC_XG_EPS) begin
                 out_xg[kg*GW +: GW] <= `TAISP_GLC_XG_EPS;
-            end else if (xg_rq[kg*GW +: GW] > `TAISP_GLC_XG_ONE) begin
+            end else if (g3_xg[kg*GW +: GW] > `TAISP_GLC_XG_ONE) begin
                 out_xg[kg*GW +: GW] <= `TAISP_GLC_XG_ONE;
             end else begin
-                out_xg[kg*GW +: GW] <= xg_rq[kg*GW +: GW];
+                out_xg[kg*GW +: GW] <= g3_xg[kg*GW +: GW];
             end
         end
         if (g1_push) begin

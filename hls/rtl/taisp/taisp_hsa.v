@@ -93,21 +93,22 @@ localparam C3W = PW + B3W + 1 + $clog2(NT3) + 1;
 localparam C5W = PW + B5W + 1 + $clog2(NT5) + 1;
 localparam AXW = QW + MW + 2;
 localparam XAW = GW + AW + 1;
-// latency of the sigmoid tables
-localparam TL = `ISP_TABLE_LATENCY;
+// latency of the sigmoid tables (pipelined as TAISP_TABLE_PIPE says)
+localparam TL = `TAISP_TABLE_PIPE ? `ISP_TABLE_LATENCY_PIPE : `ISP_TABLE_LATENCY;
 // pipeline (ce cycles): the branch sums' adder trees (products registered, a register every LPR
 // levels), the longer of the two; from the window's output: the sums (S_T), acc (+1), z (+1),
-// the sigmoid tables (their output at S_AP), the A products (+1), A (+1), the xs products (+1:
-// S_XP), the output (+1)
+// the sigmoid tables (their output at S_AP), the A products (+1), A's rounding (+1), A (+1),
+// the xs products (+1: S_XP), their rounding (+1), the output (+1)
 localparam LPR = `TAISP_TREE_LPR;
 localparam LAT3 = isp_addtree_latency(NT3, LPR, 1);
 localparam LAT5 = isp_addtree_latency(NT5, LPR, 1);
 localparam TREE_LAT = LAT3 > LAT5 ? LAT3 : LAT5;
 localparam S_T = TREE_LAT;
 localparam S_AP = S_T + 2 + TL;
-localparam S_XP = S_AP + 3;
-// in_push to out_push: the pooling product and h0 (2), the window's output register (1), S_XP + 1
-localparam LAT = 2 + 1 + S_XP + 1;
+localparam S_XP = S_AP + 4;
+// in_push to out_push: the channel sum, the mean's product and h0 (3), the window's output
+// register (1), S_XP + 2
+localparam LAT = 3 + 1 + S_XP + 2;
 
 initial begin
     if (`TAISP_GLC_XG_S || `TAISP_HSA_POOL_S || `TAISP_HSA_M_S || `TAISP_HSA_GATE_S || `TAISP_HSA_A_S || `TAISP_HSA_XS_S
@@ -136,34 +137,54 @@ initial begin
     end
 end
 
-// ------------------------------------------------------------------ p1: pooling products, xg sums
+// ------------------------------------------------------------------ p0: channel sum and max, xg sums
 wire [GW+1:0] csum = {2'b00, in_xg[0 +: GW]} + {2'b00, in_xg[GW +: GW]} + {2'b00, in_xg[2*GW +: GW]};
 wire [GW-1:0] mx01 = in_xg[0 +: GW] > in_xg[GW +: GW] ? in_xg[0 +: GW] : in_xg[GW +: GW];
 wire [GW-1:0] mx = mx01 > in_xg[2*GW +: GW] ? mx01 : in_xg[2*GW +: GW];
 
-reg p1_push, p1_sof, p1_real;
-reg [GW+1+TW:0] p1_mean;
-reg [GW-1:0] p1_mx;
-reg [3*GW-1:0] p1_xg;
+reg p0_push, p0_sof, p0_real;
+reg [GW+1:0] p0_csum;
+reg [GW-1:0] p0_mx;
+reg [3*GW-1:0] p0_xg;
 integer k;
 always @(posedge clk) begin
     if (rst) begin
-        p1_push <= 1'b0;
+        p0_push <= 1'b0;
     end else if (ce) begin
-        p1_push <= in_push;
+        p0_push <= in_push;
     end
     if (ce) begin
-        p1_sof <= in_sof;
-        p1_real <= in_real;
-        p1_mean <= csum * `TAISP_HSA_THIRD_VALUE;
-        p1_mx <= mx;
-        p1_xg <= in_xg;
+        p0_sof <= in_sof;
+        p0_real <= in_real;
+        p0_csum <= csum;
+        p0_mx <= mx;
+        p0_xg <= in_xg;
         if (in_push) begin
             for (k = 0; k < 3; k = k + 1) begin
                 sum_xg[k*SW +: SW] <= (in_sof ? {SW{1'b0}} : sum_xg[k*SW +: SW])
                                       + (in_real ? {{(SW-GW){1'b0}}, in_xg[k*GW +: GW]} : {SW{1'b0}});
             end
         end
+    end
+end
+
+// ------------------------------------------------------------------ p1: the mean's product (registered)
+reg p1_push, p1_sof, p1_real;
+reg [GW+1+TW:0] p1_mean;
+reg [GW-1:0] p1_mx;
+reg [3*GW-1:0] p1_xg;
+always @(posedge clk) begin
+    if (rst) begin
+        p1_push <= 1'b0;
+    end else if (ce) begin
+        p1_push <= p0_push;
+    end
+    if (ce) begin
+        p1_sof <= p0_sof;
+        p1_real <= p0_real;
+        p1_mean <= p0_csum * `TAISP_HSA_THIRD_VALUE;
+        p1_mx <= p0_mx;
+        p1_xg <= p0_xg;
     end
 end
 
@@ -289,9 +310,9 @@ end
 
 // ------------------------------------------------------------------ sigmoid tables
 wire [MW-1:0] m3, m5;
-isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}), .PIPE(`TAISP_TABLE_PIPE))
 u_sig3 (.clk(clk), .ce(ce), .in(h2_z3), .out(m3));
-isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}), .PIPE(`TAISP_TABLE_PIPE))
 u_sig5 (.clk(clk), .ce(ce), .in(h2_z5), .out(m5));
 
 // ------------------------------------------------------------------ side band
@@ -305,19 +326,19 @@ assign sb_w[SB_SOF] = w_sof;
 assign sb_w[SB_INFRAME] = w_inframe;
 assign sb_w[SB_EOL] = w_eol;
 assign sb_w[SB_LAST] = w_last;
-wire [SB_W-1:0] sb_t, sb_h1, sb_ap, sb_a, sb_xp, sb_out;
+wire [SB_W-1:0] sb_t, sb_h1, sb_ap, sb_a, sb_xr, sb_out;
 isp_delay #(.DW(SB_W), .N(S_T), .RESET(1)) u_sb_t (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_t));
 isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_h1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_t), .out(sb_h1));
 isp_delay #(.DW(SB_W), .N(S_AP - S_T - 1), .RESET(1)) u_sb_ap (.clk(clk), .rst(rst), .ce(ce), .in(sb_h1), .out(sb_ap));
-isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_a (.clk(clk), .rst(rst), .ce(ce), .in(sb_ap), .out(sb_a));
-isp_delay #(.DW(SB_W), .N(S_XP - S_AP - 1), .RESET(1)) u_sb_xp (.clk(clk), .rst(rst), .ce(ce), .in(sb_a), .out(sb_xp));
-isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_xp), .out(sb_out));
-// xg of the window centre at the A stage
+isp_delay #(.DW(SB_W), .N(2), .RESET(1)) u_sb_a (.clk(clk), .rst(rst), .ce(ce), .in(sb_ap), .out(sb_a));
+isp_delay #(.DW(SB_W), .N(S_XP + 1 - S_AP - 2), .RESET(1)) u_sb_xr (.clk(clk), .rst(rst), .ce(ce), .in(sb_a), .out(sb_xr));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_xr), .out(sb_out));
+// xg of the window centre at A's rounding register
 wire [3*GW-1:0] xg_a;
-isp_delay #(.DW(3*GW), .N(S_AP + 1)) u_xg_a (.clk(clk), .rst(rst), .ce(ce), .in(w_xg), .out(xg_a));
+isp_delay #(.DW(3*GW), .N(S_AP + 2)) u_xg_a (.clk(clk), .rst(rst), .ce(ce), .in(w_xg), .out(xg_a));
 /* verilator lint_off UNUSEDSIGNAL */
 wire [5:0] unused_sb = {sb_t[SB_SOF], sb_t[SB_EOL], sb_t[SB_LAST], sb_h1[SB_SOF], sb_h1[SB_EOL], sb_h1[SB_LAST]};
-wire [5:0] unused_sb2 = {sb_a[SB_SOF], sb_a[SB_EOL], sb_a[SB_LAST], sb_xp[SB_SOF], sb_xp[SB_EOL], sb_xp[SB_LAST]};
+wire [5:0] unused_sb2 = {sb_a[SB_SOF], sb_a[SB_EOL], sb_a[SB_LAST], sb_xr[SB_SOF], sb_xr[SB_EOL], sb_xr[SB_LAST]};
 /* verilator lint_on UNUSEDSIGNAL */
 
 // ------------------------------------------------------------------ hp: gate_0 m3, gate_1 m5 (registered)
@@ -337,11 +358,12 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ h6: A = min(gate_0 m3 + gate_1 m5, 1)
+// (the sum and its rounding, a register (isp_rq_pipe), the saturation and the min)
 wire [AXW:0] a_exact = {1'b0, hp_a0 + hp_a1};
 wire [AW-1:0] a_rq;
 wire oA;
-isp_rq #(.IN_W(AXW + 1), .IN_F(`TAISP_HSA_GATE_F + `TAISP_HSA_M_F), `TAISP_RQ_HSA_A_PARAMS)
-u_rq_a (.in(a_exact), .out(a_rq), .ovf(oA));
+isp_rq_pipe #(.IN_W(AXW + 1), .IN_F(`TAISP_HSA_GATE_F + `TAISP_HSA_M_F), `TAISP_RQ_HSA_A_PARAMS)
+u_rq_a (.clk(clk), .ce(ce), .in(a_exact), .out(a_rq), .ovf(oA));
 
 reg [AW-1:0] h6_a;
 reg [3*GW-1:0] h6_xg;
@@ -365,6 +387,7 @@ always @(posedge clk) begin
 end
 
 // ------------------------------------------------------------------ out: xs = clamp(xg * A, 1e-6, 1)
+// (the rounding, a register (isp_rq_pipe), the saturation and the clamp)
 wire [3*XSW-1:0] xs_rq;
 wire [3*XMW-1:0] xm_rq;
 wire [2:0] oxs;
@@ -376,10 +399,10 @@ genvar c;
 generate
 for (c = 0; c < 3; c = c + 1) begin : g_xs
     wire [XAW-1:0] p = {1'b0, h7_p[c*(XAW-1) +: XAW-1]};
-    isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XS_PARAMS)
-    u_rq_xs (.in(p), .out(xs_rq[c*XSW +: XSW]), .ovf(oxs[c]));
-    isp_rq #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XM_PARAMS)
-    u_rq_xm (.in(p), .out(xm_rq[c*XMW +: XMW]), .ovf(oxm[c]));
+    isp_rq_pipe #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XS_PARAMS)
+    u_rq_xs (.clk(clk), .ce(ce), .in(p), .out(xs_rq[c*XSW +: XSW]), .ovf(oxs[c]));
+    isp_rq_pipe #(.IN_W(XAW), .IN_F(`TAISP_GLC_XG_F + `TAISP_HSA_A_F), `TAISP_RQ_HSA_XM_PARAMS)
+    u_rq_xm (.clk(clk), .ce(ce), .in(p), .out(xm_rq[c*XMW +: XMW]), .ovf(oxm[c]));
 end
 endgenerate
 
@@ -392,7 +415,7 @@ localparam POPCNT_W = 2;
 integer kx;
 always @(posedge clk) begin
     if (ce) begin
-        ovf_xs <= (sb_xp[SB_PUSH] & sb_xp[SB_INFRAME]) ? isp_popcount(oxs) : 2'd0;
+        ovf_xs <= (sb_xr[SB_PUSH] & sb_xr[SB_INFRAME]) ? isp_popcount(oxs) : 2'd0;
         for (kx = 0; kx < 3; kx = kx + 1) begin
             if (xs_rq[kx*XSW +: XSW] < `TAISP_HSA_XS_EPS) begin
                 out_xs[kx*XSW +: XSW] <= `TAISP_HSA_XS_EPS;

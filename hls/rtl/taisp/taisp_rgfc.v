@@ -103,8 +103,8 @@ localparam LUT_FIRST = NREG - MH_LUT_REGIONS;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
 localparam YXW = YW + 10;
-// latency of a table
-localparam TL = `ISP_TABLE_LATENCY;
+// latency of a table (pipelined as TAISP_TABLE_PIPE says)
+localparam TL = `TAISP_TABLE_PIPE ? `ISP_TABLE_LATENCY_PIPE : `ISP_TABLE_LATENCY;
 // pipeline (ce cycles from the window's output): the per-region sums' adder trees (products
 // registered, a register every LPR levels: S_T), acc (+1), logits (+1), the argmax tournament
 // (S_IX), the e product (+1: S_EP), e (+1), the exp2 table, the out product (+1: S_OP), out (+1);
@@ -299,7 +299,7 @@ isp_argmax #(.N(NREG), .W(LGW + 1), .LPR(LPR), .IXW(IXW)) u_argmax (.clk(clk), .
 wire [3*L2W-1:0] l2_t, l2;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_log2
-    isp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
+    isp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}), .PIPE(`TAISP_TABLE_PIPE))
     u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2_t[g*L2W +: L2W]));
 end
 if (S_IX > TL) begin : g_l2_al
@@ -348,7 +348,7 @@ end
 wire [3*YW-1:0] y;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_exp2
-    isp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+    isp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}), .PIPE(`TAISP_TABLE_PIPE))
     u_exp2 (.clk(clk), .ce(ce), .in(r4_e[g*EW +: EW]), .out(y[g*YW +: YW]));
 end
 endgenerate
