@@ -41,59 +41,41 @@ initial begin
     end
 end
 
-// the nodes of every level, N slots of W bits a level (level l uses the first ceil(N / 2^l))
-/* verilator lint_off UNUSEDSIGNAL */
-wire [(L+1)*N*W-1:0] node;
-/* verilator lint_on UNUSEDSIGNAL */
-
-generate
-if (IN_REG != 0) begin : g_in_reg
-    reg [N*W-1:0] in_r;
-    always @(posedge clk) begin
-        if (ce) begin
-            in_r <= in;
-        end
-    end
-    assign node[0 +: N*W] = in_r;
-end else begin : g_in_wire
-    assign node[0 +: N*W] = in;
-end
-endgenerate
-
+// level gl of the tree holds ceil(N / 2^gl) nodes, each its own wire g_lvl[gl].g_node[gi].v
+// (one wire a node, not one vector for the tree: a simulator re-evaluates every reader of a
+// vector when any slice of it changes); level 0 is the terms, registered with IN_REG
 genvar gl, gi;
 generate
-for (gl = 1; gl <= L; gl = gl + 1) begin : g_lvl
-    // sums of the level above, and of this one
-    localparam integer NP = (N + (1 << (gl - 1)) - 1) >> (gl - 1);
-    localparam integer NL = (NP + 1) / 2;
-    for (gi = 0; gi < N; gi = gi + 1) begin : g_node
-        if (gi < NL) begin : g_used
-            wire [W-1:0] a = node[((gl-1)*N + 2*gi)*W +: W];
-            wire [W-1:0] s;
-            if (2*gi + 1 < NP) begin : g_pair
-                assign s = a + node[((gl-1)*N + 2*gi + 1)*W +: W];
-            end else begin : g_pass
-                assign s = a;
-            end
-            if (gl % LPR == 0 || gl == L) begin : g_reg
-                reg [W-1:0] r;
-                always @(posedge clk) begin
-                    if (ce) begin
-                        r <= s;
-                    end
+for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
+    // nodes of the level above (for gl > 0), and of this one
+    localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
+    localparam integer NL = (N + (1 << gl) - 1) >> gl;
+    for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
+        wire [W-1:0] v;
+        wire [W-1:0] s;
+        if (gl == 0) begin : g_term
+            assign s = in[gi*W +: W];
+        end else if (2*gi + 1 < NP) begin : g_pair
+            assign s = g_lvl[gl-1].g_node[2*gi].v + g_lvl[gl-1].g_node[2*gi+1].v;
+        end else begin : g_pass
+            assign s = g_lvl[gl-1].g_node[2*gi].v;
+        end
+        if ((gl == 0 && IN_REG != 0) || (gl > 0 && (gl % LPR == 0 || gl == L))) begin : g_reg
+            reg [W-1:0] r;
+            always @(posedge clk) begin
+                if (ce) begin
+                    r <= s;
                 end
-                assign node[(gl*N + gi)*W +: W] = r;
-            end else begin : g_wire
-                assign node[(gl*N + gi)*W +: W] = s;
             end
-        end else begin : g_unused
-            assign node[(gl*N + gi)*W +: W] = {W{1'b0}};
+            assign v = r;
+        end else begin : g_wire
+            assign v = s;
         end
     end
 end
 endgenerate
 
-assign out = node[L*N*W +: W];
+assign out = g_lvl[L].g_node[0].v;
 
 endmodule
 

@@ -42,25 +42,25 @@ initial begin
     end
 end
 
-/* verilator lint_off UNUSEDSIGNAL */
-wire [(L+1)*N*NW-1:0] node;
-/* verilator lint_on UNUSEDSIGNAL */
-
+// level gl holds ceil(N / 2^gl) nodes {value, index}, each its own wire g_lvl[gl].g_node[gi].v
+// (not one vector: a simulator re-evaluates every reader of a vector when any slice changes);
+// level 0 is the values with their indexes
 genvar gl, gi;
 generate
-for (gi = 0; gi < N; gi = gi + 1) begin : g_leaf
-    localparam [IXW-1:0] IX = gi;
-    assign node[gi*NW +: NW] = {in[gi*W +: W], IX};
-end
-for (gl = 1; gl <= L; gl = gl + 1) begin : g_lvl
-    localparam integer NP = (N + (1 << (gl - 1)) - 1) >> (gl - 1);
-    localparam integer NL = (NP + 1) / 2;
-    for (gi = 0; gi < N; gi = gi + 1) begin : g_node
-        if (gi < NL) begin : g_used
-            wire [NW-1:0] a = node[((gl-1)*N + 2*gi)*NW +: NW];
+for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
+    // nodes of the level above (for gl > 0), and of this one
+    localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
+    localparam integer NL = (N + (1 << gl) - 1) >> gl;
+    for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
+        wire [NW-1:0] v;
+        if (gl == 0) begin : g_leaf
+            localparam [IXW-1:0] IX = gi;
+            assign v = {in[gi*W +: W], IX};
+        end else begin : g_cmp
             wire [NW-1:0] s;
+            wire [NW-1:0] a = g_lvl[gl-1].g_node[2*gi].v;
             if (2*gi + 1 < NP) begin : g_pair
-                wire [NW-1:0] b = node[((gl-1)*N + 2*gi + 1)*NW +: NW];
+                wire [NW-1:0] b = g_lvl[gl-1].g_node[2*gi+1].v;
                 assign s = $signed(b[IXW +: W]) > $signed(a[IXW +: W]) ? b : a;
             end else begin : g_pass
                 assign s = a;
@@ -72,18 +72,19 @@ for (gl = 1; gl <= L; gl = gl + 1) begin : g_lvl
                         r <= s;
                     end
                 end
-                assign node[(gl*N + gi)*NW +: NW] = r;
+                assign v = r;
             end else begin : g_wire
-                assign node[(gl*N + gi)*NW +: NW] = s;
+                assign v = s;
             end
-        end else begin : g_unused
-            assign node[(gl*N + gi)*NW +: NW] = {NW{1'b0}};
         end
     end
 end
 endgenerate
 
-assign out = node[L*N*NW +: IXW];
+/* verilator lint_off UNUSEDSIGNAL */
+wire [NW-1:0] win = g_lvl[L].g_node[0].v;
+/* verilator lint_on UNUSEDSIGNAL */
+assign out = win[IXW-1:0];
 
 endmodule
 

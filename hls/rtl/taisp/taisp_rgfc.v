@@ -183,8 +183,10 @@ wire [5:0] unused_sb2 = {sb_ep[SB_SOF], sb_op[SB_SOF], sb_op[SB_EOL], sb_op[SB_L
 /* verilator lint_on UNUSEDSIGNAL */
 
 // ------------------------------------------------------------------ t: logits, exact
-// the products wm * xm of every region and tap (region o, tap j = channel, row, column)
-wire [NREG*WPR*PW-1:0] prod;
+// the products wm * xm of every region and tap (region o, tap j = channel, row, column), and
+// each region's sum: its WPR products (registered) and its bias (scaled to the products' scale)
+// by a pipelined balanced adder tree. (Each region's terms are its own vector: one vector of
+// every product would make a simulator re-evaluate all 432 readers whenever one product changes.)
 // LUT-RAM tables: the entry refreshed this cycle (all tables together)
 reg [DGW-1:0] tab_d;
 always @(posedge clk) begin
@@ -194,39 +196,30 @@ always @(posedge clk) begin
         tab_d <= tab_d + 1'b1;
     end
 end
+wire [NREG*CVW-1:0] conv;
 genvar go, gj;
 generate
 for (go = 0; go < NREG; go = go + 1) begin : g_reg
+    wire [(WPR+1)*CVW-1:0] terms;
+    wire signed [CVW-1:0] bias_x = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + go)*WGT + WMW - 1]}},
+                                    wm[(`TAISP_WLEN_WM + go)*WGT +: WMW]};
+    wire signed [CVW-1:0] bias = bias_x <<< `TAISP_HSA_XM_F;
+    assign terms[WPR*CVW +: CVW] = bias;
     for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
         // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
         wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
         wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
+        wire [PW-1:0] p;
         if (go >= LUT_FIRST) begin : g_lut
             isp_mul_lutram #(.W_W(WMW), .X_W(XMW), .DG_W(DGW)) u_mul (
-                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(prod[(go*WPR + gj)*PW +: PW]));
+                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(p));
         end else begin : g_dsp
-            assign prod[(go*WPR + gj)*PW +: PW] = $signed(wj) * $signed({1'b0, xj});
+            assign p = $signed(wj) * $signed({1'b0, xj});
         end
-    end
-end
-endgenerate
-
-// each region's sum: its WPR products (registered) and its bias (scaled to the products' scale),
-// by a pipelined balanced adder tree
-wire [NREG*CVW-1:0] conv;
-genvar gr, gt;
-generate
-for (gr = 0; gr < NREG; gr = gr + 1) begin : g_sum
-    wire [(WPR+1)*CVW-1:0] terms;
-    wire signed [CVW-1:0] bias_x = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + gr)*WGT + WMW - 1]}},
-                                    wm[(`TAISP_WLEN_WM + gr)*WGT +: WMW]};
-    wire signed [CVW-1:0] bias = bias_x <<< `TAISP_HSA_XM_F;
-    assign terms[WPR*CVW +: CVW] = bias;
-    for (gt = 0; gt < WPR; gt = gt + 1) begin : g_term
-        assign terms[gt*CVW +: CVW] = {{(CVW-PW){prod[(gr*WPR + gt)*PW + PW - 1]}}, prod[(gr*WPR + gt)*PW +: PW]};
+        assign terms[gj*CVW +: CVW] = {{(CVW-PW){p[PW-1]}}, p};
     end
     isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1)) u_tree (
-        .clk(clk), .ce(ce), .in(terms), .out(conv[gr*CVW +: CVW]));
+        .clk(clk), .ce(ce), .in(terms), .out(conv[go*CVW +: CVW]));
 end
 endgenerate
 
