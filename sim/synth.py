@@ -271,6 +271,8 @@ def main(argv=None) -> int:
                     help="taisp_core (default), isp_frontend (the shared front end alone) or taisp_camera")
     ap.add_argument("--config", default=None, help="quantization config (default: fixedpoint/taisp/configs/default.toml)")
     ap.add_argument("--stages", action="store_true", help="logic depth of each stage module instead (depth.json)")
+    ap.add_argument("--stage", action="append", choices=[n for n, _ in STAGES], metavar="MODULE",
+                    help="with --stages: only this stage module (repeatable; default: every one)")
     ap.add_argument("--param", action="append", metavar="NAME=VALUE",
                     help="a parameter of the top, e.g. MH_LUT_REGIONS=12 (mask-head regions on LUT-RAM tables)")
     a = ap.parse_args(argv)
@@ -289,7 +291,8 @@ def main(argv=None) -> int:
                 return 2
         params = parse_params(a.param)
         if a.stages:
-            stage_depth(Path(a.out), a.max_width, dev.family if dev else a.family, a.config, params=params)
+            stage_depth(Path(a.out), a.max_width, dev.family if dev else a.family, a.config,
+                        stages=tuple(a.stage) if a.stage else None, params=params)
         else:
             run(Path(a.out), a.max_width, a.family, a.top, a.config, dev, params)
     except (YosysError, OSError, ValueError) as exc:

@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..runner import REPO, RTL_COMMON, RTL_MODEL_DIRS, generated_dir
+from ..taisp.pipeline import LATENCY_CONST
 
 HDL = Path(__file__).resolve().parent / "hdl"
 
@@ -89,6 +90,12 @@ def _core_files() -> tuple[str, ...]:
                                                                      "axil_slave_props.v", "taisp_core_formal.v"))
 
 
+#: Depth of the core proofs: a 2x2 frame (MAX_W 2) from reset through the pipeline (its first
+#: output beat 3W + LATENCY_CONST cycles after its first input beat) and the start of the next
+#: frame: 24 cycles beyond the latency (reset, the frame's beats, a stall, the next frame's first
+#: beat; 48 at LATENCY_CONST 24), so the depth follows the RTL's pipeline (sim/taisp/pipeline.py)
+CORE_DEPTH = LATENCY_CONST + 24
+
 TASKS: dict[str, Task] = {t.name: t for t in (
     Task("axil", "isp_axil_formal", "prove", 20,
          (str(RTL_COMMON / "isp_axil.v"), str(HDL / "axil_slave_props.v"), str(HDL / "isp_axil_formal.v")),
@@ -96,11 +103,11 @@ TASKS: dict[str, Task] = {t.name: t for t in (
     Task("stream", "taisp_stream_formal", "bmc", 40,
          (str(RTL_MODEL_DIRS["taisp"] / "taisp_stream.v"), str(HDL / "taisp_stream_formal.v")),
          what="taisp_stream: no input while the engine is busy; tready only with ce; each beat pushed once"),
-    Task("core", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 1),), core=True,
+    Task("core", "taisp_core_formal", "bmc", CORE_DEPTH, (), (("WELLFORMED", 1),), core=True,
          what="taisp_core (MAX_W 2, 2x2): output held under backpressure, framing, no beat invented"),
-    Task("core_cover", "taisp_core_formal", "cover", 48, (), (("WELLFORMED", 1),), core=True,
+    Task("core_cover", "taisp_core_formal", "cover", CORE_DEPTH, (), (("WELLFORMED", 1),), core=True,
          what="taisp_core: a whole output frame and the next frame's first beat are reached"),
-    Task("core_any", "taisp_core_formal", "bmc", 48, (), (("WELLFORMED", 0),), core=True,
+    Task("core_any", "taisp_core_formal", "bmc", CORE_DEPTH, (), (("WELLFORMED", 0),), core=True,
          what="taisp_core with any input (broken frames): output held, framing"),
     Task("core_axil", "taisp_core_formal", "bmc", 30, (), (("WELLFORMED", 1), ("AXIL", 1)), core=True,
          what="taisp_core's AXI4-Lite port (reads): one response per request, held until accepted"),

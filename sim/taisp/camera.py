@@ -23,22 +23,27 @@ from golden.raw import RawImage
 from golden.scene import synthetic_raw
 
 from ..tblib.bayer import broken_mosaic  # noqa: F401 (the benches import it from here)
+from .pipeline import FRAME_OVERHEAD_CONST, LATENCY_CONST
 from .testbench import INIT_HEIGHT, INIT_WIDTH, MAX_W, CoreTB
 
 #: Bits of a Bayer sample the camera is built with in the regressions (its DN_W parameter).
 DN_W = 16
 #: Camera frame period with no stalls, steady state (the front end fills its line buffers with
 #: the next frame while the core finishes the last): bilinear W*H + 3*W + this, the core's own
-#: period (hls/README.md); bin2 W*H + W/2 + this (W, H: the Bayer size; W >= 8). Measured by
-#: ``test_camera_throughput`` and pinned there.
-BILINEAR_PERIOD_CONST = 5469
-BIN2_PERIOD_CONST = 5468
+#: period (hls/README.md); bin2 W*H + W/2 + this (W, H: the Bayer size; W >= 8), one cycle less.
+#: Derived from the core's (sim/taisp/pipeline.py); measured by ``test_camera_throughput``.
+BILINEAR_PERIOD_CONST = FRAME_OVERHEAD_CONST
+BIN2_PERIOD_CONST = FRAME_OVERHEAD_CONST - 1
+#: The front end's own pipeline, first Bayer sample to the core's input beat beyond its window
+#: lag: bilinear W + 1 and 7 stages (4*W in all with the core's 3*W); bin2 10 cycles (7*W in all).
+BILINEAR_FRONTEND_CONST = 8
+BIN2_FRONTEND_CONST = 10
 #: First output beat after the first Bayer sample of a frame entering the idle block: bilinear
-#: 4*W + this (the front end's window lag W + 1 and pipeline, the core's 3W + 24); bin2 7*W + this
-#: (frames of at least 8 Bayer lines: the core's windows look 3 output lines + 3 pixels ahead, and
-#: an output line takes two Bayer lines).
-BILINEAR_LATENCY_CONST = 32
-BIN2_LATENCY_CONST = 34
+#: 4*W + this (the front end's window lag W + 1 and pipeline, the core's 3W + LATENCY_CONST); bin2
+#: 7*W + this (frames of at least 8 Bayer lines: the core's windows look 3 output lines + 3 pixels
+#: ahead, and an output line takes two Bayer lines).
+BILINEAR_LATENCY_CONST = LATENCY_CONST + BILINEAR_FRONTEND_CONST
+BIN2_LATENCY_CONST = LATENCY_CONST + BIN2_FRONTEND_CONST
 
 
 @dataclass

@@ -22,6 +22,7 @@ from fixedpoint.taisp.model import FixedTAISP
 from fixedpoint.taisp.params import quantize_weights
 
 from ..tblib import StreamTB, compare_frames
+from . import pipeline
 
 #: Clock period of the core benches (ns); the cycle counts do not depend on it.
 CLOCK_NS = 4
@@ -29,12 +30,13 @@ CLOCK_NS = 4
 MAX_W = 2048
 #: The frame size after reset the core is built with (its INIT_WIDTH, INIT_HEIGHT parameters).
 INIT_WIDTH, INIT_HEIGHT = 64, 48
-#: Frame period with no stalls is W*H + 3*W + this (cycles): 3 flush pushes, 25 cycles of
-#: pipeline drain and hand-over, 5,441 parameter-engine cycles (hls/README.md, "Throughput").
-FRAME_OVERHEAD_CONST = 5469
-#: First output beat of a frame 3*W + this cycles after its first input beat (window
-#: look-ahead 2W+2 and W+1, 21 pipeline stages; hls/README.md).
-LATENCY_CONST = 24
+#: Frame period with no stalls is W*H + 3*W + this (cycles): 3 flush pushes, the pipeline's
+#: drain and hand-over, the parameter-engine cycles; and the first output beat of a frame 3*W +
+#: LATENCY_CONST cycles after its first input beat (window look-ahead 2W+2 and W+1, the pixel
+#: pipeline's depth). Both derived from the RTL's pipeline depths (sim/taisp/pipeline.py,
+#: hls/rtl/taisp/taisp_pipe.vh; hls/README.md, "Throughput").
+FRAME_OVERHEAD_CONST = pipeline.FRAME_OVERHEAD_CONST
+LATENCY_CONST = pipeline.LATENCY_CONST
 
 
 class CoreTB(StreamTB):

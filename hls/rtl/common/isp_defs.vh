@@ -9,5 +9,8 @@
 // isp_table checks its pipeline against it, and the instantiators align their side bands
 // and waits with it.
 `define ISP_TABLE_LATENCY 3
+// The same with isp_table's PIPE = 1 (the entries registered after the read, the
+// interpolation product registered before its rounding)
+`define ISP_TABLE_LATENCY_PIPE 5
 
 `endif

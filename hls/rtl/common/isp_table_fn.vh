@@ -9,7 +9,9 @@
 //   (NSIDE - 1 - j below zero, NSIDE + j above);
 //   r = the low s bits of q; zero = positive-domain function (ZCHK) and q <= 0.
 // isp_table_interp(y0, y1, s, r, zero): ZVAL when zero; y0 for a LUT or s = 0; otherwise
-//   y0 + round((y1 - y0) * r / 2^s) with the table's rounding RND (isp_round.vh).
+//   y0 + round((y1 - y0) * r / 2^s) with the table's rounding RND (isp_round.vh); in two steps
+//   for a pipelined table: isp_table_prod(y0, y1, r) = (y1 - y0) * r, then
+//   isp_table_round(y0, prod, s, zero).
 //
 // Functions, so include this file inside the module body after isp_round.vh and after the
 // including module's parameters IN_W, IN_S, OUT_W, OUT_S, SEG, PARAM, PWL, RND, ZCHK, ZVAL,
@@ -57,23 +59,36 @@ function [MAP_W-1:0] isp_table_map;
     end
 endfunction
 
-function [OUT_W-1:0] isp_table_interp;
+// the interpolation's product (y1 - y0) * r (exact, PW bits)
+function signed [PW-1:0] isp_table_prod;
     // the entries around the input's segment (idx, idx + 1)
     input [OUT_W-1:0] y0;
     input [OUT_W-1:0] y1;
-    // log2 of the segment width, the input's offset in it, the positive-domain flag
-    input [SW-1:0] s;
+    // the input's offset in its segment
     input [IN_W-1:0] r;
-    input zero;
     reg signed [OUT_W+1:0] y0e, y1e, dy;
-    reg signed [PW-1:0] prod, fl, yi;
-    reg [PW-1:0] mask, rem, half;
-    reg inc;
     begin
         y0e = OUT_S ? $signed({{2{y0[OUT_W-1]}}, y0}) : $signed({2'b00, y0});
         y1e = OUT_S ? $signed({{2{y1[OUT_W-1]}}, y1}) : $signed({2'b00, y1});
         dy = y1e - y0e;
-        prod = $signed({{(PW-OUT_W-2){dy[OUT_W+1]}}, dy}) * $signed({1'b0, r});
+        isp_table_prod = $signed({{(PW-OUT_W-2){dy[OUT_W+1]}}, dy}) * $signed({1'b0, r});
+    end
+endfunction
+
+// the rest of the interpolation: y0 + round(prod / 2^s); ZVAL when zero, y0 for a LUT or s = 0
+function [OUT_W-1:0] isp_table_round;
+    // the entry idx, the product of isp_table_prod
+    input [OUT_W-1:0] y0;
+    input signed [PW-1:0] prod;
+    // log2 of the segment width, the positive-domain flag
+    input [SW-1:0] s;
+    input zero;
+    reg signed [OUT_W+1:0] y0e;
+    reg signed [PW-1:0] fl, yi;
+    reg [PW-1:0] mask, rem, half;
+    reg inc;
+    begin
+        y0e = OUT_S ? $signed({{2{y0[OUT_W-1]}}, y0}) : $signed({2'b00, y0});
         fl = prod >>> s;
         mask = ~({PW{1'b1}} << s);
         rem = prod & mask;
@@ -82,12 +97,26 @@ function [OUT_W-1:0] isp_table_interp;
         inc = isp_round_inc(RND, prod[PW-1], |rem, rem > half, rem == half, fl[0]);
         yi = {{(PW-OUT_W-2){y0e[OUT_W+1]}}, y0e} + fl + {{(PW-1){1'b0}}, inc};
         if (zero) begin
-            isp_table_interp = ZVAL[OUT_W-1:0];
+            isp_table_round = ZVAL[OUT_W-1:0];
         end else if (!PWL || s == 0) begin
-            isp_table_interp = y0;
+            isp_table_round = y0;
         end else begin
-            isp_table_interp = yi[OUT_W-1:0];
+            isp_table_round = yi[OUT_W-1:0];
         end
+    end
+endfunction
+
+// the whole interpolation in one step
+function [OUT_W-1:0] isp_table_interp;
+    // the entries around the input's segment (idx, idx + 1)
+    input [OUT_W-1:0] y0;
+    input [OUT_W-1:0] y1;
+    // log2 of the segment width, the input's offset in it, the positive-domain flag
+    input [SW-1:0] s;
+    input [IN_W-1:0] r;
+    input zero;
+    begin
+        isp_table_interp = isp_table_round(y0, isp_table_prod(y0, y1, r), s, zero);
     end
 endfunction
 /* verilator lint_on UNUSEDSIGNAL */

@@ -28,6 +28,7 @@
 `include "taisp_config.vh"
 `include "taisp_regmap.vh"
 `include "isp_defs.vh"
+`include "taisp_pipe.vh"
 
 // sign- (S != 0) or zero-extend the FROM-bit vector V to TO > FROM bits
 `define TAISP_PRM_SX(TO, FROM, S, V) {{((TO)-(FROM)){((S) != 0) & V[(FROM)-1]}}, V}
@@ -202,7 +203,7 @@ localparam [GATE_W-1:0] GATE_ONE = (`TAISP_HSA_GATE_F < GATE_MAXB) ?
                                    ({{(GATE_W-1){1'b0}}, 1'b1} << `TAISP_HSA_GATE_F) : GATE_MAX;
 
 // pipeline depth of isp_table (its LATENCY)
-localparam TAB_LAT = `ISP_TABLE_LATENCY;
+localparam TAB_LAT = `TAISP_TABLE_PIPE ? `ISP_TABLE_LATENCY_PIPE : `ISP_TABLE_LATENCY;
 
 // ---------------------------------------------------------------- elaboration checks
 initial begin
@@ -617,13 +618,13 @@ wire [SG_W-1:0]  sg_out;
 reg  [WO_W-1:0]  rc_in;
 wire [INV_W-1:0] rc_out;
 
-isp_table #(`TAISP_TAB_SOFTPLUS_PARAMS, .INIT_FILE({MEM_DIR, "/tab_softplus.hex"}))
+isp_table #(`TAISP_TAB_SOFTPLUS_PARAMS, .INIT_FILE({MEM_DIR, "/tab_softplus.hex"}), .PIPE(`TAISP_TABLE_PIPE))
 u_softplus (.clk(clk), .ce(1'b1), .in(sp_in), .out(sp_out));
 
-isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}))
+isp_table #(`TAISP_TAB_SIGMOID_PARAMS, .INIT_FILE({MEM_DIR, "/tab_sigmoid.hex"}), .PIPE(`TAISP_TABLE_PIPE))
 u_sigmoid (.clk(clk), .ce(1'b1), .in(sg_in), .out(sg_out));
 
-isp_table #(`TAISP_TAB_RECIPROCAL_PARAMS, .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"}))
+isp_table #(`TAISP_TAB_RECIPROCAL_PARAMS, .INIT_FILE({MEM_DIR, "/tab_reciprocal.hex"}), .PIPE(`TAISP_TABLE_PIPE))
 u_recip (.clk(clk), .ce(1'b1), .in(rc_in), .out(rc_out));
 
 // alpha = rq(softplus + 1)

@@ -16,6 +16,7 @@
 `include "taisp_config.vh"
 `include "taisp_regmap.vh"
 `include "isp_defs.vh"
+`include "taisp_pipe.vh"
 
 module taisp_rgfc #
 (
@@ -70,6 +71,8 @@ module taisp_rgfc #
     output reg  [$clog2(`TAISP_N_REGIONS+1)-1:0] ovf_out
 );
 
+`include "isp_addtree.vh"
+
 localparam XSW = `TAISP_HSA_XS_W;
 localparam XMW = `TAISP_HSA_XM_W;
 localparam WGT = `TAISP_WGT_W;
@@ -100,11 +103,22 @@ localparam LUT_FIRST = NREG - MH_LUT_REGIONS;
 // log2 * inv_w, y * 255
 localparam EXW = L2W + IVW + 2;
 localparam YXW = YW + 10;
-// latency of a table
-localparam TL = `ISP_TABLE_LATENCY;
-// stages of the logit path up to the region index (r1 sums, r2 logits, r3 argmax): the log2
-// table, started with the window, runs alongside them
-localparam LOGIT_STAGES = 3;
+// latency of a table (pipelined as TAISP_TABLE_PIPE says)
+localparam TL = `TAISP_TABLE_PIPE ? `ISP_TABLE_LATENCY_PIPE : `ISP_TABLE_LATENCY;
+// pipeline (ce cycles from the window's output): the per-region sums' adder trees (products
+// registered, a register every LPR levels: S_T), acc (+1), logits (+1), the argmax tournament
+// (S_IX), the e product (+1: S_EP), e (+1), the exp2 table, the out product (+1: S_OP), out (+1);
+// the log2 table, started with the window, is delayed to S_IX
+localparam LPR = `TAISP_TREE_LPR;
+localparam S_T = isp_addtree_latency(WPR + 1, LPR, 1);
+localparam S_ACC = S_T + 1;
+localparam S_LG = S_ACC + 1;
+localparam S_IX = S_LG + isp_addtree_latency(NREG, LPR, 0);
+localparam S_EP = S_IX + 1;
+localparam S_OP = S_EP + 1 + TL + 1;
+localparam S_OUT = S_OP + 1;
+// in_push to out_valid: the window's output register, S_OUT
+localparam LAT = 1 + S_OUT;
 
 initial begin
     if (`TAISP_HSA_XS_S || `TAISP_HSA_XM_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
@@ -120,9 +134,12 @@ initial begin
                MH_LUT_REGIONS, NREG, DGW);
         $finish;
     end
-    if (TL != LOGIT_STAGES) begin
-        $error("taisp_rgfc: table latency %0d differs from the %0d logit stages the log2 table runs alongside",
-               TL, LOGIT_STAGES);
+    if (LAT != `TAISP_RGFC_LATENCY) begin
+        $error("taisp_rgfc: pipeline depth %0d differs from TAISP_RGFC_LATENCY %0d (taisp_pipe.vh)", LAT, `TAISP_RGFC_LATENCY);
+        $finish;
+    end
+    if (NREG < 2 || S_IX < TL) begin
+        $error("taisp_rgfc: %0d regions (>= 2), or the log2 table (%0d) longer than the logit path (%0d)", NREG, TL, S_IX);
         $finish;
     end
     // (the saturation counts of the 3 channels are counted as NREG flags: NREG >= 3)
@@ -144,22 +161,32 @@ u_win (.clk(clk), .rst(rst), .ce(ce), .width(width), .height(height),
        .out_win(win), .out_aux(xs_c));
 
 // side band along the pipeline: a window centred inside the frame (push & inframe), the
-// frame's first pixel, a line's last pixel, the frame's last pixel (bit positions SB_*)
+// frame's first pixel, a line's last pixel, the frame's last pixel (bit positions SB_*), at the
+// stages that use it (S_* from the window's output)
 localparam SB_VALID = 3, SB_SOF = 2, SB_EOL = 1, SB_LAST = 0, SB_W = 4;
 wire [SB_W-1:0] sb_w;
 assign sb_w[SB_VALID] = w_push & w_inframe;
 assign sb_w[SB_SOF] = w_sof;
 assign sb_w[SB_EOL] = w_eol;
 assign sb_w[SB_LAST] = w_last;
-wire [SB_W-1:0] sb_r1, sb_r3, sb_r7, sb_out;
-isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_r1 (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_r1));
-isp_delay #(.DW(SB_W), .N(LOGIT_STAGES - 1), .RESET(1)) u_sb_r3 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r1), .out(sb_r3));
-isp_delay #(.DW(SB_W), .N(1 + TL), .RESET(1)) u_sb_r7 (.clk(clk), .rst(rst), .ce(ce), .in(sb_r3), .out(sb_r7));
-isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_r7), .out(sb_out));
+wire [SB_W-1:0] sb_t, sb_acc, sb_ix, sb_ep, sb_op, sb_out;
+isp_delay #(.DW(SB_W), .N(S_T), .RESET(1)) u_sb_t (.clk(clk), .rst(rst), .ce(ce), .in(sb_w), .out(sb_t));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_acc (.clk(clk), .rst(rst), .ce(ce), .in(sb_t), .out(sb_acc));
+isp_delay #(.DW(SB_W), .N(S_IX - S_ACC), .RESET(1)) u_sb_ix (.clk(clk), .rst(rst), .ce(ce), .in(sb_acc), .out(sb_ix));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_ep (.clk(clk), .rst(rst), .ce(ce), .in(sb_ix), .out(sb_ep));
+isp_delay #(.DW(SB_W), .N(S_OP - S_EP), .RESET(1)) u_sb_op (.clk(clk), .rst(rst), .ce(ce), .in(sb_ep), .out(sb_op));
+isp_delay #(.DW(SB_W), .N(1), .RESET(1)) u_sb_out (.clk(clk), .rst(rst), .ce(ce), .in(sb_op), .out(sb_out));
+/* verilator lint_off UNUSEDSIGNAL */
+wire [6:0] unused_sb = {sb_t[SB_SOF], sb_t[SB_EOL], sb_t[SB_LAST], sb_ix[SB_EOL], sb_ix[SB_LAST],
+                        sb_ep[SB_EOL], sb_ep[SB_LAST]};
+wire [5:0] unused_sb2 = {sb_ep[SB_SOF], sb_op[SB_SOF], sb_op[SB_EOL], sb_op[SB_LAST], sb_acc[SB_EOL], 1'b0};
+/* verilator lint_on UNUSEDSIGNAL */
 
-// ------------------------------------------------------------------ r1: logits, exact
-// the products wm * xm of every region and tap (region o, tap j = channel, row, column)
-wire [NREG*WPR*PW-1:0] prod;
+// ------------------------------------------------------------------ t: logits, exact
+// the products wm * xm of every region and tap (region o, tap j = channel, row, column), and
+// each region's sum: its WPR products (registered) and its bias (scaled to the products' scale)
+// by a pipelined balanced adder tree. (Each region's terms are its own vector: one vector of
+// every product would make a simulator re-evaluate all 432 readers whenever one product changes.)
 // LUT-RAM tables: the entry refreshed this cycle (all tables together)
 reg [DGW-1:0] tab_d;
 always @(posedge clk) begin
@@ -169,55 +196,41 @@ always @(posedge clk) begin
         tab_d <= tab_d + 1'b1;
     end
 end
+wire [NREG*CVW-1:0] conv;
 genvar go, gj;
 generate
 for (go = 0; go < NREG; go = go + 1) begin : g_reg
+    wire [(WPR+1)*CVW-1:0] terms;
+    wire signed [CVW-1:0] bias_x = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + go)*WGT + WMW - 1]}},
+                                    wm[(`TAISP_WLEN_WM + go)*WGT +: WMW]};
+    wire signed [CVW-1:0] bias = bias_x <<< `TAISP_HSA_XM_F;
+    assign terms[WPR*CVW +: CVW] = bias;
     for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
         // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
         wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
         wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
+        wire [PW-1:0] p;
         if (go >= LUT_FIRST) begin : g_lut
             isp_mul_lutram #(.W_W(WMW), .X_W(XMW), .DG_W(DGW)) u_mul (
-                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(prod[(go*WPR + gj)*PW +: PW]));
+                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(p));
         end else begin : g_dsp
-            assign prod[(go*WPR + gj)*PW +: PW] = $signed(wj) * $signed({1'b0, xj});
+            assign p = $signed(wj) * $signed({1'b0, xj});
         end
+        assign terms[gj*CVW +: CVW] = {{(CVW-PW){p[PW-1]}}, p};
     end
+    isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1)) u_tree (
+        .clk(clk), .ce(ce), .in(terms), .out(conv[go*CVW +: CVW]));
 end
 endgenerate
 
-reg signed [NREG*CVW-1:0] conv;
-reg signed [CVW-1:0] t;
-integer o, j;
-always @* begin
-    for (o = 0; o < NREG; o = o + 1) begin
-        t = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + o)*WGT + WMW - 1]}}, wm[(`TAISP_WLEN_WM + o)*WGT +: WMW]};
-        t = t <<< `TAISP_HSA_XM_F;
-        for (j = 0; j < WPR; j = j + 1) begin
-            t = t + {{(CVW-PW){prod[(o*WPR + j)*PW + PW - 1]}}, prod[(o*WPR + j)*PW +: PW]};
-        end
-        conv[o*CVW +: CVW] = t;
-    end
-end
-
-reg [NREG*CVW-1:0] r1_conv;
-always @(posedge clk) begin
-    if (ce) begin
-        r1_conv <= conv;
-    end
-end
-
-// ------------------------------------------------------------------ r2: into rgfc.acc, then rgfc.logits
-wire [NREG*LGW-1:0] lg;
+// ------------------------------------------------------------------ acc: into rgfc.acc
+wire [NREG*ACW-1:0] acc;
 wire [NREG-1:0] oacc, olg;
 genvar g;
 generate
-for (g = 0; g < NREG; g = g + 1) begin : g_lg
-    wire [ACW-1:0] acc;
+for (g = 0; g < NREG; g = g + 1) begin : g_acc
     isp_rq #(.IN_W(CVW), .IN_F(`TAISP_HSA_XM_F + `TAISP_RGFC_WM_F), `TAISP_RQ_RGFC_ACC_PARAMS)
-    u_rq_acc (.in(r1_conv[g*CVW +: CVW]), .out(acc), .ovf(oacc[g]));
-    isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), `TAISP_RQ_RGFC_LOGITS_PARAMS)
-    u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & acc[ACW-1], acc}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));
+    u_rq_acc (.in(conv[g*CVW +: CVW]), .out(acc[g*ACW +: ACW]), .ovf(oacc[g]));
 end
 endgenerate
 
@@ -226,72 +239,93 @@ localparam POPCNT_N = NREG;
 localparam POPCNT_W = PCW;
 `include "isp_popcount.vh"
 
+reg [NREG*ACW-1:0] r_acc;
+always @(posedge clk) begin
+    if (ce) begin
+        r_acc <= acc;
+        ovf_acc <= sb_t[SB_VALID] ? isp_popcount(oacc) : {PCW{1'b0}};
+    end
+end
+
+// ------------------------------------------------------------------ lg: rgfc.logits, their sums
+wire [NREG*LGW-1:0] lg;
+generate
+for (g = 0; g < NREG; g = g + 1) begin : g_lg
+    wire [ACW-1:0] a = r_acc[g*ACW +: ACW];
+    isp_rq #(.IN_W(ACW + 1), .IN_F(`TAISP_RGFC_ACC_F), `TAISP_RQ_RGFC_LOGITS_PARAMS)
+    u_rq_lg (.in({(`TAISP_RGFC_ACC_S != 0) & a[ACW-1], a}), .out(lg[g*LGW +: LGW]), .ovf(olg[g]));
+end
+endgenerate
+
 reg [NREG*LGW-1:0] r2_lg;
 integer k;
 always @(posedge clk) begin
     if (rst) begin
         sums_done <= 1'b0;
     end else if (ce) begin
-        sums_done <= sb_r1[SB_VALID] & sb_r1[SB_LAST];
+        sums_done <= sb_acc[SB_VALID] & sb_acc[SB_LAST];
     end
     if (ce) begin
         r2_lg <= lg;
-        ovf_acc <= sb_r1[SB_VALID] ? isp_popcount(oacc) : {PCW{1'b0}};
-        ovf_logits <= sb_r1[SB_VALID] ? isp_popcount(olg) : {PCW{1'b0}};
-        if (sb_r1[SB_VALID]) begin
+        ovf_logits <= sb_acc[SB_VALID] ? isp_popcount(olg) : {PCW{1'b0}};
+        if (sb_acc[SB_VALID]) begin
             for (k = 0; k < NREG; k = k + 1) begin
-                sum_logits[k*LSW +: LSW] <= (sb_r1[SB_SOF] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
+                sum_logits[k*LSW +: LSW] <= (sb_acc[SB_SOF] ? {LSW{1'b0}} : sum_logits[k*LSW +: LSW])
                     + {{(LSW-LGW){(`TAISP_RGFC_LOGITS_S != 0) & lg[k*LGW + LGW - 1]}}, lg[k*LGW +: LGW]};
             end
         end
     end
 end
 
-// ------------------------------------------------------------------ r3: argmax, ties to the lowest index
-reg [IXW-1:0] amax;
-reg signed [LGW:0] best, cand;
-// (its own loop variable: Yosys treats one integer shared by a clocked and a combinational
-// block as two drivers)
-integer ka;
-always @* begin
-    amax = {IXW{1'b0}};
-    best = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[LGW-1], r2_lg[0 +: LGW]};
-    for (ka = 1; ka < NREG; ka = ka + 1) begin
-        cand = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[ka*LGW + LGW - 1], r2_lg[ka*LGW +: LGW]};
-        if (cand > best) begin
-            best = cand;
-            amax = ka[IXW-1:0];
+// ------------------------------------------------------------------ ix: argmax, ties to the lowest index
+// the logits as exact two's complement values (sign- or zero-extended by their format)
+wire [NREG*(LGW+1)-1:0] lg_x;
+generate
+for (g = 0; g < NREG; g = g + 1) begin : g_lgx
+    assign lg_x[g*(LGW+1) +: LGW+1] = {(`TAISP_RGFC_LOGITS_S != 0) & r2_lg[g*LGW + LGW - 1], r2_lg[g*LGW +: LGW]};
+end
+endgenerate
+wire [IXW-1:0] r3_idx;
+isp_argmax #(.N(NREG), .W(LGW + 1), .LPR(LPR), .IXW(IXW)) u_argmax (.clk(clk), .ce(ce), .in(lg_x), .out(r3_idx));
+
+// log2 of the centre pixel, started with the window, delayed to the index (S_IX)
+wire [3*L2W-1:0] l2_t, l2;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_log2
+    isp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}), .PIPE(`TAISP_TABLE_PIPE))
+    u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2_t[g*L2W +: L2W]));
+end
+if (S_IX > TL) begin : g_l2_al
+    isp_delay #(.DW(3*L2W), .N(S_IX - TL)) u_l2 (.clk(clk), .rst(rst), .ce(ce), .in(l2_t), .out(l2));
+end else begin : g_l2_al_none
+    assign l2 = l2_t;
+end
+endgenerate
+
+// ------------------------------------------------------------------ ep: log2(xs) * inv_w[k*] (registered)
+reg [NREG*IVW-1:0] inv_w_cur;
+wire [NREG*IVW-1:0] inv_w = sb_ix[SB_SOF] ? inv_w_next : inv_w_cur;
+wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
+reg [3*EXW-1:0] r_ep;
+integer ke;
+always @(posedge clk) begin
+    if (ce) begin
+        for (ke = 0; ke < 3; ke = ke + 1) begin
+            r_ep[ke*EXW +: EXW] <= $signed(l2[ke*L2W +: L2W]) * $signed({1'b0, iw});
+        end
+        if (sb_ix[SB_VALID] && sb_ix[SB_SOF]) begin
+            inv_w_cur <= inv_w_next;
         end
     end
 end
 
-reg [IXW-1:0] r3_idx;
-always @(posedge clk) begin
-    if (ce) begin
-        r3_idx <= amax;
-    end
-end
-
-// log2 of the centre pixel, started with the window: ready with the index (r3)
-wire [3*L2W-1:0] l2;
-generate
-for (g = 0; g < 3; g = g + 1) begin : g_log2
-    isp_table #(`TAISP_TAB_LOG2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_log2.hex"}))
-    u_log2 (.clk(clk), .ce(ce), .in(xs_c[g*XSW +: XSW]), .out(l2[g*L2W +: L2W]));
-end
-endgenerate
-
-// ------------------------------------------------------------------ r4: e = log2(xs) * inv_w[k*]
-reg [NREG*IVW-1:0] inv_w_cur;
-wire [NREG*IVW-1:0] inv_w = sb_r3[SB_SOF] ? inv_w_next : inv_w_cur;
-wire [IVW-1:0] iw = inv_w[r3_idx*IVW +: IVW];
+// ------------------------------------------------------------------ e: into rgfc.e
 wire [3*EW-1:0] e_rq;
 wire [2:0] oe;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_e
-    wire signed [EXW-1:0] p = $signed(l2[g*L2W +: L2W]) * $signed({1'b0, iw});
     isp_rq #(.IN_W(EXW), .IN_F(`TAISP_RGFC_LOG2_F + `TAISP_RGFC_INV_W_F), `TAISP_RQ_RGFC_E_PARAMS)
-    u_rq_e (.in(p), .out(e_rq[g*EW +: EW]), .ovf(oe[g]));
+    u_rq_e (.in(r_ep[g*EXW +: EXW]), .out(e_rq[g*EW +: EW]), .ovf(oe[g]));
 end
 endgenerate
 
@@ -299,44 +333,52 @@ reg [3*EW-1:0] r4_e;
 always @(posedge clk) begin
     if (ce) begin
         r4_e <= e_rq;
-        ovf_e <= sb_r3[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oe}) : {PCW{1'b0}};
-        if (sb_r3[SB_VALID] && sb_r3[SB_SOF]) begin
-            inv_w_cur <= inv_w_next;
-        end
+        ovf_e <= sb_ep[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oe}) : {PCW{1'b0}};
     end
 end
 
-// ------------------------------------------------------------------ r5..r7: exp2
+// ------------------------------------------------------------------ exp2
 wire [3*YW-1:0] y;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_exp2
-    isp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}))
+    isp_table #(`TAISP_TAB_EXP2_PARAMS, .INIT_FILE({MEM_DIR, "/tab_exp2.hex"}), .PIPE(`TAISP_TABLE_PIPE))
     u_exp2 (.clk(clk), .ce(ce), .in(r4_e[g*EW +: EW]), .out(y[g*YW +: YW]));
 end
 endgenerate
 
-// ------------------------------------------------------------------ r8: out = round(clamp(y, 1e-6, 1) * 255)
+// ------------------------------------------------------------------ op: clamp(y, 1e-6, 1) * 255 (registered)
+reg [3*(YXW-1)-1:0] r_op;
+generate
+for (g = 0; g < 3; g = g + 1) begin : g_op
+    wire [YW-1:0] yc = y[g*YW +: YW] < `TAISP_RGFC_Y_EPS ? `TAISP_RGFC_Y_EPS :
+                       y[g*YW +: YW] > `TAISP_RGFC_Y_ONE ? `TAISP_RGFC_Y_ONE : y[g*YW +: YW];
+    always @(posedge clk) begin
+        if (ce) begin
+            r_op[g*(YXW-1) +: YXW-1] <= yc * 9'd255;
+        end
+    end
+end
+endgenerate
+
+// ------------------------------------------------------------------ out = round(clamp(y) * 255)
 wire [3*OW-1:0] o_rq;
 wire [2:0] oo;
 generate
 for (g = 0; g < 3; g = g + 1) begin : g_out
-    wire [YW-1:0] yc = y[g*YW +: YW] < `TAISP_RGFC_Y_EPS ? `TAISP_RGFC_Y_EPS :
-                       y[g*YW +: YW] > `TAISP_RGFC_Y_ONE ? `TAISP_RGFC_Y_ONE : y[g*YW +: YW];
-    wire [YXW-2:0] p = yc * 9'd255;
     isp_rq #(.IN_W(YXW), .IN_F(`TAISP_RGFC_Y_F), `TAISP_RQ_RGFC_OUT_PARAMS)
-    u_rq_out (.in({1'b0, p}), .out(o_rq[g*OW +: OW]), .ovf(oo[g]));
+    u_rq_out (.in({1'b0, r_op[g*(YXW-1) +: YXW-1]}), .out(o_rq[g*OW +: OW]), .ovf(oo[g]));
 end
 endgenerate
 
-// the region index travels with the pixel from r3 to the output (r4, the exp2 table, r8)
+// the region index travels with the pixel from the argmax to the output
 wire [IXW-1:0] idx_out;
-isp_delay #(.DW(IXW), .N(TL + 2)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
+isp_delay #(.DW(IXW), .N(S_OUT - S_IX)) u_idx (.clk(clk), .rst(rst), .ce(ce), .in(r3_idx), .out(idx_out));
 assign out_index = idx_out;
 
 always @(posedge clk) begin
     if (ce) begin
         out_rgb <= o_rq;
-        ovf_out <= sb_r7[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oo}) : {PCW{1'b0}};
+        ovf_out <= sb_op[SB_VALID] ? isp_popcount({{(NREG-3){1'b0}}, oo}) : {PCW{1'b0}};
     end
 end
 

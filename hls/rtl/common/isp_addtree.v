@@ -1,0 +1,82 @@
+// TA-ISP: a pipelined balanced adder tree: the sum of N two's complement terms of W bits
+// (the caller sign-extends them to the exact width of the sum: the result is taken modulo
+// 2^W, so it is exact when W holds it). Level l adds the ceil(N / 2^(l-1)) sums of level
+// l - 1 in pairs (an odd one passes on); a register follows every LPR levels and the last
+// level, and with IN_REG the terms are registered first (a multiplier's output register).
+// Latency isp_addtree_latency(N, LPR, IN_REG) ce cycles (isp_addtree.vh); no reset (data
+// only: the caller's side band carries the valid bits).
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+module isp_addtree #
+(
+    // Number of terms (>= 1)
+    parameter N = 4,
+    // Width of each term and of the sum
+    parameter W = 16,
+    // Adder levels between pipeline registers (>= 1)
+    parameter LPR = 2,
+    // Register the terms before the first level (0 or 1)
+    parameter IN_REG = 1
+)
+(
+    input  wire          clk,
+    input  wire          ce,
+    input  wire [N*W-1:0] in,
+    output wire [W-1:0]  out
+);
+
+`include "isp_addtree.vh"
+
+// adder levels
+localparam L = isp_addtree_levels(N);
+
+initial begin
+    if (N < 1 || W < 1 || LPR < 1 || (IN_REG != 0 && IN_REG != 1)) begin
+        $error("isp_addtree: N %0d, W %0d, LPR %0d, IN_REG %0d out of range (N, W, LPR >= 1; IN_REG 0 or 1)",
+               N, W, LPR, IN_REG);
+        $finish;
+    end
+end
+
+// level gl of the tree holds ceil(N / 2^gl) nodes, each its own wire g_lvl[gl].g_node[gi].v
+// (one wire a node, not one vector for the tree: a simulator re-evaluates every reader of a
+// vector when any slice of it changes); level 0 is the terms, registered with IN_REG
+genvar gl, gi;
+generate
+for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
+    // nodes of the level above (for gl > 0), and of this one
+    localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
+    localparam integer NL = (N + (1 << gl) - 1) >> gl;
+    for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
+        wire [W-1:0] v;
+        wire [W-1:0] s;
+        if (gl == 0) begin : g_term
+            assign s = in[gi*W +: W];
+        end else if (2*gi + 1 < NP) begin : g_pair
+            assign s = g_lvl[gl-1].g_node[2*gi].v + g_lvl[gl-1].g_node[2*gi+1].v;
+        end else begin : g_pass
+            assign s = g_lvl[gl-1].g_node[2*gi].v;
+        end
+        if ((gl == 0 && IN_REG != 0) || (gl > 0 && (gl % LPR == 0 || gl == L))) begin : g_reg
+            reg [W-1:0] r;
+            always @(posedge clk) begin
+                if (ce) begin
+                    r <= s;
+                end
+            end
+            assign v = r;
+        end else begin : g_wire
+            assign v = s;
+        end
+    end
+end
+endgenerate
+
+assign out = g_lvl[L].g_node[0].v;
+
+endmodule
+
+`resetall
