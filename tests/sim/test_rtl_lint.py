@@ -71,7 +71,7 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess:
 
 
 def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool, posgen: Path | None = None,
-                    mem: Path | None = None) -> None:
+                    mem: Path | None = None, params: dict[str, int] | None = None) -> None:
     if not simulator_available("verilator"):
         pytest.fail("verilator is not installed (run scripts/setup.sh)")
     tool_env()
@@ -80,6 +80,7 @@ def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool, pos
     if mem_dir:
         # a string parameter: the quotes are part of the value (no shell here)
         cmd.append(f'-GMEM_DIR="{mem or gen}"')
+    cmd += [f"-G{k}={v}" for k, v in (params or {}).items()]
     cmd += [str(s) for s in sources]
     res = _run(cmd)
     out = (res.stdout + res.stderr).strip()
@@ -93,6 +94,13 @@ def _verilator_lint(top: str, sources: list[Path], gen: Path, mem_dir: bool, pos
 def test_verilator_lint(module, gen_dir, posisp_gen_dir):
     _verilator_lint(module, _rtl_files(), gen_dir, _has_mem_dir(MODULES[module]), posisp_gen_dir,
                     _mem_dir(module, gen_dir, posisp_gen_dir))
+
+
+@pytest.mark.parametrize("regions", [5, 16])
+def test_verilator_lint_lutram_regions(regions, gen_dir, posisp_gen_dir):
+    """``MH_LUT_REGIONS``: the mask head's regions on LUT-RAM tables (``isp_dot_lutram``), some
+    or all of them, lint clean in the whole core."""
+    _verilator_lint("taisp_core", _rtl_files(), gen_dir, True, posisp_gen_dir, params={"MH_LUT_REGIONS": regions})
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

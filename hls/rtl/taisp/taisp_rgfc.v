@@ -72,6 +72,7 @@ module taisp_rgfc #
 );
 
 `include "isp_addtree.vh"
+`include "isp_dot_lutram.vh"
 
 localparam XSW = `TAISP_HSA_XS_W;
 localparam XMW = `TAISP_HSA_XM_W;
@@ -97,7 +98,7 @@ localparam WPR = `TAISP_WLEN_WM / NREG;
 localparam CVW = XMW + WMW + 1 + $clog2(WPR + 1) + 1;
 // one mask-head product wm * xm (signed wm, unsigned xm): exact
 localparam PW = XMW + WMW + 1;
-// LUT-RAM products (isp_mul_lutram): digits of DGW bits of xm; the first region on tables
+// LUT-RAM products (isp_dot_lutram): digits of DGW bits of xm; the first region on tables
 localparam DGW = 5;
 localparam LUT_FIRST = NREG - MH_LUT_REGIONS;
 // log2 * inv_w, y * 255
@@ -111,6 +112,8 @@ localparam TL = `TAISP_TABLE_PIPE ? `ISP_TABLE_LATENCY_PIPE : `ISP_TABLE_LATENCY
 // the log2 table, started with the window, is delayed to S_IX
 localparam LPR = `TAISP_TREE_LPR;
 localparam S_T = isp_addtree_latency(WPR + 1, LPR, 1);
+// a region on LUT-RAM tables (isp_dot_lutram) takes as long (checked below)
+localparam S_T_LUT = isp_dot_lutram_latency(WPR, DGW, XMW, LPR);
 localparam S_ACC = S_T + 1;
 localparam S_LG = S_ACC + 1;
 localparam S_IX = S_LG + isp_addtree_latency(NREG, LPR, 0);
@@ -121,6 +124,11 @@ localparam S_OUT = S_OP + 1;
 localparam LAT = 1 + S_OUT;
 
 initial begin
+    if (MH_LUT_REGIONS > 0 && S_T_LUT != S_T) begin
+        $error("taisp_rgfc: MH_LUT_REGIONS: a region on tables takes %0d cycles, on multipliers %0d (TAISP_TREE_LPR %0d; 2 or 3 make them equal)",
+               S_T_LUT, S_T, LPR);
+        $finish;
+    end
     if (`TAISP_HSA_XS_S || `TAISP_HSA_XM_S || `TAISP_RGFC_INV_W_S || `TAISP_RGFC_Y_S) begin
         $error("taisp_rgfc: xs, xm, inv_w and y must be unsigned formats");
         $finish;
@@ -185,8 +193,10 @@ wire [5:0] unused_sb2 = {sb_ep[SB_SOF], sb_op[SB_SOF], sb_op[SB_EOL], sb_op[SB_L
 // ------------------------------------------------------------------ t: logits, exact
 // the products wm * xm of every region and tap (region o, tap j = channel, row, column), and
 // each region's sum: its WPR products (registered) and its bias (scaled to the products' scale)
-// by a pipelined balanced adder tree. (Each region's terms are its own vector: one vector of
-// every product would make a simulator re-evaluate all 432 readers whenever one product changes.)
+// by a pipelined balanced adder tree; a region on LUT-RAM tables (MH_LUT_REGIONS) by
+// isp_dot_lutram, the same integer as long after. (Each region's terms are its own vector: one
+// vector of every product would make a simulator re-evaluate all 432 readers whenever one
+// product changes.)
 // LUT-RAM tables: the entry refreshed this cycle (all tables together)
 reg [DGW-1:0] tab_d;
 always @(posedge clk) begin
@@ -200,26 +210,33 @@ wire [NREG*CVW-1:0] conv;
 genvar go, gj;
 generate
 for (go = 0; go < NREG; go = go + 1) begin : g_reg
-    wire [(WPR+1)*CVW-1:0] terms;
     wire signed [CVW-1:0] bias_x = {{(CVW-WMW){wm[(`TAISP_WLEN_WM + go)*WGT + WMW - 1]}},
                                     wm[(`TAISP_WLEN_WM + go)*WGT +: WMW]};
     wire signed [CVW-1:0] bias = bias_x <<< `TAISP_HSA_XM_F;
-    assign terms[WPR*CVW +: CVW] = bias;
-    for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
-        // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
-        wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
-        wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
-        wire [PW-1:0] p;
-        if (go >= LUT_FIRST) begin : g_lut
-            isp_mul_lutram #(.W_W(WMW), .X_W(XMW), .DG_W(DGW)) u_mul (
-                .clk(clk), .rst(rst), .tab_d(tab_d), .w(wj), .x(xj), .p(p));
-        end else begin : g_dsp
-            assign p = $signed(wj) * $signed({1'b0, xj});
+    if (go >= LUT_FIRST) begin : g_lut
+        // on tables: the region's weights and inputs into isp_dot_lutram (the same integer)
+        wire [WPR*WMW-1:0] wr;
+        wire [WPR*XMW-1:0] xr;
+        for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
+            // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
+            assign wr[gj*WMW +: WMW] = wm[(go*WPR + gj)*WGT +: WMW];
+            assign xr[gj*XMW +: XMW] = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
         end
-        assign terms[gj*CVW +: CVW] = {{(CVW-PW){p[PW-1]}}, p};
+        isp_dot_lutram #(.N(WPR), .W_W(WMW), .X_W(XMW), .DG_W(DGW), .S_W(CVW), .LPR(LPR)) u_dot (
+            .clk(clk), .rst(rst), .ce(ce), .tab_d(tab_d), .w(wr), .x(xr), .c(bias), .s(conv[go*CVW +: CVW]));
+    end else begin : g_dsp
+        wire [(WPR+1)*CVW-1:0] terms;
+        assign terms[WPR*CVW +: CVW] = bias;
+        for (gj = 0; gj < WPR; gj = gj + 1) begin : g_tap
+            // tap gj = c*K*K + dy*K + dx reads channel c of window position (dy, dx)
+            wire signed [WMW-1:0] wj = wm[(go*WPR + gj)*WGT +: WMW];
+            wire [XMW-1:0] xj = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
+            wire [PW-1:0] p = $signed(wj) * $signed({1'b0, xj});
+            assign terms[gj*CVW +: CVW] = {{(CVW-PW){p[PW-1]}}, p};
+        end
+        isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1)) u_tree (
+            .clk(clk), .ce(ce), .in(terms), .out(conv[go*CVW +: CVW]));
     end
-    isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1)) u_tree (
-        .clk(clk), .ce(ce), .in(terms), .out(conv[go*CVW +: CVW]));
 end
 endgenerate
 
