@@ -225,7 +225,10 @@ def _summary(top: str, out: Path, family: str, max_width: int, seconds: float) -
     stat, ltp = out / "stat.txt", out / "ltp.txt"
     if not stat.is_file():
         raise YosysError(f"{top}: yosys finished but wrote no {stat}; log {out / 'yosys.log'}")
-    s = summarize(parse_stat(stat.read_text()))
+    # black boxes (the chain's filters in a glue run) are listed as cells of their module's name:
+    # "$paramod\\posisp_denoise\\CW=..." would end the cell list for parse_stat, so drop them
+    text = "\n".join(ln for ln in stat.read_text().splitlines() if not re.match(r"^\s+\d+\s+\$paramod", ln))
+    s = summarize(parse_stat(text))
     return {"top": top, "target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
             "luts": s["luts"], "flip_flops": s["flip_flops"], "dsp48e1": s["dsp48e1"], "bram_bits": s["bram_bits"],
             "lutram_cells": s["lutram_cells"], "carry4": s["carry4"],
@@ -260,6 +263,47 @@ def synth(top: str, out: Path, max_width: int = 256, family: str = "xc7", timeou
     summary["latency"] = _latency_text(top)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
+
+
+def synth_glue(out: Path, gen: Path, order, max_width: int = 256, family: str = "xc7",
+               timeout: float | None = None) -> dict:
+    """Synthesize a generated chain top with its filters as black boxes (``posisp_stream``,
+    ``posisp_in``, ``posisp_out``, ``posisp_thumb``, ``posisp_regs`` and the wiring): the part of a
+    chain that is not in the filter rows, for the composed chain row (:func:`composed_chain`)."""
+    gen = Path(os.path.abspath(gen))
+    out = Path(os.path.abspath(out))
+    out.mkdir(parents=True, exist_ok=True)
+    sb = YosysSandbox(gen)
+    files = model_rtl("posisp") + [gen / "posisp_chain.v"]
+    srcs = " ".join(sb.path(p) for p in files)
+    incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
+    for f in (out / "stat.txt", out / "ltp.txt"):
+        f.unlink(missing_ok=True)
+    boxes = " ".join(f"*posisp_{f}*" for f in sorted(set(order)))
+    read = (f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
+            f"hierarchy -top posisp_chain -chparam MAX_W {max_width}\n"
+            + (f"blackbox {boxes}\n" if boxes else ""))
+    script = _yosys_script(read, "posisp_chain", family, sb.path(out / "stat.txt"), sb.path(out / "ltp.txt"))
+    seconds = _run(sb, script, "posisp_chain", out, f"posisp_chain glue (MAX_W {max_width})", timeout)
+    summary = _summary("posisp_chain_glue", out, family, max_width, seconds)
+    summary["order"] = list(order)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    return summary
+
+
+def composed_chain(glue: dict, rows: dict[str, dict]) -> dict:
+    """A chain's row composed of its glue (:func:`synth_glue`) and its filters' rows (``rows``:
+    top -> summary, each synthesized alone at the same MAX_W): LUT, FF, DSP48E1, block-RAM bits and
+    LUT-RAM cells add up (no optimization across the filters' ports); the logic depth is the
+    largest of the parts, a lower bound (a path through a filter's unregistered input logic or
+    the tready chain across filters is not seen)."""
+    order = glue["order"]
+    parts = [glue] + [rows[f"posisp_{f}"] for f in order]
+    keys = ("luts", "flip_flops", "dsp48e1", "bram_bits", "lutram_cells", "carry4")
+    r = {k: sum(p[k] for p in parts) for k in keys}
+    return {"top": "posisp_chain", "composed": True, "order": order, "max_width": glue["max_width"],
+            "target": glue["target"], **r, "logic_depth": max(p["logic_depth"] or 0 for p in parts),
+            "seconds": round(sum(p["seconds"] for p in parts), 1)}
 
 
 def synth_taisp(config: str, out: Path, max_width: int = 256, family: str = "xc7",
@@ -327,7 +371,7 @@ def timing(row: dict, width: int) -> dict:
 
 
 def _row_dirs(out: Path) -> list[Path]:
-    dirs = [out / f"posisp_{f}" for f in FILTERS] + [out / "posisp_chain", out / "posisp_camera"]
+    dirs = [out / f"posisp_{f}" for f in FILTERS] + [out / "posisp_chain", out / "posisp_chain_glue", out / "posisp_camera"]
     return dirs + [out / f"taisp_core-{c}" for c in TAISP_CONFIGS]
 
 
@@ -335,9 +379,17 @@ def collect(out: Path, width: int = 1920) -> list[dict]:
     """The summaries under ``out`` (one folder per block), in the table's order, failures included,
     with latency and frame overhead at frame width ``width``."""
     rows = []
+    done: dict[str, dict] = {}
     for d in _row_dirs(out):
         if (d / "summary.json").is_file():
             r = json.loads((d / "summary.json").read_text())
+            done[r["top"]] = r
+            if r["top"] == "posisp_chain_glue":
+                missing = [f for f in r["order"] if f"posisp_{f}" not in done]
+                if missing:
+                    rows.append({"top": "posisp_chain", "error": f"composed row: no filter row of {', '.join(missing)}"})
+                    continue
+                r = composed_chain(r, done)
             rows.append({**r, **timing(r, width)})
         elif (d / "error.txt").is_file():
             rows.append({"top": d.name, "error": (d / "error.txt").read_text().strip()})
@@ -351,8 +403,9 @@ def _n(v) -> str:
 def _label(r: dict) -> str:
     if r["top"] == "taisp_core":
         return f"TA-ISP taisp_core ({Path(r.get('config', '')).stem})"
-    if r.get("order"):
-        return f"{r['top']} ({len(r['order'])} filters: {' -> '.join(r['order'])})"
+    if r.get("order") is not None:
+        how = ": composed, glue + filter rows" if r.get("composed") else ""
+        return f"{r['top']} ({len(r['order'])} filters{how}: {' -> '.join(r['order'])})"
     return r["top"]
 
 
@@ -429,6 +482,8 @@ def main(argv=None) -> int:
     ap.add_argument("--table", action="store_true", help="only print the table of the runs already in --out")
     ap.add_argument("--chain", help="also synthesize a chain top: a checkpoint file or filter names separated by commas")
     ap.add_argument("--camera", action="store_true", help="with --chain: also the camera top (front end + the chain)")
+    ap.add_argument("--composed", action="store_true",
+                    help="with --chain: synthesize only the chain's glue (filters as black boxes) and compose the row from the filter rows")
     ap.add_argument("--taisp", nargs="*", choices=sorted(TAISP_CONFIGS), help="also TA-ISP's core with these configs (none named: all)")
     ap.add_argument("--flat", action="store_true", help="flatten everything before synthesis (no kept hierarchy)")
     ap.add_argument("--gen", help="POS-ISP generated folder of the blocks (default: the default config's)")
@@ -441,7 +496,10 @@ def main(argv=None) -> int:
         except (ValueError, OSError) as exc:
             print(f"error: --chain {a.chain}: {exc}", file=sys.stderr)
             return 2
-        for top in ("posisp_chain",) + (("posisp_camera",) if a.camera else ()):
+        if a.composed:
+            _attempt(out / "posisp_chain_glue", synth_glue, out / "posisp_chain_glue", gen, order, a.max_width, a.family,
+                     a.timeout)
+        for top in (() if a.composed else ("posisp_chain",)) + (("posisp_camera",) if a.camera else ()):
             s = _attempt(out / top, synth, top, out / top, a.max_width, a.family, a.timeout, gen, keep)
             if s is not None:
                 s["order"] = order

@@ -82,3 +82,19 @@ def test_cli_table_only(tmp_path: Path, capsys):
     out = capsys.readouterr().out
     assert "| posisp_wb | 10 | 20 | 3 | 36,864 | 0 | 7 | 2 | 0 | 1920 |" in out
     assert json.loads((tmp_path / "cost.json").read_text())[0]["latency"] == 2
+
+
+def test_composed_chain_adds_the_filters_to_the_glue(tmp_path: Path):
+    order = ["wb", "sharpen"]
+    glue = _summary("posisp_chain_glue", order=order, luts=100, logic_depth=30)
+    for d, s in (("posisp_sharpen", _summary("posisp_sharpen", logic_depth=40)), ("posisp_wb", _summary("posisp_wb")),
+                 ("posisp_chain_glue", glue)):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "summary.json").write_text(json.dumps(s))
+    row = cost.collect(tmp_path, 64)[-1]
+    assert row["top"] == "posisp_chain" and row["composed"] and row["order"] == order
+    assert (row["luts"], row["flip_flops"], row["dsp48e1"], row["bram_bits"]) == (120, 60, 9, 3 * 36864)
+    assert row["logic_depth"] == 40 and row["latency"] == cost.chain_latency(order, 64)
+    assert "posisp_chain (2 filters: composed, glue + filter rows: wb -> sharpen)" in cost.markdown([row], 64)
+    (tmp_path / "posisp_wb" / "summary.json").unlink()
+    assert cost.collect(tmp_path, 64)[-1] == {"top": "posisp_chain", "error": "composed row: no filter row of wb"}
