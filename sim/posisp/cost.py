@@ -337,8 +337,10 @@ def _latency_text(top: str) -> str:
 
 
 #: Modules synthesized once each and flattened into their top only after mapping (the denoise
-#: leaves: 590 squares in 116 column sums and 10 single squares, 121 weighted pixels).
-KEEP_HIERARCHY = ("posisp_denoise_sq", "posisp_denoise_colsum", "posisp_denoise_wx")
+#: leaves: 590 squares in 116 column sums and 10 single squares, 121 weighted pixels): Yosys
+#: module-name patterns, a leading ``*`` for the names ``hierarchy`` gives modules with
+#: parameters (``$paramod$<hash>\posisp_denoise_sq``).
+KEEP_HIERARCHY = ("*posisp_denoise_sq", "*posisp_denoise_colsum", "*posisp_denoise_wx")
 #: TA-ISP rows: folder name under --out -> config
 TAISP_CONFIGS = {"default": "fixedpoint/taisp/configs/default.toml", "compact": "fixedpoint/taisp/configs/compact.toml"}
 

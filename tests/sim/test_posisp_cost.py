@@ -98,3 +98,21 @@ def test_composed_chain_adds_the_filters_to_the_glue(tmp_path: Path):
     assert "posisp_chain (2 filters: composed, glue + filter rows: wb -> sharpen)" in cost.markdown([row], 64)
     (tmp_path / "posisp_wb" / "summary.json").unlink()
     assert cost.collect(tmp_path, 64)[-1] == {"top": "posisp_chain", "error": "composed row: no filter row of wb"}
+
+
+def test_keep_patterns_match_the_derived_modules(tmp_path: Path):
+    """The kept modules have parameters, so ``hierarchy`` renames them ($paramod$<hash>\\name): the
+    patterns must still match, or everything is flattened (the first 1920 run of denoise was)."""
+    from sim.runner import RTL_MODEL_DIRS
+    from sim.yowasp import YosysSandbox
+
+    sb = YosysSandbox(tmp_path)
+    d = RTL_MODEL_DIRS["posisp"]
+    srcs = " ".join(sb.path(d / f"posisp_denoise_{m}.v") for m in ("sq", "colsum"))
+    (tmp_path / "k.ys").write_text(
+        f"read_verilog -defer {srcs}\nhierarchy -top posisp_denoise_colsum -chparam YW 8 -chparam FY 6\n"
+        f"setattr -mod -set keep_hierarchy 1 {' '.join(cost.KEEP_HIERARCHY)}\nproc\nflatten\n"
+        "select -assert-count 5 t:*posisp_denoise_sq\n")
+    proc = sb.popen(["-q", "-s", sb.path(tmp_path / "k.ys")], stdout=-1, stderr=-2)
+    out = proc.communicate(timeout=120)[0].decode(errors="replace")
+    assert proc.returncode == 0, out[-2000:]
