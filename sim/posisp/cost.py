@@ -394,7 +394,10 @@ def collect(out: Path, width: int = 1920) -> list[dict]:
                 r = composed_chain(r, done)
             rows.append({**r, **timing(r, width)})
         elif (d / "error.txt").is_file():
-            rows.append({"top": d.name, "error": (d / "error.txt").read_text().strip()})
+            r = {"top": d.name, "error": (d / "error.txt").read_text().strip()}
+            if d.name.removeprefix("posisp_") in FILTERS:  # its timing does not need Yosys
+                r.update(timing(r, width))
+            rows.append(r)
     return rows
 
 
@@ -417,8 +420,10 @@ def markdown(rows: list[dict], width: int = 1920) -> str:
              f"frame overhead (clocks beyond W*H; W = {width}) | MAX_W | Yosys s |",
              "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"]
     for r in rows:
+        lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
+        ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
         if "error" in r:
-            lines.append(f"| {r['top']} | not synthesized: {r['error']} | | | | | | | | | |")
+            lines.append(f"| {r['top']} | not synthesized: {r['error']} | | | | | | {lat} | {ovh} | | |")
             continue
         lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
         ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
