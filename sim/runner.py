@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -135,6 +136,15 @@ def rtl_sources(*names: str) -> list[Path]:
             raise FileNotFoundError(f"no RTL module {n!r} in {', '.join(str(d) for d in RTL_INCLUDE_DIRS)}")
         out.append(hits[0])
     return out
+
+
+def rtl_define(name: str, header: str = "isp_defs.vh") -> int:
+    """An integer define of a hand-written RTL header of hls/rtl/common (the RTL is its one source)."""
+    text = (RTL_COMMON / header).read_text()
+    m = re.search(rf"^\s*`define\s+{name}\s+(\d+)\s*(?://.*)?$", text, re.M)
+    if m is None:
+        raise LookupError(f"no integer `define {name} in {RTL_COMMON / header}")
+    return int(m.group(1))
 
 
 def model_rtl(model: str = "taisp") -> list[Path]:

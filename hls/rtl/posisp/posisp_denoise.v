@@ -310,39 +310,51 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
     localparam integer DY = go / KS - RS;
     localparam integer DX = go % KS - RS;
     localparam integer PO = (DY + RS) * KS + RS - DX;
-    wire [(KP+1)*CSW-1:0] ps;
-    assign ps[0 +: CSW] = {CSW{1'b0}};
-    for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
-        if (DY == 0 && DX == 0) begin : g_zero
-            // the centre offset: e = 0, no square (the sum stays 0)
-            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW];
-            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
-        end else if (DX == 0 && DY < 0 && gu + DY >= 0) begin : g_shared
-            // o = (dy, 0), dy < 0: e_o(r + u, c) = e_{-o}(r + u + dy, c), the square of -o = (-dy, 0)
-            // at its row u + dy of the same column (no multiplier)
-            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW]
-                + {{(CSW-QW){1'b0}}, sqall[(((RS - DY)*KS + RS)*KP + gu + DY)*QW +: QW]};
-            assign sqall[(go*KP + gu)*QW +: QW] = {QW{1'b0}};
-        end else begin : g_sq
-            // rows u = gu - RP of the centre column and of column dx, row u + dy
-            wire [YW-1:0] ya = w_win[((R - RP + gu)*K + R)*EW +: YW];
-            wire [YW-1:0] yb = w_win[((R - RP + gu + DY)*K + R + DX)*EW +: YW];
-            wire signed [YW:0] df = $signed({1'b0, ya}) - $signed({1'b0, yb});
-            // the square in 2 (YW + 1) bits (exact for any difference), its low QW bits (at most 2^(2 FY))
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire signed [2*YW+1:0] sq = df * df;
-            /* verilator lint_on UNUSEDSIGNAL */
-            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq[QW-1:0]};
-            assign sqall[(go*KP + gu)*QW +: QW] = sq[QW-1:0];
-        end
+    // rows u = gu - RP of the centre column and of column dx, row u + dy (not read by the centre
+    // offset, partly by the offsets that take squares of their mirror)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [KP*YW-1:0] ya, yb;
+    /* verilator lint_on UNUSEDSIGNAL */
+    for (gu = 0; gu < KP; gu = gu + 1) begin : g_y
+        assign ya[gu*YW +: YW] = w_win[((R - RP + gu)*K + R)*EW +: YW];
+        assign yb[gu*YW +: YW] = w_win[((R - RP + gu + DY)*K + R + DX)*EW +: YW];
     end
-    assign call[go*CSW +: CSW] = ps[KP*CSW +: CSW];
+    if (DY == 0 && DX == 0) begin : g_zero
+        // the centre offset: e = 0, no square (the sum stays 0)
+        assign call[go*CSW +: CSW] = {CSW{1'b0}};
+        assign sqall[go*KP*QW +: KP*QW] = {KP*QW{1'b0}};
+    end else if (DX == 0 && DY < 0 && DY > -KP) begin : g_shared
+        // o = (dy, 0), dy < 0: e_o(r + u, c) = e_{-o}(r + u + dy, c), the square of -o = (-dy, 0)
+        // at its row u + dy of the same column, for the rows with u + dy >= -2 (no multiplier);
+        // the other rows square their own difference
+        wire [(KP+1)*CSW-1:0] ps;
+        assign ps[0 +: CSW] = {CSW{1'b0}};
+        for (gu = 0; gu < KP; gu = gu + 1) begin : g_u
+            wire [QW-1:0] sq;
+            if (gu + DY >= 0) begin : g_take
+                assign sq = sqall[(((RS - DY)*KS + RS)*KP + gu + DY)*QW +: QW];
+            end else begin : g_own
+                posisp_denoise_sq #(.YW(YW), .FY(FY)) u_sq (
+                    .ya(ya[gu*YW +: YW]), .yb(yb[gu*YW +: YW]), .sq(sq)
+                );
+            end
+            assign ps[(gu+1)*CSW +: CSW] = ps[gu*CSW +: CSW] + {{(CSW-QW){1'b0}}, sq};
+        end
+        assign call[go*CSW +: CSW] = ps[KP*CSW +: CSW];
+        assign sqall[go*KP*QW +: KP*QW] = {KP*QW{1'b0}};
+    end else begin : g_col
+        // every row its own square
+        posisp_denoise_colsum #(.YW(YW), .FY(FY), .KP(KP)) u_cs (
+            .ya(ya), .yb(yb), .sq(sqall[go*KP*QW +: KP*QW]), .c(call[go*CSW +: CSW])
+        );
+    end
+    wire [CSW-1:0] cs = call[go*CSW +: CSW];
 
     if (DX >= 0) begin : g_pair
         reg [CSW:0] sF, sH;
         always @(posedge clk) begin
             if (ce) begin
-                sF <= DX == 0 ? {ps[KP*CSW +: CSW], 1'b0} : {1'b0, ps[KP*CSW +: CSW]} + {1'b0, call[PO*CSW +: CSW]};
+                sF <= DX == 0 ? {cs, 1'b0} : {1'b0, cs} + {1'b0, call[PO*CSW +: CSW]};
                 if (vF) begin
                     sH <= sF;
                 end
@@ -384,7 +396,7 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
     integer h;
     always @(posedge clk) begin
         if (ce) begin
-            cF <= ps[KP*CSW +: CSW];
+            cF <= cs;
             xDr <= xF[go*3*XW +: 3*XW];
             if (vF) begin
                 d <= opA + opB + (sub ? ~opE : opE) + {{(DSW-1){1'b0}}, sub};
@@ -425,6 +437,15 @@ endgenerate
 // ------------------------------------------------------------------ stage N: num, den
 // den = sum w_o, num_k = sum w_o x_k(o) (one accumulator per sum: no part-select writes, which
 // keeps Icarus and Yosys's process passes fast)
+// the products w_o x_k(o), one posisp_denoise_wx per offset
+wire [NO*3*PW-1:0] wx;
+generate
+for (g = 0; g < NO; g = g + 1) begin : g_wx
+    posisp_denoise_wx #(.WW(WW), .XW(XW)) u_wx (
+        .w(wt[g*WW +: WW]), .x(xT[g*3*XW +: 3*XW]), .p(wx[g*3*PW +: 3*PW])
+    );
+end
+endgenerate
 reg [NSW-1:0] ns0, ns1, ns2;
 reg [DNW-1:0] dsum;
 integer m;
@@ -435,9 +456,9 @@ always @* begin
     dsum = {DNW{1'b0}};
     for (m = 0; m < NO; m = m + 1) begin
         dsum = dsum + {{(DNW-WW){1'b0}}, wt[m*WW +: WW]};
-        ns0 = ns0 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 0)*XW +: XW]}};
-        ns1 = ns1 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 1)*XW +: XW]}};
-        ns2 = ns2 + {{(NSW-PW){1'b0}}, {{XW{1'b0}}, wt[m*WW +: WW]} * {{WW{1'b0}}, xT[(m*3 + 2)*XW +: XW]}};
+        ns0 = ns0 + {{(NSW-PW){1'b0}}, wx[(m*3 + 0)*PW +: PW]};
+        ns1 = ns1 + {{(NSW-PW){1'b0}}, wx[(m*3 + 1)*PW +: PW]};
+        ns2 = ns2 + {{(NSW-PW){1'b0}}, wx[(m*3 + 2)*PW +: PW]};
     end
 end
 wire [3*NSW-1:0] nsum = {ns2, ns1, ns0};

@@ -40,7 +40,7 @@ PHASE_VALUES = 1200
 
 
 def _latency() -> int:
-    from sim.tb.common.test_isp_table import rtl_define
+    from sim.runner import rtl_define
 
     return rtl_define("ISP_TABLE_LATENCY")
 

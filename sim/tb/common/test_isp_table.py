@@ -25,16 +25,7 @@ from cocotb.triggers import FallingEdge
 
 from fixedpoint.taisp.schema import TABLES  # noqa: E402
 from fixedpoint.taisp.variants import write_table_variant_config  # noqa: E402
-from sim.runner import RTL_COMMON
-
-
-def rtl_define(name: str, header: str = "isp_defs.vh") -> int:
-    """An integer define of a hand-written RTL header of hls/rtl/common (the RTL is its one source)."""
-    text = (RTL_COMMON / header).read_text()
-    m = re.search(rf"^\s*`define\s+{name}\s+(\d+)\s*(?://.*)?$", text, re.M)
-    if m is None:
-        raise LookupError(f"no integer `define {name} in {RTL_COMMON / header}")
-    return int(m.group(1))
+from sim.runner import rtl_define
 
 
 #: isp_table's pipeline depth in ce cycles (ISP_TABLE_LATENCY of isp_defs.vh)

@@ -35,6 +35,7 @@ import cocotb
 from cocotb.triggers import ClockCycles, FallingEdge, ReadOnly, RisingEdge
 from cocotbext.axi import AxiStreamFrame
 
+from sim.posisp.cost import pointwise_latency
 from sim.tblib import CROSSED_PATTERNS, StreamTB
 
 #: The pointwise filters, in the wrapper's ``sel`` order.
@@ -48,18 +49,10 @@ CLOCK_NS = 4
 HANG_CYCLES_PER_BEAT = 40
 
 
-def _table_latency() -> int:
-    from sim.tb.common.test_isp_table import rtl_define
-
-    return rtl_define("ISP_TABLE_LATENCY")
-
-
 #: Clocks from the cycle an input beat is transferred to the cycle its output beat is on
-#: m_axis, with no stalls: each
-#: filter's pipeline depth (its LAT localparam; the table stages from isp_defs.vh). The bench
-#: measures it on every filter's first frame.
-LATENCY: dict[str, int] = {"exposure": 2, "gamma": _table_latency(), "ccm": 3, "tone": 3,
-                           "contrast": _table_latency() + 4, "saturation": 11, "wnb": 4, "wb": 2}
+#: m_axis, with no stalls (sim/posisp/cost.py, the cost table's figures): the bench measures it
+#: on every filter's first frame.
+LATENCY: dict[str, int] = pointwise_latency()
 
 
 def raw_files() -> list[str]:
