@@ -34,7 +34,10 @@ module isp_dot_lutram #
     // Width of c and s (signed): at least the width of c + the sum, which wraps in it
     parameter S_W = W_W + X_W + $clog2(N) + 2,
     // Adder levels between pipeline registers (isp_addtree)
-    parameter LPR = 2
+    parameter LPR = 2,
+    // 1: c is delayed alongside the digit sums (any c each cycle); 0: no delay line, c must be
+    // held while its products are in the pipeline, as w is (a bias that changes with the weights)
+    parameter C_DELAY = 1
 )
 (
     input  wire            clk,
@@ -68,9 +71,9 @@ localparam DW = TW + $clog2(N);
 localparam LAT_D = isp_addtree_latency(N, LPR, 0);
 
 initial begin
-    if (N < 2 || X_W < DG_W || DG_W < 1 || S_W < DW) begin
-        $error("isp_dot_lutram: N %0d must be >= 2, X_W %0d at least DG_W %0d (>= 1), S_W %0d at least %0d",
-               N, X_W, DG_W, S_W, DW);
+    if (N < 2 || X_W < DG_W || DG_W < 1 || S_W < DW || (C_DELAY != 0 && C_DELAY != 1)) begin
+        $error("isp_dot_lutram: N %0d must be >= 2, X_W %0d at least DG_W %0d (>= 1), S_W %0d at least %0d, C_DELAY %0d 0 or 1",
+               N, X_W, DG_W, S_W, DW, C_DELAY);
         $finish;
     end
 end
@@ -112,7 +115,13 @@ for (gi = 0; gi < NDIG; gi = gi + 1) begin : g_sum
     assign wsum[gi*S_W +: S_W] = dx << (gi*DG_W);
 end
 endgenerate
-isp_delay #(.DW(S_W), .N(LAT_D), .RESET(0)) u_c (.clk(clk), .rst(rst), .ce(ce), .in(c), .out(wsum[NDIG*S_W +: S_W]));
+generate
+if (C_DELAY != 0) begin : g_c_delay
+    isp_delay #(.DW(S_W), .N(LAT_D), .RESET(0)) u_c (.clk(clk), .rst(rst), .ce(ce), .in(c), .out(wsum[NDIG*S_W +: S_W]));
+end else begin : g_c_held
+    assign wsum[NDIG*S_W +: S_W] = c;
+end
+endgenerate
 
 // c + sum of S_i * 2^(DG_W * i)
 isp_addtree #(.N(NDIG + 1), .W(S_W), .LPR(LPR), .IN_REG(0)) u_comb (

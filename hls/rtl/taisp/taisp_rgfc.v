@@ -222,7 +222,8 @@ for (go = 0; go < NREG; go = go + 1) begin : g_reg
             assign wr[gj*WMW +: WMW] = wm[(go*WPR + gj)*WGT +: WMW];
             assign xr[gj*XMW +: XMW] = win[(gj % (K*K))*3*XMW + (gj / (K*K))*XMW +: XMW];
         end
-        isp_dot_lutram #(.N(WPR), .W_W(WMW), .X_W(XMW), .DG_W(DGW), .S_W(CVW), .LPR(LPR)) u_dot (
+        // the bias changes with the weights, between frames only: no delay line (C_DELAY 0)
+        isp_dot_lutram #(.N(WPR), .W_W(WMW), .X_W(XMW), .DG_W(DGW), .S_W(CVW), .LPR(LPR), .C_DELAY(0)) u_dot (
             .clk(clk), .rst(rst), .ce(ce), .tab_d(tab_d), .w(wr), .x(xr), .c(bias), .s(conv[go*CVW +: CVW]));
     end else begin : g_dsp
         wire [(WPR+1)*CVW-1:0] terms;

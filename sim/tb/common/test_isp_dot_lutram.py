@@ -62,6 +62,9 @@ async def run_dot(dut):
         xs_list = [[xhi] * n, [0] * n, [int(v) for v in rng.integers(0, 2, n) * xhi]]
         xs_list += [[int(v) for v in rng.integers(0, xhi + 1, n)] for _ in range(N_VECTORS)]
         cs = [chi, clo, 0] + [int(v) for v in rng.integers(clo, chi + 1, N_VECTORS)]
+        if not p.get("C_DELAY", 1):  # no delay line: c is held with the weights (taisp_rgfc's bias)
+            cs = [int(rng.integers(clo, chi + 1))] * len(xs_list)
+            dut.c.value = cs[0] & ((1 << sw) - 1)
         want = [c + sum(a * b for a, b in zip(ws, xs)) for xs, c in zip(xs_list, cs)]
         got: list[int] = []
         for k in range(len(xs_list) + MAX_LATENCY):  # a new x and c every cycle, s sampled mid-cycle
@@ -84,17 +87,20 @@ async def run_dot(dut):
 
 CASES = {
     # the TA-ISP mask head's region: 27 taps, 14-bit xm and wm, 5-bit digits (three, the top one 4
-    # bits), taisp_rgfc's sum width and tree
-    "mask_head": dict(N=27, W_W=14, X_W=14, DG_W=5, S_W=35, LPR=2),
+    # bits), taisp_rgfc's sum width and tree, its bias held with the weights (no delay line)
+    "mask_head": dict(N=27, W_W=14, X_W=14, DG_W=5, S_W=35, LPR=2, C_DELAY=0),
     # an odd shape: 5 products, a top digit of 3 bits, narrow weights, a register after every level
     "odd": dict(N=5, W_W=9, X_W=11, DG_W=4, S_W=26, LPR=1),
+    # the same with c held (no delay line)
+    "odd_held": dict(N=5, W_W=9, X_W=11, DG_W=4, S_W=26, LPR=1, C_DELAY=0),
 }
 
-#: the default run: the odd shape on both simulators; the mask head's shape (81 table reads a
-#: cycle: minutes on Icarus, a long Verilator build) with TAISP_FULL_MATRIX=1, and in the whole
-#: core (sim/tb/taisp/test_taisp_core.py::test_core_frames_compact_lutram)
+#: the default run: the odd shape on both simulators, held c on Icarus; the mask head's shape (81
+#: table reads a cycle: minutes on Icarus, a long Verilator build) with TAISP_FULL_MATRIX=1, and
+#: in the whole core (sim/tb/taisp/test_taisp_core.py::test_core_frames_compact_lutram)
 FULL = os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0")
-DOT_RUNS = [(s, c) for c in sorted(CASES) for s in ("icarus", "verilator") if FULL or c == "odd"]
+DOT_RUNS = [(s, c) for c in sorted(CASES) for s in ("icarus", "verilator")
+            if FULL or (s, c) in (("icarus", "odd"), ("verilator", "odd"), ("icarus", "odd_held"))]
 
 
 @pytest.mark.parametrize("simulator,case", DOT_RUNS)
