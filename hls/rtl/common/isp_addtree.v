@@ -19,7 +19,11 @@ module isp_addtree #
     // Adder levels between pipeline registers (>= 1)
     parameter LPR = 2,
     // Register the terms before the first level (0 or 1)
-    parameter IN_REG = 1
+    parameter IN_REG = 1,
+    // Significant width of the terms (two's complement, sign-extended to W; at most W): a sum of
+    // level l needs only IN_W + l bits, so its adder is that wide and its result sign-extended
+    // (synthesis cannot see that from W-bit unsigned adds: fewer LUTs)
+    parameter IN_W = W
 )
 (
     input  wire          clk,
@@ -34,9 +38,9 @@ module isp_addtree #
 localparam L = isp_addtree_levels(N);
 
 initial begin
-    if (N < 1 || W < 1 || LPR < 1 || (IN_REG != 0 && IN_REG != 1)) begin
-        $error("isp_addtree: N %0d, W %0d, LPR %0d, IN_REG %0d out of range (N, W, LPR >= 1; IN_REG 0 or 1)",
-               N, W, LPR, IN_REG);
+    if (N < 1 || W < 1 || LPR < 1 || (IN_REG != 0 && IN_REG != 1) || IN_W < 1 || IN_W > W) begin
+        $error("isp_addtree: N %0d, W %0d, LPR %0d, IN_REG %0d, IN_W %0d out of range (N, W, LPR >= 1; IN_REG 0 or 1; IN_W 1 .. W)",
+               N, W, LPR, IN_REG, IN_W);
         $finish;
     end
 end
@@ -51,12 +55,22 @@ for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
     localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
     localparam integer NL = (N + (1 << gl) - 1) >> gl;
     for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
+        // (a pair of the next level reads only its IN_W + level low bits: the rest are sign copies)
+        /* verilator lint_off UNUSEDSIGNAL */
         wire [W-1:0] v;
+        /* verilator lint_on UNUSEDSIGNAL */
         wire [W-1:0] s;
         if (gl == 0) begin : g_term
             assign s = in[gi*W +: W];
         end else if (2*gi + 1 < NP) begin : g_pair
-            assign s = g_lvl[gl-1].g_node[2*gi].v + g_lvl[gl-1].g_node[2*gi+1].v;
+            // the level's significant width: the sum of up to 2^gl terms of IN_W bits
+            localparam integer WL = (IN_W + gl < W) ? IN_W + gl : W;
+            wire [WL-1:0] sl = g_lvl[gl-1].g_node[2*gi].v[WL-1:0] + g_lvl[gl-1].g_node[2*gi+1].v[WL-1:0];
+            if (WL < W) begin : g_ext
+                assign s = {{(W-WL){sl[WL-1]}}, sl};
+            end else begin : g_full
+                assign s = sl;
+            end
         end else begin : g_pass
             assign s = g_lvl[gl-1].g_node[2*gi].v;
         end

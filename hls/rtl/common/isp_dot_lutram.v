@@ -110,7 +110,7 @@ for (gi = 0; gi < NDIG; gi = gi + 1) begin : g_sum
         assign terms[gj*DW +: DW] = {{(DW-TW){g_tab[gj].g_dig[gi].e[TW-1]}}, g_tab[gj].g_dig[gi].e};
     end
     wire [DW-1:0] d;
-    isp_addtree #(.N(N), .W(DW), .LPR(LPR), .IN_REG(0)) u_tree (.clk(clk), .ce(ce), .in(terms), .out(d));
+    isp_addtree #(.N(N), .W(DW), .LPR(LPR), .IN_REG(0), .IN_W(TW)) u_tree (.clk(clk), .ce(ce), .in(terms), .out(d));
     wire [S_W-1:0] dx = {{(S_W-DW){d[DW-1]}}, d};
     assign wsum[gi*S_W +: S_W] = dx << (gi*DG_W);
 end

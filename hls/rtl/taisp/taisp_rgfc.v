@@ -235,7 +235,8 @@ for (go = 0; go < NREG; go = go + 1) begin : g_reg
             wire [PW-1:0] p = $signed(wj) * $signed({1'b0, xj});
             assign terms[gj*CVW +: CVW] = {{(CVW-PW){p[PW-1]}}, p};
         end
-        isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1)) u_tree (
+        // terms of at most PW bits: the products, and the bias (WMW + XM_F <= WMW + XMW bits: xm is unsigned)
+        isp_addtree #(.N(WPR + 1), .W(CVW), .LPR(LPR), .IN_REG(1), .IN_W(PW)) u_tree (
             .clk(clk), .ce(ce), .in(terms), .out(conv[go*CVW +: CVW]));
     end
 end
