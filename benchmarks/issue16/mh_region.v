@@ -29,7 +29,7 @@ end endgenerate
 wire signed [CVW-1:0] bias = {{(CVW-WMW){b[WMW-1]}}, b} <<< XF;
 wire [CVW-1:0] dot;
 generate if (LUT == 1) begin : g_dot
-    isp_dot_lutram #(.N(N), .W_W(WMW), .X_W(XMW), .DG_W(DGW), .S_W(CVW), .LPR(2)) u_dot (
+    isp_dot_lutram #(.N(N), .W_W(WMW), .X_W(XMW), .DG_W(DGW), .S_W(CVW), .LPR(2), .C_DELAY(0)) u_dot (
         .clk(clk), .rst(rst), .ce(1'b1), .tab_d(tab_d), .w(w), .x(xr), .c(bias), .s(dot));
 end else begin : g_nodot
     assign dot = {CVW{1'b0}};
