@@ -2,20 +2,20 @@
 // tables instead of multipliers, plus a term c: c + sum over j of w[j] * x[j], exact, pipelined.
 //
 // Each weight has a table of w * d for every value d of a DG_W-bit digit. The table reads are
-// summed digit by digit first, S_i = sum over j of tab_j[digit i of x_j] (isp_addtree, terms
-// TW + log2(N) bits wide instead of a product's W_W + X_W + 1), then c and the S_i weighted by
-// 2^(DG_W * i) are added (a second isp_addtree): the same integer as c plus the N products
-// (integer addition is associative). The two-input adders of the trees are kept as carry-chain
-// adders (one LUT a bit) rather than merged by synthesis into a carry-save tree of full adders
-// (two LUTs a bit). Measured on one TA-ISP mask-head region (benchmarks/issue16/mh_region.v):
-// 3,214 LUTs (2,134 logic + 270 RAM32M) where a table and a product adder per weight summed as
-// products took 3,994.
+// summed digit by digit first, S_i = sum over j of tab_j[digit i of x_j] (isp_addtree, terms of
+// TW bits, sums of TW + log2(N), instead of a product's W_W + X_W + 1), then c and the S_i
+// weighted by 2^(DG_W * i) are added (a second isp_addtree): the same integer as c plus the N
+// products (integer addition is associative). The trees' two-input adders stay carry-chain
+// adders (one LUT a bit), where synthesis turned one sum of N whole products into a carry-save
+// tree of full adders (two LUTs a bit). Measured, one TA-ISP mask-head region and the whole
+// block: benchmarks/issue16/mh_region.v, docs/issues/ISSUE16_NOTE.md.
 //
 // The tables are rewritten all the time, one entry a cycle at tab_d (a free-running count
 // shared by every table), from a running sum w * tab_d: after w changes, the tables hold the
 // new products within 2 * 2^DG_W cycles. The caller changes w only while no product is used.
 // The table reads are asynchronous (LUT-RAM) and go straight into the first adder level;
-// x and c to s: isp_dot_lutram_latency(N, DG_W, X_W, LPR) ce cycles (isp_dot_lutram.vh). No reset of the data path (the caller's side band carries the valid bits).
+// x and c to s: isp_dot_lutram_latency(N, DG_W, X_W, LPR) ce cycles (isp_dot_lutram.vh). No
+// reset of the data path (the caller's side band carries the valid bits).
 
 `resetall
 `timescale 1ns / 1ps
