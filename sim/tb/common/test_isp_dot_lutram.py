@@ -86,9 +86,9 @@ async def run_dot(dut):
 
 
 CASES = {
-    # the TA-ISP mask head's region: 27 taps, 14-bit xm and wm, 5-bit digits (three, the top one 4
-    # bits), taisp_rgfc's sum width and tree, its bias held with the weights (no delay line)
-    "mask_head": dict(N=27, W_W=14, X_W=14, DG_W=5, S_W=35, LPR=2, C_DELAY=0),
+    # the TA-ISP mask head's region in compact.toml: its shape is read from the generated headers
+    # when the case runs (_mask_head_params), its bias held with the weights (no delay line)
+    "mask_head": dict(C_DELAY=0),
     # an odd shape: 5 products, a top digit of 3 bits, narrow weights, a register after every level
     "odd": dict(N=5, W_W=9, X_W=11, DG_W=4, S_W=26, LPR=1),
     # the same with c held (no delay line)
@@ -103,13 +103,37 @@ DOT_RUNS = [(s, c) for c in sorted(CASES) for s in ("icarus", "verilator")
             if FULL or (s, c) in (("icarus", "odd"), ("icarus", "odd_held"))]
 
 
+def _mask_head_params() -> dict[str, int]:
+    """A mask-head region of compact.toml as taisp_rgfc instantiates isp_dot_lutram: taps per
+    region, wm and xm widths from the generated headers, 5-bit digits (taisp_rgfc's DGW), the
+    region sum's width (taisp_rgfc's CVW) and the tree's LPR (taisp_pipe.vh)."""
+    import re
+
+    from fixedpoint.taisp import DEFAULT_CONFIG
+    from sim.runner import generated_dir
+    from sim.taisp.pipeline import pipe_define
+
+    gen = generated_dir(DEFAULT_CONFIG.with_name("compact.toml"))
+    text = "".join(f.read_text() for f in sorted(gen.glob("*.vh")))
+
+    def define(name: str) -> int:
+        m = re.search(rf"^`define {name}\s+(\d+)", text, re.M)
+        assert m, f"no `define {name} in {gen}"
+        return int(m.group(1))
+    n = define("TAISP_WLEN_WM") // define("TAISP_N_REGIONS")
+    wm, xm = define("TAISP_RGFC_WM_W"), define("TAISP_HSA_XM_W")
+    return dict(N=n, W_W=wm, X_W=xm, DG_W=5, S_W=xm + wm + 1 + n.bit_length() + 1,  # clog2(n + 1) = n.bit_length()
+                LPR=pipe_define("TAISP_TREE_LPR"))
+
+
 @pytest.mark.parametrize("simulator,case", DOT_RUNS)
 def test_isp_dot_lutram(simulator, case):
     from sim.runner import RTL_COMMON, run_cocotb, simulator_available
 
     if not simulator_available(simulator):
         pytest.fail(f"{simulator} is not installed (run scripts/setup.sh)")
+    params = {**(_mask_head_params() if case == "mask_head" else {}), **CASES[case]}
     run_cocotb(simulator, "isp_dot_lutram", "sim.tb.common.test_isp_dot_lutram",
                sources=[RTL_COMMON / f for f in ("isp_dot_lutram.v", "isp_addtree.v", "isp_delay.v")],
-               parameters=CASES[case], build_name=f"isp_dot_lutram_{case}",
-               extra_env={"TAISP_TB_PARAMS": json.dumps(CASES[case])})
+               parameters=params, build_name=f"isp_dot_lutram_{case}",
+               extra_env={"TAISP_TB_PARAMS": json.dumps(params)})
