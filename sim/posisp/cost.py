@@ -18,8 +18,8 @@ Each block is synthesized into ``<out>/<top>/`` (TA-ISP: ``<out>/taisp_core-<con
 as Markdown and written as ``cost.md``, ``cost.json`` and a bar chart ``cost.png``. A failed or
 timed-out block gets a row saying so. Line buffers scale with ``--max-width``; the logic does not.
 
-The modules of :data:`KEEP_HIERARCHY` (denoise's squares, column sums and weighted pixels, 711
-instances of three modules) keep their hierarchy through ``synth_xilinx`` and are flattened into
+The modules of :data:`KEEP_HIERARCHY` (denoise's squares, column sums and offsets' back ends:
+four derived modules for their 827 instances) keep their hierarchy through ``synth_xilinx`` and are flattened into
 the top after mapping (``--flat``: everything flattened first, as for the other blocks), so
 that Yosys maps each of them once: a flattened ``synth_xilinx`` of denoise did not finish in
 70 minutes on the 2-core machine. ``stat`` and ``ltp`` run on the flattened netlist either way.
@@ -266,26 +266,28 @@ def synth(top: str, out: Path, max_width: int = 256, family: str = "xc7", timeou
 
 
 def synth_glue(out: Path, gen: Path, order, max_width: int = 256, family: str = "xc7",
-               timeout: float | None = None) -> dict:
-    """Synthesize a generated chain top with its filters as black boxes (``posisp_stream``,
-    ``posisp_in``, ``posisp_out``, ``posisp_thumb``, ``posisp_regs`` and the wiring): the part of a
-    chain that is not in the filter rows, for the composed chain row (:func:`composed_chain`)."""
+               timeout: float | None = None, top: str = "posisp_chain") -> dict:
+    """Synthesize a generated chain top (``top``: ``posisp_chain``, or ``posisp_camera``, the front
+    end ahead of the chain) with its filters as black boxes (``posisp_stream``, ``posisp_in``,
+    ``posisp_out``, ``posisp_thumb``, ``posisp_regs``, the wiring and, for the camera, the shared
+    front end): the part of a chain that is not in the filter rows, for the composed rows
+    (:func:`composed_chain`). The summary's ``top`` is ``<top>_glue``."""
     gen = Path(os.path.abspath(gen))
     out = Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
     sb = YosysSandbox(gen)
-    files = model_rtl("posisp") + [gen / "posisp_chain.v"]
+    files = model_rtl("posisp") + [gen / "posisp_chain.v"] + ([gen / "posisp_camera.v"] if top == "posisp_camera" else [])
     srcs = " ".join(sb.path(p) for p in files)
     incs = " ".join(f"-I{sb.path(d)}" for d in RTL_INCLUDE_DIRS)
     for f in (out / "stat.txt", out / "ltp.txt"):
         f.unlink(missing_ok=True)
     boxes = " ".join(f"*posisp_{f}*" for f in sorted(set(order)))
     read = (f"read_verilog -defer -I{sb.path(gen)} {incs} {srcs}\n"
-            f"hierarchy -top posisp_chain -chparam MAX_W {max_width}\n"
+            f"hierarchy -top {top} -chparam MAX_W {max_width}\n"
             + (f"blackbox {boxes}\n" if boxes else ""))
-    script = _yosys_script(read, "posisp_chain", family, sb.path(out / "stat.txt"), sb.path(out / "ltp.txt"))
-    seconds = _run(sb, script, "posisp_chain", out, f"posisp_chain glue (MAX_W {max_width})", timeout)
-    summary = _summary("posisp_chain_glue", out, family, max_width, seconds)
+    script = _yosys_script(read, top, family, sb.path(out / "stat.txt"), sb.path(out / "ltp.txt"))
+    seconds = _run(sb, script, top, out, f"{top} glue (MAX_W {max_width})", timeout)
+    summary = _summary(f"{top}_glue", out, family, max_width, seconds)
     summary["order"] = list(order)
     (out / "summary.json").write_text(json.dumps(summary, indent=2))
     return summary
@@ -301,7 +303,7 @@ def composed_chain(glue: dict, rows: dict[str, dict]) -> dict:
     parts = [glue] + [rows[f"posisp_{f}"] for f in order]
     keys = ("luts", "flip_flops", "dsp48e1", "bram_bits", "lutram_cells", "carry4")
     r = {k: sum(p[k] for p in parts) for k in keys}
-    return {"top": "posisp_chain", "composed": True, "order": order, "max_width": glue["max_width"],
+    return {"top": glue["top"].removesuffix("_glue"), "composed": True, "order": order, "max_width": glue["max_width"],
             "target": glue["target"], **r, "logic_depth": max(p["logic_depth"] or 0 for p in parts),
             "seconds": round(sum(p["seconds"] for p in parts), 1)}
 
@@ -337,10 +339,11 @@ def _latency_text(top: str) -> str:
 
 
 #: Modules synthesized once each and flattened into their top only after mapping (the denoise
-#: leaves: 590 squares in 116 column sums and 10 single squares, 121 weighted pixels): Yosys
-#: module-name patterns, a leading ``*`` for the names ``hierarchy`` gives modules with
-#: parameters (``$paramod$<hash>\posisp_denoise_sq``).
-KEEP_HIERARCHY = ("*posisp_denoise_sq", "*posisp_denoise_colsum", "*posisp_denoise_wx")
+#: leaves: 590 squares in 116 column sums and 10 single squares; 121 offsets' back ends, each
+#: with its box sum, weight-table copy and weighted pixel): Yosys module-name patterns, a leading
+#: ``*`` for the names ``hierarchy`` gives modules with parameters
+#: (``$paramod$<hash>\posisp_denoise_sq``).
+KEEP_HIERARCHY = ("*posisp_denoise_sq", "*posisp_denoise_colsum", "*posisp_denoise_off")
 #: TA-ISP rows: folder name under --out -> config
 TAISP_CONFIGS = {"default": "fixedpoint/taisp/configs/default.toml", "compact": "fixedpoint/taisp/configs/compact.toml"}
 
@@ -373,7 +376,8 @@ def timing(row: dict, width: int) -> dict:
 
 
 def _row_dirs(out: Path) -> list[Path]:
-    dirs = [out / f"posisp_{f}" for f in FILTERS] + [out / "posisp_chain", out / "posisp_chain_glue", out / "posisp_camera"]
+    dirs = [out / f"posisp_{f}" for f in FILTERS] + [out / "posisp_chain", out / "posisp_chain_glue", out / "posisp_camera",
+                                                     out / "posisp_camera_glue"]
     return dirs + [out / f"taisp_core-{c}" for c in TAISP_CONFIGS]
 
 
@@ -386,10 +390,11 @@ def collect(out: Path, width: int = 1920) -> list[dict]:
         if (d / "summary.json").is_file():
             r = json.loads((d / "summary.json").read_text())
             done[r["top"]] = r
-            if r["top"] == "posisp_chain_glue":
+            if r["top"] in ("posisp_chain_glue", "posisp_camera_glue"):
                 missing = [f for f in r["order"] if f"posisp_{f}" not in done]
                 if missing:
-                    rows.append({"top": "posisp_chain", "error": f"composed row: no filter row of {', '.join(missing)}"})
+                    rows.append({"top": r["top"].removesuffix("_glue"),
+                                 "error": f"composed row: no filter row of {', '.join(missing)}"})
                     continue
                 r = composed_chain(r, done)
             rows.append({**r, **timing(r, width)})
@@ -410,7 +415,8 @@ def _label(r: dict) -> str:
         return f"TA-ISP taisp_core ({Path(r.get('config', '')).stem})"
     if r.get("order") is not None:
         how = ": composed, glue + filter rows" if r.get("composed") else ""
-        return f"{r['top']} ({len(r['order'])} filters{how}: {' -> '.join(r['order'])})"
+        n = len(r["order"])
+        return f"{r['top']} ({n} filter{'' if n == 1 else 's'}{how}: {' -> '.join(r['order'])})"
     return r["top"]
 
 
@@ -490,7 +496,8 @@ def main(argv=None) -> int:
     ap.add_argument("--chain", help="also synthesize a chain top: a checkpoint file or filter names separated by commas")
     ap.add_argument("--camera", action="store_true", help="with --chain: also the camera top (front end + the chain)")
     ap.add_argument("--composed", action="store_true",
-                    help="with --chain: synthesize only the chain's glue (filters as black boxes) and compose the row from the filter rows")
+                    help="with --chain: synthesize only the chain's (and --camera's) glue, filters as black boxes, and "
+                         "compose the rows from the filter rows")
     ap.add_argument("--taisp", nargs="*", choices=sorted(TAISP_CONFIGS), help="also TA-ISP's core with these configs (none named: all)")
     ap.add_argument("--flat", action="store_true", help="flatten everything before synthesis (no kept hierarchy)")
     ap.add_argument("--gen", help="POS-ISP generated folder of the blocks (default: the default config's)")
@@ -503,10 +510,12 @@ def main(argv=None) -> int:
         except (ValueError, OSError) as exc:
             print(f"error: --chain {a.chain}: {exc}", file=sys.stderr)
             return 2
+        chain_tops = ("posisp_chain",) + (("posisp_camera",) if a.camera else ())
         if a.composed:
-            _attempt(out / "posisp_chain_glue", synth_glue, out / "posisp_chain_glue", gen, order, a.max_width, a.family,
-                     a.timeout)
-        for top in (() if a.composed else ("posisp_chain",)) + (("posisp_camera",) if a.camera else ()):
+            for top in chain_tops:
+                _attempt(out / f"{top}_glue", synth_glue, out / f"{top}_glue", gen, order, a.max_width, a.family,
+                         a.timeout, top)
+        for top in () if a.composed else chain_tops:
             s = _attempt(out / top, synth, top, out / top, a.max_width, a.family, a.timeout, gen, keep)
             if s is not None:
                 s["order"] = order

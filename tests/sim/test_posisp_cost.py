@@ -100,6 +100,24 @@ def test_composed_chain_adds_the_filters_to_the_glue(tmp_path: Path):
     assert cost.collect(tmp_path, 64)[-1] == {"top": "posisp_chain", "error": "composed row: no filter row of wb"}
 
 
+def test_composed_camera_row_beside_the_chain(tmp_path: Path):
+    """``--camera --composed``: the camera's glue (front end, stream control, thumbnail, registers)
+    plus the same filter rows gives the camera row; its timing is not derived (no front-end figure)."""
+    order = ["wb"]
+    for d, s in (("posisp_wb", _summary("posisp_wb")),
+                 ("posisp_chain_glue", _summary("posisp_chain_glue", order=order, luts=100)),
+                 ("posisp_camera_glue", _summary("posisp_camera_glue", order=order, luts=700, flip_flops=900,
+                                                 logic_depth=50))):
+        (tmp_path / d).mkdir()
+        (tmp_path / d / "summary.json").write_text(json.dumps(s))
+    rows = cost.collect(tmp_path, 64)
+    assert [r["top"] for r in rows] == ["posisp_wb", "posisp_chain", "posisp_camera"]
+    cam = rows[-1]
+    assert cam["composed"] and (cam["luts"], cam["flip_flops"], cam["logic_depth"]) == (710, 920, 50)
+    assert cam["latency"] is None
+    assert "posisp_camera (1 filter: composed, glue + filter rows: wb)" in cost.markdown(rows, 64)
+
+
 def test_keep_patterns_match_the_derived_modules(tmp_path: Path):
     """The kept modules have parameters, so ``hierarchy`` renames them ($paramod$<hash>\\name): the
     patterns must still match, or everything is flattened (the first 1920 run of denoise was)."""

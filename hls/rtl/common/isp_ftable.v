@@ -8,6 +8,7 @@
 // low OUT_W bits into entry tab_addr, tab_en && !tab_we reads entry tab_addr into tab_rdata one
 // clock later (sign-extended when OUT_S, zero-extended otherwise; held until the next access).
 // Addresses >= N are ignored (read as 0). The software port works whether ce is high or low.
+// With SW_RD 0 the instance is a write-only copy: no read register, tab_rdata reads 0.
 // Both banks start with the INIT_FILE contents (the driver's output for the default parameters,
 // tab_<name>_default.hex, generated).
 //
@@ -64,6 +65,9 @@ module isp_ftable #
     parameter INIT_FILE = "tab.hex",
     // Number of read ports (inputs evaluated per clock)
     parameter NRD = 1,
+    // Software reads through this instance (1) or it is a write-only copy (0: tab_rdata reads 0;
+    // for a table split into one instance per read port, one of them reading)
+    parameter SW_RD = 1,
     // Width of the software address (at least $clog2(N))
     parameter AW = $clog2(N)
 )
@@ -190,7 +194,7 @@ generate
                 y0 <= mem_lo[{bank1, idx}];
             end
         end
-        if (k == 0) begin : g_sw
+        if (k == 0 && SW_RD != 0) begin : g_sw
             // port B with software's read (copy 0)
             reg [OUT_W-1:0] q;
             always @(posedge clk) begin
@@ -242,6 +246,10 @@ generate
         end
         assign out[k*OUT_W +: OUT_W] = o;
     end
+
+if (SW_RD == 0) begin : g_nosw
+    assign sw_q = {OUT_W{1'b0}};
+end
 endgenerate
 
 // the software read (an address past the table gives 0), held until the next access

@@ -33,8 +33,9 @@
 //                 17x32 (num) and 121 adds (den), 3 multiplies 28x24
 //                 (y), 3 BT.601 multiplies 17x32 (Y); adds: 120 x (4 + 2) for C and D (a 3-input
 //                 add with operand muxes for the line-end cases), 55 pair sums S (dx > 0; dx = 0: 2 C)
-//   tables        isp_ftable NRD = 121 (denoise.w, 233 entries x 17 bits, 2 banks, one copy per
-//                 read port), den_recip (isp_table, build time, 641 x 24 bits)
+//   tables        denoise.w (233 entries x 17 bits, 2 banks): one isp_ftable copy per offset (121,
+//                 each in its posisp_denoise_off, all written together, offset 0's read back),
+//                 den_recip (isp_table, build time, 641 x 24 bits)
 //   registers     per offset a column sum (43 bits), 5 of history and D (45 bits); per pair (dx >= 0)
 //                 S and the previous slot's S (44 bits); the 11x11 x search window (121 x 96 bits)
 //                 held two slots (the centre two slots back), then 3 clocks until the weights come
@@ -104,8 +105,6 @@ localparam NW = `POSISP_DENOISE_NUM_W;
 localparam FN = `POSISP_DENOISE_NUM_F;
 localparam IW = `POSISP_DENOISE_INV_W;
 localparam FI = `POSISP_DENOISE_INV_F;
-// table input (denoise.d)
-localparam DW_ = `POSISP_DENOISE_D_W;
 // search and patch radius, window radius and size
 localparam RS = `POSISP_DENOISE_SEARCH;
 localparam RP = `POSISP_DENOISE_PATCH;
@@ -116,12 +115,11 @@ localparam KP = 2 * RP + 1;
 localparam NO = KS * KS;
 // window element: {x_2, x_1, x_0, Y}
 localparam EW = 3 * XW + YW;
-// a square, a column sum (KP squares), D (KP column sums): Y <= 1.0 (the inputs are clamped),
-// so a difference is at most 2^FY and a square at most 2^(2 FY)
+// a square, a column sum (KP squares): Y <= 1.0 (the inputs are clamped), so a difference is at
+// most 2^FY and a square at most 2^(2 FY) (D, KP column sums: posisp_denoise_off)
 localparam FY = `POSISP_DENOISE_Y_F;
 localparam QW = 2 * FY + 1;
 localparam CSW = 2 * FY + $clog2(KP + 1);
-localparam DSW = 2 * FY + $clog2(KP * KP + 1);
 // the luma sum, num (sum of NO products), y product
 localparam LSW = BW + XW + 2;
 localparam PW = WW + XW;
@@ -130,10 +128,6 @@ localparam YPW = NW + IW;
 localparam TL = `ISP_TABLE_LATENCY;
 
 initial begin
-    if (DSW > DW_) begin
-        $error("posisp_denoise: D needs %0d bits, denoise.d has %0d", DSW, DW_);
-        $finish;
-    end
     if (`POSISP_CHAIN_X_S != 0 || `POSISP_DENOISE_Y_S != 0 || `POSISP_DENOISE_W_S != 0) begin
         $error("posisp_denoise: expects unsigned chain.x, denoise.y and denoise.w");
         $finish;
@@ -292,9 +286,14 @@ end
 // offset o = (dy, dx) at index (dy + RS) * KS + (dx + RS), its partner o' = (dy, -dx)
 //   stage F: C_o = sum_u (Y(u, 0) - Y(u + dy, dx))^2 of the window's centre column (registered);
 //            for dx >= 0 the pair sum S = C_o + C_o' (dx = 0: 2 C_o), shared with the partner
-//   stage D: D_o by the slot's case above; the history shifts every slot
-wire [NO*DW_-1:0]     tin;
-wire [NO*3*XW-1:0]    xD;
+//   stage D: D_o by the slot's case above; the history shifts every slot; stage T: w_o and the
+//            products w_o x_k (posisp_denoise_off, one per offset: the stages D, T and the products)
+// every offset's weight, products w_o x_k(o) and table copy's software read (offset 0's is read)
+wire [NO*WW-1:0]      wt;
+wire [NO*3*PW-1:0]    wx;
+/* verilator lint_off UNUSEDSIGNAL */
+wire [NO*32-1:0]      trd;
+/* verilator lint_on UNUSEDSIGNAL */
 // every offset's column sum (read by the pair sums) and history (read by the partner; the oldest
 // slot of a partner's is never read)
 /* verilator lint_off UNUSEDSIGNAL */
@@ -367,85 +366,31 @@ for (go = 0; go < NO; go = go + 1) begin : g_off
         assign shall[go*(CSW+1) +: CSW+1] = shall[PO*(CSW+1) +: CSW+1];
     end
 
-    reg [CSW-1:0]    cF;
-    reg [3*XW-1:0]   xDr;
-    reg [DSW-1:0]    d;
-    reg [KP*CSW-1:0] hist;
-    assign hall[go*KP*CSW +: KP*CSW] = hist;
-    // partner's history: hp[k] = C'(slot s - 1 - k)
-    wire [(KP-1)*CSW-1:0] hp = hall[PO*KP*CSW +: (KP-1)*CSW];
-    // D <= A + B - E (S0: A + B + E)
-    reg [DSW-1:0] opA, opB, opE;
-    reg           sub;
-    always @* begin
-        opA = d;
-        opB = {{(DSW-CSW){1'b0}}, cF};
-        opE = {{(DSW-CSW){1'b0}}, hist[(KP-1)*CSW +: CSW]};
-        sub = 1'b1;
-        if (kS0) begin
-            opA = {{(DSW-CSW){1'b0}}, hist[1*CSW +: CSW]};
-            opB = {{(DSW-CSW-1){1'b0}}, shall[go*(CSW+1) +: CSW+1]};
-            opE = {{(DSW-CSW-1){1'b0}}, sall[go*(CSW+1) +: CSW+1]};
-            sub = 1'b0;
-        end
-        if (kS1) opE = {{(DSW-CSW){1'b0}}, hp[0*CSW +: CSW]};
-        if (kS2) opE = {{(DSW-CSW){1'b0}}, hp[2*CSW +: CSW]};
-        if (kE2) opB = {{(DSW-CSW){1'b0}}, hp[1*CSW +: CSW]};
-        if (kE1) opB = {{(DSW-CSW){1'b0}}, hp[3*CSW +: CSW]};
-    end
-    integer h;
-    always @(posedge clk) begin
-        if (ce) begin
-            cF <= cs;
-            xDr <= xF[go*3*XW +: 3*XW];
-            if (vF) begin
-                d <= opA + opB + (sub ? ~opE : opE) + {{(DSW-1){1'b0}}, sub};
-                hist[0 +: CSW] <= cF;
-                for (h = 1; h < KP; h = h + 1) begin
-                    hist[h*CSW +: CSW] <= hist[(h-1)*CSW +: CSW];
-                end
-            end
-        end
-    end
-    assign tin[go*DW_ +: DW_] = {{(DW_-DSW){1'b0}}, d};
-    assign xD[go*3*XW +: 3*XW] = xDr;
+    // stages D, T and the products: the offset's back end (offset 0's table copy serves
+    // software's reads)
+    posisp_denoise_off #(.FY(FY), .KP(KP), .XW(XW), .SW_RD(go == 0 ? 1 : 0),
+                         .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"})) u_off (
+        .clk(clk), .ce(ce), .v(vF), .k_s0(kS0), .k_s1(kS1), .k_s2(kS2), .k_e2(kE2), .k_e1(kE1),
+        .cs(cs), .s_cur(sall[go*(CSW+1) +: CSW+1]), .s_prev(shall[go*(CSW+1) +: CSW+1]),
+        .hp(hall[PO*KP*CSW +: (KP-1)*CSW]), .hist(hall[go*KP*CSW +: KP*CSW]),
+        .x(xF[go*3*XW +: 3*XW]),
+        .tab_bank(bank_act), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),
+        .tab_rdata(trd[go*32 +: 32]),
+        .w(wt[go*WW +: WW]), .p(wx[go*3*PW +: 3*PW])
+    );
 end
 endgenerate
+assign tab_rdata = trd[31:0];
 
-// ------------------------------------------------------------------ weights (per-frame table)
-wire [NO*WW-1:0] wt;
-isp_ftable #(`POSISP_TAB_DENOISE_PARAMS, .INIT_FILE({MEM_DIR, "/tab_denoise_default.hex"}), .NRD(NO)) u_wtab (
-    .clk(clk), .ce(ce), .in(tin), .out(wt),
-    .tab_bank(bank_act), .tab_en(tab_en), .tab_we(tab_we), .tab_addr(tab_addr), .tab_wdata(tab_wdata),
-    .tab_rdata(tab_rdata)
-);
-
-// side band through the table's latency: emit, sof, eol, Y overflow, the x search window
+// side band through the table's latency: emit, sof, eol, Y overflow
 wire [3:0] sbT;
 isp_delay #(.DW(4), .N(TL), .RESET(1)) u_dsb (
     .clk(clk), .rst(rst), .ce(ce), .in({eD, sofD, eolD, yovfD}), .out(sbT)
 );
-wire [NO*3*XW-1:0] xT;
-generate
-for (g = 0; g < 3; g = g + 1) begin : g_dx
-    isp_delay #(.DW(NO*XW), .N(TL)) u_dx (
-        .clk(clk), .rst(1'b0), .ce(ce), .in(xD[g*NO*XW +: NO*XW]), .out(xT[g*NO*XW +: NO*XW])
-    );
-end
-endgenerate
 
 // ------------------------------------------------------------------ stage N: num, den
 // den = sum w_o, num_k = sum w_o x_k(o) (one accumulator per sum: no part-select writes, which
 // keeps Icarus and Yosys's process passes fast)
-// the products w_o x_k(o), one posisp_denoise_wx per offset
-wire [NO*3*PW-1:0] wx;
-generate
-for (g = 0; g < NO; g = g + 1) begin : g_wx
-    posisp_denoise_wx #(.WW(WW), .XW(XW)) u_wx (
-        .w(wt[g*WW +: WW]), .x(xT[g*3*XW +: 3*XW]), .p(wx[g*3*PW +: 3*PW])
-    );
-end
-endgenerate
 reg [NSW-1:0] ns0, ns1, ns2;
 reg [DNW-1:0] dsum;
 integer m;

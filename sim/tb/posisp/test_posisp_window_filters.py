@@ -345,7 +345,7 @@ def run_filter(simulator: str, filt: str, tmp_path: Path, seed: int = 1) -> None
     srcs = rtl_sources(top, "posisp_wstream", "isp_window", "isp_rq")
     if filt == "denoise":
         params["MEM_DIR"] = f'"{gen}"'
-        srcs += rtl_sources("posisp_denoise_colsum", "posisp_denoise_sq", "posisp_denoise_wx", "isp_ftable",
+        srcs += rtl_sources("posisp_denoise_colsum", "posisp_denoise_sq", "posisp_denoise_off", "posisp_denoise_wx", "isp_ftable",
                             "isp_table", "isp_delay")
     # Verilator: -O1 halves the build of the large denoise block at the same speed
     run_cocotb(simulator, top, "sim.tb.posisp.test_posisp_window_filters", sources=srcs, parameters=params, gen=gen,
