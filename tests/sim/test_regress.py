@@ -71,10 +71,11 @@ def test_summary_and_resume(tmp_path: Path):
 
 
 def test_one_leg_through_dask(tmp_path: Path):
-    """A tiny scene set, written and replayed (Icarus, fast cocotb path, stalls) as Dask tasks
-    of a one-worker local cluster; then resumed without running anything."""
+    """A tiny scene set, written and replayed (the HLS C++'s C simulation: the Icarus fast path
+    is tested in tests/sim/test_fastpath.py) as Dask tasks of a one-worker local cluster; then
+    resumed without running anything."""
     spec = rg.SetSpec("default-core-16x8", ("scene",), (16, 8), "default", "core", 2)
-    leg = rg.Leg("default-core-16x8-icarus-both20", spec, "icarus", "both20")
+    leg = rg.Leg("default-core-16x8-csim", spec, "csim", "none")
     s = rg.run_regress([leg], tmp_path, workers=1, progress=False)
     r = s["results"][0]
     assert r["passed"], r

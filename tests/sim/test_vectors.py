@@ -294,14 +294,14 @@ def _set_hex(path: Path, index: int, fn) -> None:
 
 
 def test_plain_tb_names_first_mismatch(scene_set: Path, tmp_path: Path):
-    """A corrupted expected value (frame 1, line 3, pixel 5, G) fails and is named, with the stage."""
+    """A corrupted expected value (frame 0, line 3, pixel 5, G) fails and is named, with the stage."""
     d = _copy(scene_set, tmp_path / "bad_out")
     w = SIZE[0]
-    _set_hex(d / "stream_out.hex", 1 * SIZE[0] * SIZE[1] + 3 * w + 5, lambda v: v ^ 0x01)  # G is in the low bits
-    res = run_plain_tb(d, frames=2, program_weights=False, max_errors=1, build_dir=tmp_path / "b1")
+    _set_hex(d / "stream_out.hex", 3 * w + 5, lambda v: v ^ 0x01)  # G is in the low bits
+    res = run_plain_tb(d, frames=1, program_weights=False, max_errors=1, build_dir=tmp_path / "b1")
     assert not res.passed and "FAIL" in res.result_line
     assert res.first_mismatch is not None
-    assert "frame 1, line 3, pixel 5, channel G" in res.first_mismatch
+    assert "frame 0, line 3, pixel 5, channel G" in res.first_mismatch
     assert "rgfc power curve/output" in res.first_mismatch  # xg, xs and the region index matched
     assert "expected taps at this pixel" in res.log
 
