@@ -12,8 +12,11 @@ frame beyond W*H, frames back to back, no stalls), as formulas in the frame widt
         --chain golden/posisp/checkpoints/posisp_frozen.pth --taisp      # every row
     .venv/bin/python -m sim.posisp.cost --table --out out/posisp-cost     # the table of runs already made
     .venv/bin/python -m sim.posisp.cost --chain tone,exposure,wb --camera --tops   # a chain and its camera top only
+    .venv/bin/python -m sim.posisp.cost --out out/posisp-cost --max-width 1920 --composed --camera --tops \
+        --chain golden/posisp/checkpoints/posisp_frozen.pth golden/posisp/checkpoints/posisp_joint.pth
 
-Each block is synthesized into ``<out>/<top>/`` (TA-ISP: ``<out>/taisp_core-<config>/``;
+Each block is synthesized into ``<out>/<top>/`` (TA-ISP: ``<out>/taisp_core-<config>/``; a chain
+``<out>/chains/<name>/<top>/``, its name the checkpoint's stem or the filters joined by ``-``;
 ``yosys.log``, ``synth.ys``, ``stat.txt``, ``ltp.txt``, ``summary.json``); the table is printed
 as Markdown and written as ``cost.md``, ``cost.json`` and a bar chart ``cost.png``. A failed or
 timed-out block gets a row saying so. Line buffers scale with ``--max-width``; the logic does not.
@@ -164,6 +167,12 @@ def _params(src: Path, max_width: int) -> str:
     return f"-chparam MAX_W {max_width}" if re.search(r"\bparameter\s+MAX_W\b", src.read_text()) else ""
 
 
+def chain_name(spec: str) -> str:
+    """A chain's folder name under ``<out>/chains``: the checkpoint's stem, or the filter names
+    joined by ``-``."""
+    return Path(spec).stem if Path(spec).is_file() else "-".join(f.strip() for f in spec.split(","))
+
+
 def chain_gen(spec: str, out: Path, frontend: bool = False) -> tuple[Path, list[str]]:
     """Write the chain top for ``spec`` (a checkpoint path, or filter names separated by commas)
     with its generated files into ``out``; return the folder and the order."""
@@ -303,7 +312,8 @@ def composed_chain(glue: dict, rows: dict[str, dict]) -> dict:
     parts = [glue] + [rows[f"posisp_{f}"] for f in order]
     keys = ("luts", "flip_flops", "dsp48e1", "bram_bits", "lutram_cells", "carry4")
     r = {k: sum(p[k] for p in parts) for k in keys}
-    return {"top": glue["top"].removesuffix("_glue"), "composed": True, "order": order, "max_width": glue["max_width"],
+    return {"top": glue["top"].removesuffix("_glue"), "chain": glue.get("chain"), "composed": True, "order": order,
+            "max_width": glue["max_width"],
             "target": glue["target"], **r, "logic_depth": max(p["logic_depth"] or 0 for p in parts),
             "seconds": round(sum(p["seconds"] for p in parts), 1)}
 
@@ -376,8 +386,9 @@ def timing(row: dict, width: int) -> dict:
 
 
 def _row_dirs(out: Path) -> list[Path]:
-    dirs = [out / f"posisp_{f}" for f in FILTERS] + [out / "posisp_chain", out / "posisp_chain_glue", out / "posisp_camera",
-                                                     out / "posisp_camera_glue"]
+    dirs = [out / f"posisp_{f}" for f in FILTERS]
+    for c in sorted(p for p in (out / "chains").glob("*") if p.is_dir()):
+        dirs += [c / t for t in ("posisp_chain", "posisp_chain_glue", "posisp_camera", "posisp_camera_glue")]
     return dirs + [out / f"taisp_core-{c}" for c in TAISP_CONFIGS]
 
 
@@ -393,7 +404,7 @@ def collect(out: Path, width: int = 1920) -> list[dict]:
             if r["top"] in ("posisp_chain_glue", "posisp_camera_glue"):
                 missing = [f for f in r["order"] if f"posisp_{f}" not in done]
                 if missing:
-                    rows.append({"top": r["top"].removesuffix("_glue"),
+                    rows.append({"top": r["top"].removesuffix("_glue"), "chain": r.get("chain"),
                                  "error": f"composed row: no filter row of {', '.join(missing)}"})
                     continue
                 r = composed_chain(r, done)
@@ -416,7 +427,8 @@ def _label(r: dict) -> str:
     if r.get("order") is not None:
         how = ": composed, glue + filter rows" if r.get("composed") else ""
         n = len(r["order"])
-        return f"{r['top']} ({n} filter{'' if n == 1 else 's'}{how}: {' -> '.join(r['order'])})"
+        name = f" {r['chain']}" if r.get("chain") else ""
+        return f"{r['top']}{name} ({n} filter{'' if n == 1 else 's'}{how}: {' -> '.join(r['order'])})"
     return r["top"]
 
 
@@ -429,7 +441,8 @@ def markdown(rows: list[dict], width: int = 1920) -> str:
         lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
         ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
         if "error" in r:
-            lines.append(f"| {r['top']} | not synthesized: {r['error']} | | | | | | {lat} | {ovh} | | |")
+            name = f"{r['top']} {r['chain']}" if r.get("chain") else r["top"]
+            lines.append(f"| {name} | not synthesized: {r['error']} | | | | | | {lat} | {ovh} | | |")
             continue
         lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
         ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
@@ -493,7 +506,8 @@ def main(argv=None) -> int:
     ap.add_argument("--tops", nargs="*", help=f"blocks to synthesize (none named: only --chain/--taisp; default: all present: {', '.join(available_tops())})")
     ap.add_argument("--timeout", type=float, default=None, help="seconds per block before giving up")
     ap.add_argument("--table", action="store_true", help="only print the table of the runs already in --out")
-    ap.add_argument("--chain", help="also synthesize a chain top: a checkpoint file or filter names separated by commas")
+    ap.add_argument("--chain", nargs="+", default=[],
+                    help="also synthesize chain tops: checkpoint files or filter names separated by commas (a row each)")
     ap.add_argument("--camera", action="store_true", help="with --chain: also the camera top (front end + the chain)")
     ap.add_argument("--composed", action="store_true",
                     help="with --chain: synthesize only the chain's (and --camera's) glue, filters as black boxes, and "
@@ -504,22 +518,22 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     out = Path(a.out)
     keep = () if a.flat else None
-    if not a.table and a.chain:
+    for spec in [] if a.table else a.chain:
+        cdir = out / "chains" / chain_name(spec)
         try:
-            gen, order = chain_gen(a.chain, out / "posisp_chain" / "gen", frontend=a.camera)
+            gen, order = chain_gen(spec, cdir / "gen", frontend=a.camera)
         except (ValueError, OSError) as exc:
-            print(f"error: --chain {a.chain}: {exc}", file=sys.stderr)
+            print(f"error: --chain {spec}: {exc}", file=sys.stderr)
             return 2
         chain_tops = ("posisp_chain",) + (("posisp_camera",) if a.camera else ())
-        if a.composed:
-            for top in chain_tops:
-                _attempt(out / f"{top}_glue", synth_glue, out / f"{top}_glue", gen, order, a.max_width, a.family,
-                         a.timeout, top)
-        for top in () if a.composed else chain_tops:
-            s = _attempt(out / top, synth, top, out / top, a.max_width, a.family, a.timeout, gen, keep)
+        done = [(f"{top}_glue", _attempt(cdir / f"{top}_glue", synth_glue, cdir / f"{top}_glue", gen, order, a.max_width,
+                                         a.family, a.timeout, top)) for top in (chain_tops if a.composed else ())]
+        done += [(top, _attempt(cdir / top, synth, top, cdir / top, a.max_width, a.family, a.timeout, gen, keep))
+                 for top in (() if a.composed else chain_tops)]
+        for folder, s in done:
             if s is not None:
-                s["order"] = order
-                (out / top / "summary.json").write_text(json.dumps(s, indent=2))
+                s.update(order=order, chain=chain_name(spec))
+                (cdir / folder / "summary.json").write_text(json.dumps(s, indent=2))
     if not a.table and (a.tops is None or a.tops):
         tops = a.tops or available_tops()
         bad = [t for t in tops if t not in available_tops()]

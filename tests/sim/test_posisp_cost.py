@@ -57,9 +57,9 @@ def _summary(top: str, **kw) -> dict:
 
 def test_table_rows(tmp_path: Path):
     for d, s in (("posisp_denoise", _summary("posisp_denoise")),
-                 ("posisp_chain", _summary("posisp_chain", order=FROZEN)),
+                 ("chains/posisp_frozen/posisp_chain", _summary("posisp_chain", order=FROZEN, chain="posisp_frozen")),
                  ("taisp_core-compact", _summary("taisp_core", config="fixedpoint/taisp/configs/compact.toml"))):
-        (tmp_path / d).mkdir()
+        (tmp_path / d).mkdir(parents=True)
         (tmp_path / d / "summary.json").write_text(json.dumps(s))
     (tmp_path / "posisp_gamma").mkdir()
     (tmp_path / "posisp_gamma" / "error.txt").write_text("posisp_gamma: yosys did not finish within 5 s\n")
@@ -72,7 +72,7 @@ def test_table_rows(tmp_path: Path):
     md = cost.markdown(rows, 1920)
     assert "| posisp_gamma | not synthesized: posisp_gamma: yosys did not finish" in md
     assert f"| TA-ISP taisp_core (compact) | 10 | 20 | 3 | 36,864 | 0 | 7 | 3 W + {LATENCY_CONST} = " in md
-    assert "posisp_chain (9 filters: tone -> exposure" in md
+    assert "posisp_chain posisp_frozen (9 filters: tone -> exposure" in md
 
 
 def test_cli_table_only(tmp_path: Path, capsys):
@@ -86,18 +86,19 @@ def test_cli_table_only(tmp_path: Path, capsys):
 
 def test_composed_chain_adds_the_filters_to_the_glue(tmp_path: Path):
     order = ["wb", "sharpen"]
-    glue = _summary("posisp_chain_glue", order=order, luts=100, logic_depth=30)
+    glue = _summary("posisp_chain_glue", order=order, luts=100, logic_depth=30, chain="wb-sharpen")
     for d, s in (("posisp_sharpen", _summary("posisp_sharpen", logic_depth=40)), ("posisp_wb", _summary("posisp_wb")),
-                 ("posisp_chain_glue", glue)):
-        (tmp_path / d).mkdir()
+                 ("chains/wb-sharpen/posisp_chain_glue", glue)):
+        (tmp_path / d).mkdir(parents=True)
         (tmp_path / d / "summary.json").write_text(json.dumps(s))
     row = cost.collect(tmp_path, 64)[-1]
     assert row["top"] == "posisp_chain" and row["composed"] and row["order"] == order
     assert (row["luts"], row["flip_flops"], row["dsp48e1"], row["bram_bits"]) == (120, 60, 9, 3 * 36864)
     assert row["logic_depth"] == 40 and row["latency"] == cost.chain_latency(order, 64)
-    assert "posisp_chain (2 filters: composed, glue + filter rows: wb -> sharpen)" in cost.markdown([row], 64)
+    assert "posisp_chain wb-sharpen (2 filters: composed, glue + filter rows: wb -> sharpen)" in cost.markdown([row], 64)
     (tmp_path / "posisp_wb" / "summary.json").unlink()
-    assert cost.collect(tmp_path, 64)[-1] == {"top": "posisp_chain", "error": "composed row: no filter row of wb"}
+    assert cost.collect(tmp_path, 64)[-1] == {"top": "posisp_chain", "chain": "wb-sharpen",
+                                              "error": "composed row: no filter row of wb"}
 
 
 def test_composed_camera_row_beside_the_chain(tmp_path: Path):
@@ -105,17 +106,31 @@ def test_composed_camera_row_beside_the_chain(tmp_path: Path):
     plus the same filter rows gives the camera row; its timing is not derived (no front-end figure)."""
     order = ["wb"]
     for d, s in (("posisp_wb", _summary("posisp_wb")),
-                 ("posisp_chain_glue", _summary("posisp_chain_glue", order=order, luts=100)),
-                 ("posisp_camera_glue", _summary("posisp_camera_glue", order=order, luts=700, flip_flops=900,
-                                                 logic_depth=50))):
-        (tmp_path / d).mkdir()
+                 ("chains/wb/posisp_chain_glue", _summary("posisp_chain_glue", order=order, luts=100, chain="wb")),
+                 ("chains/wb/posisp_camera_glue", _summary("posisp_camera_glue", order=order, luts=700, flip_flops=900,
+                                                           logic_depth=50, chain="wb"))):
+        (tmp_path / d).mkdir(parents=True)
         (tmp_path / d / "summary.json").write_text(json.dumps(s))
     rows = cost.collect(tmp_path, 64)
     assert [r["top"] for r in rows] == ["posisp_wb", "posisp_chain", "posisp_camera"]
     cam = rows[-1]
     assert cam["composed"] and (cam["luts"], cam["flip_flops"], cam["logic_depth"]) == (710, 920, 50)
     assert cam["latency"] is None
-    assert "posisp_camera (1 filter: composed, glue + filter rows: wb)" in cost.markdown(rows, 64)
+    assert "posisp_camera wb (1 filter: composed, glue + filter rows: wb)" in cost.markdown(rows, 64)
+
+
+def test_one_row_per_chain(tmp_path: Path):
+    """``--chain A B``: each chain in its own folder (named by checkpoint stem or order), a row each."""
+    assert cost.chain_name("golden/posisp/checkpoints/posisp_joint.pth") == "posisp_joint"
+    assert cost.chain_name("tone, wb") == "tone-wb"
+    for name, order in (("posisp_frozen", FROZEN), ("tone-wb", ["tone", "wb"])):
+        d = tmp_path / "chains" / name / "posisp_chain"
+        d.mkdir(parents=True)
+        (d / "summary.json").write_text(json.dumps(_summary("posisp_chain", order=order, chain=name)))
+    rows = cost.collect(tmp_path, 64)
+    assert [(r["top"], r["chain"], r["latency"]) for r in rows] == [
+        ("posisp_chain", "posisp_frozen", cost.chain_latency(FROZEN, 64)),
+        ("posisp_chain", "tone-wb", cost.chain_latency(["tone", "wb"], 64))]
 
 
 def test_keep_patterns_match_the_derived_modules(tmp_path: Path):
