@@ -1,15 +1,15 @@
 """The POS-ISP hardware cost table beside TA-ISP's core: Yosys estimates (``synth_xilinx``, AMD
 7-series) of every POS-ISP filter block in ``hls/rtl/posisp``, of generated chain tops (the chain,
 optionally the camera top) and of ``taisp_core`` (default and compact configs), all by one script
-at one MAX_W: LUT, FF, DSP48E1, block-RAM bits, LUT-RAM cells, the logic depth (``ltp -noff``
-after deleting the mapped flip-flops and block RAMs: cells from a register, block-RAM output or
-port to a register; a DSP48E1 counts as one cell whatever its internal registers), the latency in
-clocks (first input beat to first output beat, no stalls) and the frame overhead (clocks per
-frame beyond W*H, frames back to back, no stalls), as formulas in the frame width W and at
-``--frame-width``.
+at one MAX_W: LUT, FF, DSP48E1, block-RAM bits, LUT-RAM cells, shift-register LUTs (SRL16E), the
+logic depth (``ltp -noff`` after deleting the mapped flip-flops and block RAMs: cells from a
+register, block-RAM output or port to a register; a DSP48E1 counts as one cell whatever its
+internal registers), the latency in clocks (first input beat to first output beat, no stalls)
+and the frame overhead (clocks per frame beyond W*H, frames back to back, no stalls), as
+formulas in the frame width W and at ``--frame-width``.
 
-    .venv/bin/python -m sim.posisp.cost --out out/posisp-cost --max-width 1920 \
-        --chain golden/posisp/checkpoints/posisp_frozen.pth --taisp      # every row
+    .venv/bin/python -m sim.posisp.cost --out out/posisp-cost --max-width 1920 --composed --taisp \
+        --chain golden/posisp/checkpoints/posisp_frozen.pth        # every row (chain composed)
     .venv/bin/python -m sim.posisp.cost --table --out out/posisp-cost     # the table of runs already made
     .venv/bin/python -m sim.posisp.cost --chain tone,exposure,wb --camera --tops   # a chain and its camera top only
     .venv/bin/python -m sim.posisp.cost --out out/posisp-cost --max-width 1920 --composed --camera --tops \
@@ -22,10 +22,12 @@ as Markdown and written as ``cost.md``, ``cost.json`` and a bar chart ``cost.png
 timed-out block gets a row saying so. Line buffers scale with ``--max-width``; the logic does not.
 
 The modules of :data:`KEEP_HIERARCHY` (denoise's squares, column sums and offsets' back ends:
-four derived modules for their 827 instances) keep their hierarchy through ``synth_xilinx`` and are flattened into
-the top after mapping (``--flat``: everything flattened first, as for the other blocks), so
-that Yosys maps each of them once: a flattened ``synth_xilinx`` of denoise did not finish in
-70 minutes on the 2-core machine. ``stat`` and ``ltp`` run on the flattened netlist either way.
+four derived modules for their 827 instances) keep their hierarchy through ``synth_xilinx`` and
+are flattened into the top after mapping (``--flat``: everything flattened first, as for the
+other blocks), so that Yosys maps each of them once: a flattened ``synth_xilinx`` of denoise ran
+out of the WebAssembly Yosys's memory in ABC9. ``stat`` and ``ltp`` run on the flattened netlist
+either way. A chain row is composed (``--composed``): the chain's glue with its filters as black
+boxes, plus the filter rows.
 """
 from __future__ import annotations
 
@@ -240,7 +242,7 @@ def _summary(top: str, out: Path, family: str, max_width: int, seconds: float) -
     s = summarize(parse_stat(text))
     return {"top": top, "target": f"AMD {family} (yosys synth_xilinx)", "max_width": max_width,
             "luts": s["luts"], "flip_flops": s["flip_flops"], "dsp48e1": s["dsp48e1"], "bram_bits": s["bram_bits"],
-            "lutram_cells": s["lutram_cells"], "carry4": s["carry4"],
+            "lutram_cells": s["lutram_cells"], "srl_cells": s["srl16"], "carry4": s["carry4"],
             "logic_depth": parse_ltp(ltp.read_text()) if ltp.is_file() else None,
             "seconds": round(seconds, 1), "cells": s["cells"]}
 
@@ -305,12 +307,12 @@ def synth_glue(out: Path, gen: Path, order, max_width: int = 256, family: str = 
 def composed_chain(glue: dict, rows: dict[str, dict]) -> dict:
     """A chain's row composed of its glue (:func:`synth_glue`) and its filters' rows (``rows``:
     top -> summary, each synthesized alone at the same MAX_W): LUT, FF, DSP48E1, block-RAM bits and
-    LUT-RAM cells add up (no optimization across the filters' ports); the logic depth is the
+    LUT-RAM and SRL16E cells add up (no optimization across the filters' ports); the logic depth is the
     largest of the parts, a lower bound (a path through a filter's unregistered input logic or
     the tready chain across filters is not seen)."""
     order = glue["order"]
     parts = [glue] + [rows[f"posisp_{f}"] for f in order]
-    keys = ("luts", "flip_flops", "dsp48e1", "bram_bits", "lutram_cells", "carry4")
+    keys = ("luts", "flip_flops", "dsp48e1", "bram_bits", "lutram_cells", "srl_cells", "carry4")
     r = {k: sum(p[k] for p in parts) for k in keys}
     return {"top": glue["top"].removesuffix("_glue"), "chain": glue.get("chain"), "composed": True, "order": order,
             "max_width": glue["max_width"],
@@ -400,6 +402,8 @@ def collect(out: Path, width: int = 1920) -> list[dict]:
     for d in _row_dirs(out):
         if (d / "summary.json").is_file():
             r = json.loads((d / "summary.json").read_text())
+            # shift-register LUTs (summaries written before the column: from the cell counts)
+            r.setdefault("srl_cells", sum(n for c, n in r.get("cells", {}).items() if re.fullmatch(r"SRLC?16E", c)))
             done[r["top"]] = r
             if r["top"] in ("posisp_chain_glue", "posisp_camera_glue"):
                 missing = [f for f in r["order"] if f"posisp_{f}" not in done]
@@ -434,22 +438,21 @@ def _label(r: dict) -> str:
 
 def markdown(rows: list[dict], width: int = 1920) -> str:
     """The cost table in Markdown (latency and frame overhead at frame width ``width``)."""
-    lines = [f"| block | LUT | FF | DSP48E1 | BRAM bits | LUT-RAM cells | logic depth (cells) | latency (clocks; W = {width}) | "
-             f"frame overhead (clocks beyond W*H; W = {width}) | MAX_W | Yosys s |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"]
+    lines = [f"| block | LUT | FF | DSP48E1 | BRAM bits | LUT-RAM cells | SRL16E | logic depth (cells) | "
+             f"latency (clocks; W = {width}) | frame overhead (clocks beyond W*H; W = {width}) | MAX_W | Yosys s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"]
     for r in rows:
         lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
         ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
         if "error" in r:
             name = f"{r['top']} {r['chain']}" if r.get("chain") else r["top"]
-            lines.append(f"| {name} | not synthesized: {r['error']} | | | | | | {lat} | {ovh} | | |")
+            lines.append(f"| {name} | not synthesized: {r['error']} | | | | | | | {lat} | {ovh} | | |")
             continue
-        lat = _with_value(r["latency_formula"], r["latency"]) if r.get("latency") is not None else "-"
-        ovh = _with_value(r["frame_overhead_formula"], r["frame_overhead"]) if r.get("frame_overhead") is not None else "-"
         if r.get("frame_overhead_commit") is not None:
             ovh += f" (a COMMIT every frame: {_n(r['frame_overhead_commit'])})"
         lines.append(f"| {_label(r)} | {_n(r['luts'])} | {_n(r['flip_flops'])} | {_n(r['dsp48e1'])} | {_n(r['bram_bits'])} | "
-                     f"{_n(r['lutram_cells'])} | {_n(r['logic_depth'])} | {lat} | {ovh} | {r['max_width']} | {r['seconds']} |")
+                     f"{_n(r['lutram_cells'])} | {_n(r.get('srl_cells'))} | {_n(r['logic_depth'])} | {lat} | {ovh} | "
+                     f"{r['max_width']} | {r['seconds']} |")
     return "\n".join(lines) + "\n"
 
 

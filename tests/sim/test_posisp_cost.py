@@ -52,7 +52,7 @@ def test_script_flattens_kept_modules_after_mapping():
 def _summary(top: str, **kw) -> dict:
     return {"top": top, "target": "AMD xc7 (yosys synth_xilinx)", "max_width": 1920, "luts": 10, "flip_flops": 20,
             "dsp48e1": 3, "bram_bits": 36864, "lutram_cells": 0, "carry4": 1, "logic_depth": 7, "seconds": 1.0,
-            "cells": {}, **kw}
+            "cells": {"SRL16E": 2}, **kw}
 
 
 def test_table_rows(tmp_path: Path):
@@ -71,7 +71,7 @@ def test_table_rows(tmp_path: Path):
     assert ta["frame_overhead"] == 3 * 1920 + FRAME_OVERHEAD_CONST
     md = cost.markdown(rows, 1920)
     assert "| posisp_gamma | not synthesized: posisp_gamma: yosys did not finish" in md
-    assert f"| TA-ISP taisp_core (compact) | 10 | 20 | 3 | 36,864 | 0 | 7 | 3 W + {LATENCY_CONST} = " in md
+    assert f"| TA-ISP taisp_core (compact) | 10 | 20 | 3 | 36,864 | 0 | 2 | 7 | 3 W + {LATENCY_CONST} = " in md
     assert "posisp_chain posisp_frozen (9 filters: tone -> exposure" in md
 
 
@@ -80,7 +80,7 @@ def test_cli_table_only(tmp_path: Path, capsys):
     (tmp_path / "posisp_wb" / "summary.json").write_text(json.dumps(_summary("posisp_wb")))
     assert cost.main(["--table", "--out", str(tmp_path), "--frame-width", "64"]) == 0
     out = capsys.readouterr().out
-    assert "| posisp_wb | 10 | 20 | 3 | 36,864 | 0 | 7 | 2 | 0 | 1920 |" in out
+    assert "| posisp_wb | 10 | 20 | 3 | 36,864 | 0 | 2 | 7 | 2 | 0 | 1920 |" in out
     assert json.loads((tmp_path / "cost.json").read_text())[0]["latency"] == 2
 
 
@@ -115,6 +115,7 @@ def test_composed_camera_row_beside_the_chain(tmp_path: Path):
     assert [r["top"] for r in rows] == ["posisp_wb", "posisp_chain", "posisp_camera"]
     cam = rows[-1]
     assert cam["composed"] and (cam["luts"], cam["flip_flops"], cam["logic_depth"]) == (710, 920, 50)
+    assert cam["srl_cells"] == 4  # the glue's and the filter's, from their cell counts
     assert cam["latency"] is None
     assert "posisp_camera wb (1 filter: composed, glue + filter rows: wb)" in cost.markdown(rows, 64)
 
