@@ -104,7 +104,7 @@ def run_camera(simulator: str, test_module: str, testcase: str | Sequence[str], 
                                   "INIT_HEIGHT": INIT_HEIGHT, "DN_W": DN_W},
                       build_name=f"posisp_camera-{len(list(order))}", testcase=testcase,
                       extra_env={"TAISP_TB_CASE": json.dumps({**case, "order": list(order)})},
-                      verilator_opt=verilator_opt)
+                      verilator_opt=verilator_opt, public_depth=2)
 
 
 __all__ = ["CameraChainTB", "DN_W", "camera_input", "camera_out_size", "frontend_writes", "run_camera"]

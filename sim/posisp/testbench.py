@@ -156,7 +156,7 @@ def run_chain(simulator: str, test_module: str, testcase: str, case: dict, order
                                            "INIT_WIDTH": INIT_WIDTH, "INIT_HEIGHT": INIT_HEIGHT},
                       build_name=f"posisp_chain-{len(list(order))}", testcase=testcase,
                       extra_env={"TAISP_TB_CASE": json.dumps({**case, "order": list(order)})},
-                      verilator_opt=verilator_opt)
+                      verilator_opt=verilator_opt, public_depth=2)
 
 
 __all__ = ["CLOCK_NS", "ChainTB", "INIT_HEIGHT", "INIT_WIDTH", "MAX_H", "MAX_W", "case", "run_chain"]

@@ -171,4 +171,4 @@ def run_camera(simulator: str, test_module: str, testcase, case: dict, gen=None,
                       parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w, "INIT_WIDTH": INIT_WIDTH,
                                   "INIT_HEIGHT": INIT_HEIGHT, "DN_W": DN_W}, testcase=testcase,
                       extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})},
-                      verilator_opt=verilator_opt)
+                      verilator_opt=verilator_opt, public_depth=3)

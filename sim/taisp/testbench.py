@@ -143,7 +143,9 @@ def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=No
              rtl_params: dict | None = None):
     """Build ``taisp_core`` (shared primitives + TA-ISP RTL) for ``simulator`` and run one cocotb
     test of ``test_module`` with ``case`` (JSON in ``TAISP_TB_CASE``); ``rtl_params``: more
-    parameters of the top (``MH_LUT_REGIONS``...). Returns the results XML."""
+    parameters of the top (``MH_LUT_REGIONS``...). The benches touch the top's ports and the
+    stream control's state (``u_stream``, the hang report), so a Verilator build makes only the
+    top two levels visible (``public_depth`` 2). Returns the results XML."""
     import pytest
 
     from ..runner import generated_dir, model_rtl, run_cocotb, simulator_available
@@ -154,4 +156,4 @@ def run_core(simulator: str, test_module: str, testcase: str, case: dict, gen=No
     return run_cocotb(simulator, "taisp_core", test_module, sources=model_rtl("taisp"), gen=gen,
                       parameters={"MEM_DIR": f'"{gen}"', "MAX_W": max_w, "INIT_WIDTH": INIT_WIDTH,
                                   "INIT_HEIGHT": INIT_HEIGHT, **(rtl_params or {})}, testcase=testcase,
-                      extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})})
+                      extra_env={"TAISP_TB_CASE": json.dumps(case), **case.get("env", {})}, public_depth=2)

@@ -52,8 +52,8 @@ genvar gl, gi;
 generate
 for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
     // nodes of the level above (for gl > 0), and of this one
-    localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
-    localparam integer NL = (N + (1 << gl) - 1) >> gl;
+    localparam integer NP = isp_addtree_nodes(N, gl > 0 ? gl - 1 : 0);
+    localparam integer NL = isp_addtree_nodes(N, gl);
     for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
         // (a pair of the next level reads only its IN_W + level low bits: the rest are sign copies)
         /* verilator lint_off UNUSEDSIGNAL */

@@ -15,6 +15,18 @@ function integer isp_addtree_levels;
     end
 endfunction
 
+// nodes at level l of the tree over n terms: ceil(n / 2^l) (level 0: the terms); the tournament
+// of isp_argmax has the same shape
+function integer isp_addtree_nodes;
+    // number of terms (>= 1)
+    input integer n;
+    // level (>= 0)
+    input integer l;
+    begin
+        isp_addtree_nodes = (n + (1 << l) - 1) >> l;
+    end
+endfunction
+
 // ce cycles from isp_addtree's in to its out: the input register (in_reg) and one register
 // after every lpr adder levels and after the last level
 function integer isp_addtree_latency;

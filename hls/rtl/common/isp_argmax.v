@@ -49,8 +49,8 @@ genvar gl, gi;
 generate
 for (gl = 0; gl <= L; gl = gl + 1) begin : g_lvl
     // nodes of the level above (for gl > 0), and of this one
-    localparam integer NP = (2 * N + (1 << gl) - 2) >> gl;
-    localparam integer NL = (N + (1 << gl) - 1) >> gl;
+    localparam integer NP = isp_addtree_nodes(N, gl > 0 ? gl - 1 : 0);
+    localparam integer NL = isp_addtree_nodes(N, gl);
     for (gi = 0; gi < NL; gi = gi + 1) begin : g_node
         wire [NW-1:0] v;
         if (gl == 0) begin : g_leaf

@@ -387,4 +387,4 @@ def test_taisp_params(simulator):
     run_cocotb(simulator, "taisp_params_tb", "sim.tb.taisp.test_taisp_params",
                sources=rtl_sources("taisp_params", "isp_div", "isp_rq", "isp_table")
                + [os.path.join(here, "taisp_params_tb.v")],
-               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="taisp_params_tb")
+               parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name="taisp_params_tb", public_depth=2)
