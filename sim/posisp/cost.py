@@ -121,6 +121,42 @@ def chain_overhead(order, width: int, commit: bool = False) -> int:
     return sum(filter_overhead(f, width) for f in order)
 
 
+def camera_latency(order, width: int) -> int:
+    """A generated camera top's latency (bilinear, no stalls): a frame's first Bayer sample to its
+    first output beat. The shared front end's (its window lag W + 1 and its pipeline,
+    ``sim.taisp.camera.BILINEAR_FRONTEND_CONST`` in all beyond W) ahead of the chain's
+    (:func:`chain_latency`); measured by sim/tb/posisp/test_posisp_camera.py."""
+    from sim.taisp.camera import BILINEAR_FRONTEND_CONST
+
+    return width + BILINEAR_FRONTEND_CONST + chain_latency(order, width)
+
+
+def camera_overhead(order, width: int) -> int:
+    """Clocks per frame beyond W*H of a generated camera top (bilinear), frames back to back with
+    no stalls and no COMMITs: the larger of the front end's own, W + 8 (its window flush W + 1
+    and its 7 stages: W + ``BILINEAR_FRONTEND_CONST``), and the chain's (:func:`chain_overhead`):
+    the front end takes the next frame's samples while the chain flushes. Measured by
+    sim/tb/posisp/test_posisp_camera.py (a chain of pointwise filters, one with sharpen, one with
+    denoise)."""
+    from sim.taisp.camera import BILINEAR_FRONTEND_CONST
+
+    return max(width + BILINEAR_FRONTEND_CONST, chain_overhead(order, width))
+
+
+def _camera_overhead_formula(order) -> str:
+    """:func:`camera_overhead` as a formula in W: the front end's term or the chain's, whichever
+    is the larger from 8 pixels a line (the smallest frame the chain takes) to 4096."""
+    from sim.taisp.camera import BILINEAR_FRONTEND_CONST
+
+    fe, ch = (1, BILINEAR_FRONTEND_CONST), _coeffs(chain_overhead, order)
+    at = [(fe[0] * w + fe[1], ch[0] * w + ch[1]) for w in (8, 4096)]
+    if all(c >= f for f, c in at):
+        return _formula(*ch)
+    if all(f >= c for f, c in at):
+        return _formula(*fe)
+    return f"max({_formula(*fe)}, {_formula(*ch)})"
+
+
 def taisp_timing() -> tuple[str, str]:
     """TA-ISP core's latency and frame overhead (formulas in W, the constants of
     sim/taisp/testbench.py)."""
@@ -383,8 +419,14 @@ def timing(row: dict, width: int) -> dict:
                 "frame_overhead_formula": _formula(*_coeffs(chain_overhead, order)),
                 "frame_overhead_commit": chain_overhead(order, width, commit=True),
                 "timing_source": "derived: sum over the filters (+ 3 chain stages)"}
+    if top == "posisp_camera" and row.get("order") is not None:
+        order = row["order"]
+        return {"latency": camera_latency(order, width), "latency_formula": _formula(*_coeffs(camera_latency, order)),
+                "frame_overhead": camera_overhead(order, width),
+                "frame_overhead_formula": _camera_overhead_formula(order),
+                "timing_source": "derived (bilinear): the front end's and the chain's, measured on short chains"}
     return {"latency": None, "latency_formula": "", "frame_overhead": None, "frame_overhead_formula": "",
-            "timing_source": "not derived (the front end's latency is not in this table)"}
+            "timing_source": "not derived"}
 
 
 def _row_dirs(out: Path) -> list[Path]:

@@ -34,6 +34,7 @@ import numpy as np
 import pytest
 
 import cocotb
+from cocotb.triggers import RisingEdge
 
 from fixedpoint.posisp import regmap
 from golden.raw import read_raw
@@ -219,6 +220,59 @@ FULL = os.environ.get("TAISP_FULL_MATRIX", "") not in ("", "0")
 SHORT_ORDER = ["exposure", "sharpen", "gamma"]
 
 
+@cocotb.test(timeout_time=600, timeout_unit="sec")
+async def run_throughput(dut):
+    """Latency (a frame's first Bayer sample to its first output beat, the block idle) and the
+    steady-state frame period with no stalls, bilinear, frames back to back without COMMITs:
+    against :func:`sim.posisp.cost.camera_latency` and :func:`sim.posisp.cost.camera_overhead`."""
+    from sim.posisp.cost import camera_latency, camera_overhead
+
+    c = _case("run_throughput")
+    order = c["order"]
+    tb = CameraChainTB(dut)
+    await tb.reset()
+    starts, firsts = [], []
+
+    async def watch():
+        while True:
+            await RisingEdge(dut.clk)
+            if dut.s_axis_tvalid.value and dut.s_axis_tready.value and dut.s_axis_tuser.value:
+                starts.append(tb.cycle)
+            if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tuser.value:
+                firsts.append(tb.cycle)
+
+    cocotb.start_soon(watch())
+    results = []
+    for w, h in c["sizes"]:
+        raws = _raws(c["files"], w, h)
+        await tb.configure_camera(w, h, frontend_writes(raws[0], tb.cfg, "bilinear"), "bilinear")
+        tb.set_patterns(False, False)
+        starts.clear()
+        firsts.clear()
+        n = 4
+
+        async def send_all():
+            for k in range(n):
+                await tb.send_bayer(raws[0].mosaic)
+        send = cocotb.start_soon(send_all())
+        for _ in range(n):
+            await tb.recv(w, h)
+        await send
+        period = [b - a for a, b in zip(starts, starts[1:])][1:]
+        latency = firsts[0] - starts[0]
+        results.append({"size": [w, h], "latency": latency, "periods": period,
+                        "latency_formula": camera_latency(order, w), "overhead_formula": camera_overhead(order, w)})
+        dut._log.info("camera throughput: %s", results[-1])
+    out = os.environ.get("TAISP_TB_RESULT")
+    if out:
+        Path(out).write_text(json.dumps(results))
+    for r in results:
+        w, h = r["size"]
+        assert r["latency"] == r["latency_formula"], f"{w}x{h}: latency {r['latency']}, formula {r['latency_formula']}"
+        assert set(r["periods"]) == {w * h + r["overhead_formula"]}, \
+            f"{w}x{h}: periods {r['periods']}, formula W*H + {r['overhead_formula']}"
+
+
 def _raw_files() -> list[str]:
     manifest = json.loads((RAW_DIR / "MANIFEST.json").read_text())
     return [f["file"] for f in manifest["files"]]
@@ -244,6 +298,20 @@ def test_camera_short_chain(simulator):
     streams, refused sizes, RESTART."""
     _run(simulator, ["run_frames", "run_robustness"],
          {"run_frames": _frames_case(), "run_robustness": _robust_case()}, SHORT_ORDER)
+
+
+#: Chains of the camera's timing check: the front end's overhead the larger (short), the only one
+#: (pointwise), the chain's the larger (denoise: its own Verilator build, opt-in)
+THROUGHPUT_ORDERS = {"short": SHORT_ORDER, "pointwise": ["exposure", "gamma"], "denoise": ["denoise"]}
+
+
+@pytest.mark.parametrize("name", list(THROUGHPUT_ORDERS) if FULL else ["short"])
+def test_camera_throughput_verilator(name):
+    """Latency and frame period of the camera (bilinear, no stalls, frames back to back),
+    Verilator (the short chain: the build of test_camera_short_chain), against the cost table's
+    formulas (sim/posisp/cost.py camera_latency, camera_overhead)."""
+    _run("verilator", ["run_throughput"],
+         {"run_throughput": {"files": _raw_files()[:1], "sizes": [[16, 12], [24, 16]]}}, THROUGHPUT_ORDERS[name])
 
 
 @pytest.mark.parametrize("simulator", SIMS if FULL else [])
