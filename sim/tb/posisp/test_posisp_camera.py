@@ -16,6 +16,9 @@ real RAW crops in, bit-exact on every output beat against the fixed-point front 
   chain counts it in BAD_FRAMES; the next frames bit-exact; a COMMIT with a size bin2 cannot take
   (odd) or whose demosaiced size is under the chain's smallest frame sets ERROR.FE_SIZE and the
   settings in use stay; RESTART returns the front end and the size to their reset values.
+* ``run_throughput``: bilinear, no stalls, 4 frames back to back without COMMITs (bit-exact):
+  the latency and the steady-state frame period against the cost table's formulas
+  (:func:`sim.posisp.cost.camera_latency`, :func:`sim.posisp.cost.camera_overhead`).
 
 Default run (CI): Verilator, one build of a short chain without denoise (exposure -> sharpen ->
 gamma: a pointwise filter, a window filter, a per-frame table), both tests in one simulator run.
@@ -250,13 +253,14 @@ async def run_throughput(dut):
         starts.clear()
         firsts.clear()
         n = 4
+        want, _ = chain_frame(camera_input(raws[0], tb.cfg, "bilinear"), order, tb.cfg)
 
         async def send_all():
-            for k in range(n):
+            for _ in range(n):
                 await tb.send_bayer(raws[0].mosaic)
         send = cocotb.start_soon(send_all())
-        for _ in range(n):
-            await tb.recv(w, h)
+        for k in range(n):
+            compare_frames(await tb.recv(w, h), want, f"{order} throughput {w}x{h} frame {k}")
         await send
         period = [b - a for a, b in zip(starts, starts[1:])][1:]
         latency = firsts[0] - starts[0]
