@@ -52,6 +52,26 @@ class StreamTB(ClockedTB):
         self.sink = AxiStreamSink(AxiStreamBus.from_prefix(dut, "m_axis"), dut.clk, dut.rst, byte_lanes=1)
         self.axil = AxiLiteMaster(AxiLiteBus.from_prefix(dut, "s_axil"), dut.clk, dut.rst) if axil else None
 
+    def watch_frame_starts(self) -> tuple[list[int], list[int]]:
+        """Start recording the cycle (:attr:`cycle`) of every start-of-frame beat taken on s_axis
+        and handed on m_axis (``tuser`` high on a handshake): returns the two lists, appended to
+        for the rest of the test (clear them between measurements). For latency and frame-period
+        checks: a frame's latency is ``firsts[i] - starts[i]``, the period ``starts[i+1] - starts[i]``."""
+        starts: list[int] = []
+        firsts: list[int] = []
+        dut = self.dut
+
+        async def watch() -> None:
+            while True:
+                await RisingEdge(dut.clk)
+                if dut.s_axis_tvalid.value and dut.s_axis_tready.value and dut.s_axis_tuser.value:
+                    starts.append(self.cycle)
+                if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tuser.value:
+                    firsts.append(self.cycle)
+
+        cocotb.start_soon(watch())
+        return starts, firsts
+
     def set_patterns(self, idle: bool | Iterator[bool] | None, backpressure: bool | Iterator[bool] | None,
                      seed: int = 0) -> None:
         """Stall the source (idle) and the sink (backpressure): True for the default generators

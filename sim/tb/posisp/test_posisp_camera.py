@@ -37,7 +37,6 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import RisingEdge
 
 from fixedpoint.posisp import regmap
 from golden.raw import read_raw
@@ -234,17 +233,7 @@ async def run_throughput(dut):
     order = c["order"]
     tb = CameraChainTB(dut)
     await tb.reset()
-    starts, firsts = [], []
-
-    async def watch():
-        while True:
-            await RisingEdge(dut.clk)
-            if dut.s_axis_tvalid.value and dut.s_axis_tready.value and dut.s_axis_tuser.value:
-                starts.append(tb.cycle)
-            if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tuser.value:
-                firsts.append(tb.cycle)
-
-    cocotb.start_soon(watch())
+    starts, firsts = tb.watch_frame_starts()
     results = []
     for w, h in c["sizes"]:
         raws = _raws(c["files"], w, h)

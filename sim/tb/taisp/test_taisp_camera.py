@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles
 
 from fixedpoint.taisp import regmap
 from fixedpoint.taisp.model import FixedTAISP
@@ -216,17 +216,7 @@ async def run_throughput(dut):
     tb = TB(dut)
     await tb.reset()
     cfg = tb.cfg
-    starts, firsts = [], []
-
-    async def watch():
-        while True:
-            await RisingEdge(dut.clk)
-            if dut.s_axis_tvalid.value and dut.s_axis_tready.value and dut.s_axis_tuser.value:
-                starts.append(tb.cycle)
-            if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tuser.value:
-                firsts.append(tb.cycle)
-
-    cocotb.start_soon(watch())
+    starts, firsts = tb.watch_frame_starts()
     results = []
     for dm, (w, h) in case["sizes"]:
         raws = [scene_mosaic(w, h, "RGGB", seed=70 + k) for k in range(4)]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import cocotb
-from cocotb.triggers import ClockCycles, RisingEdge
+from cocotb.triggers import ClockCycles
 from cocotbext.axi import AxiStreamFrame
 
 from fixedpoint.config import load_config
@@ -214,17 +214,7 @@ async def run_throughput(dut):
     tb = TB(dut)
     await tb.reset()
     cfg = tb.cfg
-    starts, firsts = [], []
-
-    async def watch():
-        while True:
-            await RisingEdge(dut.clk)
-            if dut.s_axis_tvalid.value and dut.s_axis_tready.value and dut.s_axis_tuser.value:
-                starts.append(tb.cycle)
-            if dut.m_axis_tvalid.value and dut.m_axis_tready.value and dut.m_axis_tuser.value:
-                firsts.append(tb.cycle)
-
-    cocotb.start_soon(watch())
+    starts, firsts = tb.watch_frame_starts()
     results = []
     for w, h in case.get("sizes", [[32, 8], [48, 5]]):
         await tb.configure(w, h)
