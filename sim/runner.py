@@ -177,7 +177,7 @@ def _public_depth(runner, depth: int) -> None:
 def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[str | os.PathLike] | None = None,
                parameters: Mapping[str, object] | None = None, gen: Path | None = None, build_name: str | None = None,
                testcase: str | Sequence[str] | None = None, extra_env: Mapping[str, str] | None = None,
-               verilator_opt: str | None = None, public_top_only: bool = False, public_depth: int = 0) -> Path:
+               verilator_opt: str | None = None, public_depth: int = 0) -> Path:
     """Build ``toplevel`` for ``sim`` and run the cocotb tests of ``test_module``; fails the
     calling pytest test if any cocotb test fails. Returns the results XML path.
 
@@ -185,14 +185,14 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     ``OPT_FAST``; default :data:`DEFAULT_VERILATOR_OPT`, ``-O1``: a large top builds in half the
     time of Verilator's own ``-Os`` and runs as fast, the cocotb benches being bound by Python).
 
-    ``public_top_only`` (Verilator): make only the top level's signals visible to cocotb
-    (``--public-depth 1`` instead of cocotb's ``--public-flat-rw``, which keeps every signal of
-    the design in memory and unoptimised): for harnesses whose Python touches only the top
-    level's ports (``sim/taisp/hdl/taisp_fast_tb.v``); the model runs several times faster.
-    ``public_depth`` N (Verilator): the signals of the top N levels of the hierarchy visible
-    (``--public-depth N``; the top is level 1), for benches that read a submodule's state (a
-    hang report's ``u_stream``, a register file's ``u_regs``): the build takes a fraction of
-    ``--public-flat-rw``'s time (``taisp_core``: about 15 s against 150 s here)."""
+    ``public_depth`` N (Verilator): make only the signals of the top N levels of the hierarchy
+    visible to cocotb (``--public-depth N``, the top is level 1) instead of cocotb's
+    ``--public-flat-rw``, which keeps every signal of the design in memory and unoptimised.
+    1 for harnesses whose Python touches only the top level's ports
+    (``sim/taisp/hdl/taisp_fast_tb.v``: the model runs several times faster); 2 or 3 for benches
+    that read a submodule's state (a hang report's ``u_stream``, a register file's ``u_regs``).
+    The build takes a fraction of ``--public-flat-rw``'s time (the first ``taisp_core`` test:
+    80 s against 181 s here). 0: cocotb's ``--public-flat-rw``."""
     from cocotb_tools.runner import get_runner
 
     if sim not in SIMULATORS:
@@ -204,9 +204,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
     waves = waves_requested()
     # the build folder is named by everything that goes into the build (file contents
     # included), so a build is reused only when it is the same build
-    depth = 1 if public_top_only else public_depth
     key = (toplevel, sorted(params.items()), str(gen), waves) + ((verilator_opt or DEFAULT_VERILATOR_OPT,) if sim == "verilator" else ()) \
-        + ((("public_top_only",) if depth == 1 else ("public_depth", depth)) if depth and sim == "verilator" else ())
+        + (("public_depth", public_depth) if public_depth and sim == "verilator" else ())
     h = hashlib.sha256(repr(key).encode())
     for f in [*srcs, *rtl_headers(), *sorted(gen.glob("*"))]:
         h.update(f.name.encode())
@@ -232,8 +231,8 @@ def run_cocotb(sim: str, toplevel: str, test_module: str, *, sources: Sequence[s
         reuse = stamp.exists()
         if reuse:  # the same build exists: let build() set the runner up without running the tools
             runner._build_command = lambda: []  # type: ignore[method-assign]
-        elif sim == "verilator" and depth:
-            _public_depth(runner, depth)
+        elif sim == "verilator" and public_depth:
+            _public_depth(runner, public_depth)
         runner.build(sources=srcs, includes=[gen, *RTL_INCLUDE_DIRS], hdl_toplevel=toplevel, parameters=params,
                      build_args=build_args, build_dir=bdir, waves=waves, timescale=("1ns", "1ps"), always=True,
                      log_file=None if reuse else bdir / "build.log")

@@ -131,7 +131,7 @@ def run_fast(vector_dir: str | Path, simulator: str = "verilator", *, stall_in: 
                 "check_params": check_params, "expect_fail": expect_fail, "program_weights": program_weights}
         run_cocotb(simulator, TOPLEVEL, TEST_MODULE, sources=[HARNESS, *model_rtl("taisp")], gen=v / "gen",
                    parameters=params, build_name=f"taisp_fast_{v.name}", testcase="fast_replay",
-                   verilator_opt="-O2", public_top_only=True,
+                   verilator_opt="-O2", public_depth=1,
                    extra_env={"TAISP_VECTOR_DIR": str(v), "TAISP_TB_CASE": json.dumps(case),
                               "TAISP_TB_RESULT": str(out)})
         r = json.loads(out.read_text())

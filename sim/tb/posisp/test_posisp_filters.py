@@ -325,4 +325,4 @@ def test_posisp_filters(simulator, config):
     run_cocotb(simulator, "posisp_filters_tb", "sim.tb.posisp.test_posisp_filters",
                sources=rtl_sources(*SOURCES) + [here / "posisp_filters_tb.v"],
                parameters={"MEM_DIR": f'"{gen}"'}, gen=gen, build_name=f"posisp_filters_{config}", verilator_opt="-O1",
-               extra_env={"TAISP_TB_CONFIG": str(cfg_path) if cfg_path else ""}, public_top_only=True)
+               extra_env={"TAISP_TB_CONFIG": str(cfg_path) if cfg_path else ""}, public_depth=1)

@@ -350,7 +350,7 @@ def run_filter(simulator: str, filt: str, tmp_path: Path, seed: int = 1) -> None
     # Verilator: -O1 halves the build of the large denoise block at the same speed
     run_cocotb(simulator, top, "sim.tb.posisp.test_posisp_window_filters", sources=srcs, parameters=params, gen=gen,
                testcase="run_window_filter", extra_env={"TAISP_TB_CASE": str(f)}, verilator_opt="-O1",
-               public_top_only=True)
+               public_depth=1)
 
 
 #: (simulator, filter) pairs: denoise on Icarus (its 121 offsets simulate at a few clocks per second
