@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 from sim.posisp import cost
+from sim.taisp.camera import BILINEAR_FRONTEND_CONST as FE
 from sim.taisp.testbench import FRAME_OVERHEAD_CONST, LATENCY_CONST
 
 FROZEN = ["tone", "exposure", "contrast", "denoise", "sharpen", "wb", "gamma", "saturation", "wnb"]
@@ -116,20 +117,21 @@ def test_composed_camera_row_beside_the_chain(tmp_path: Path):
     cam = rows[-1]
     assert cam["composed"] and (cam["luts"], cam["flip_flops"], cam["logic_depth"]) == (710, 920, 50)
     assert cam["srl_cells"] == 4  # the glue's and the filter's, from their cell counts
-    assert cam["latency"] == cost.camera_latency(order, 64) == 64 + 8 + cost.chain_latency(order, 64)
-    assert cam["frame_overhead"] == 64 + 8 and cam["frame_overhead_formula"] == "W + 8"  # the front end's
+    assert cam["latency"] == cost.camera_latency(order, 64) == 64 + FE + cost.chain_latency(order, 64)
+    assert cam["frame_overhead"] == 64 + FE and cam["frame_overhead_formula"] == f"W + {FE}"  # the front end's
     assert "posisp_camera wb (1 filter: composed, glue + filter rows: wb)" in cost.markdown(rows, 64)
 
 
 def test_camera_timing_is_the_front_end_and_the_chain():
-    """Latency: the front end's W + 8 ahead of the chain's; overhead: the larger of the front end's
-    W + 8 and the chain's flushes (measured by sim/tb/posisp/test_posisp_camera.py)."""
+    """Latency: the front end's W + FE (sim/taisp/camera.py BILINEAR_FRONTEND_CONST) ahead of the
+    chain's; overhead: the larger of the front end's W + FE and the chain's flushes (measured by
+    sim/tb/posisp/test_posisp_camera.py)."""
     w = 1920
-    assert cost.camera_latency(FROZEN, w) == w + 8 + cost.chain_latency(FROZEN, w)
+    assert cost.camera_latency(FROZEN, w) == w + FE + cost.chain_latency(FROZEN, w)
     assert cost.camera_overhead(FROZEN, w) == cost.chain_overhead(FROZEN, w) == 8 * w + 10
-    assert cost.camera_overhead(["exposure", "sharpen"], w) == w + 8  # sharpen's W + 1 hides behind it
+    assert cost.camera_overhead(["exposure", "sharpen"], w) == w + FE  # sharpen's W + 1 hides behind it
     assert cost._camera_overhead_formula(FROZEN) == "8 W + 10"
-    assert cost._camera_overhead_formula(["wb"]) == "W + 8"
+    assert cost._camera_overhead_formula(["wb"]) == f"W + {FE}"
 
 
 def test_one_row_per_chain(tmp_path: Path):
