@@ -91,19 +91,20 @@ def test_fast_replay_camera(camera_set: Path):
     assert r.beats_checked == r.beats_expected == 2 * SIZE[0] * SIZE[1]
 
 
-@pytest.mark.skipif(not FULL, reason="the checker's mismatch report on Icarus: TAISP_FULL_MATRIX=1")
 def test_fast_checker_catches_a_flipped_beat(scene_set: Path, tmp_path: Path):
-    """One expected beat changed (a G bit of frame 1, line 3, pixel 5): the HDL checker reports
-    exactly that beat as the one mismatch, with the RTL's and the expected word."""
+    """One expected beat changed (a G bit of frame 0, line 3, pixel 5), one frame replayed on Icarus
+    (the default run's Icarus fast-path test): the HDL checker reports exactly that beat as the
+    one mismatch, with the RTL's and the expected word."""
     d = tmp_path / "bad"
     shutil.copytree(scene_set, d)
     lines = (d / "stream_out.hex").read_text().splitlines()
     data = [i for i, ln in enumerate(lines) if ln.strip() and not ln.lstrip().startswith("//")]
-    k = SIZE[0] * SIZE[1] + 3 * SIZE[0] + 5
+    k = 3 * SIZE[0] + 5
     want = int(lines[data[k]], 16)
     lines[data[k]] = f"{want ^ 0x4:0{len(lines[data[k]].strip())}x}"
     (d / "stream_out.hex").write_text("\n".join(lines) + "\n")
-    r = run_fast(d, "icarus", stall_out=0.2, seed=1, check_params=False, expect_fail=True, program_weights=False)
+    r = run_fast(d, "icarus", stall_out=0.2, seed=1, frames=1, check_params=False, expect_fail=True,
+                 program_weights=False)
     assert not r.passed
     assert r.mismatches == 1
     assert r.first_mismatch == {"beat": k, "got": want, "want": want ^ 0x4}
